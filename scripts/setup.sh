@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs everything the build, the demo and the tests need, on a Debian 12 machine that has
+# only Rust, Node and apt. Idempotent: each step checks first and is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# The wasm-bindgen version pinned in Cargo.toml; the CLI must match it exactly.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
+WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# 1. Debian packages: browsers, their drivers, a virtual display, wasm-opt.
+apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth binaryen gzip)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. The wasm target.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 3. Cargo-installed tools, each at a pinned version.
+cargo_tool() { # crate version binary
+  local crate=$1 version=$2 bin=$3
+  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -q "$version"; then return; fi
+  log "cargo install $crate@$version"
+  # --locked first, for the versions the tool was released with; the registry mirror here can lag
+  # behind a lock file, so fall back to a fresh resolution of the same version.
+  cargo install --quiet --locked "$crate" --version "$version" 2>/dev/null \
+    || cargo install --quiet "$crate" --version "$version"
+}
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
+cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
+
+# 4. wasm-pack looks for `safaridriver`; WebKitGTK's driver stands in for it.
+mkdir -p target/bin
+ln -sf /usr/bin/WebKitWebDriver target/bin/safaridriver
+
+# 5. npm packages for the page tests, the packaging test and the benchmarks.
+if [ -f tests/package.json ]; then
+  if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    log "npm ci (tests/)"
+    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+log "ready"

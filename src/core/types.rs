@@ -1,0 +1,229 @@
+//! The vocabulary of the engine: capabilities, states, decisions, inputs and outputs.
+
+/// Milliseconds since the Unix epoch. Time is always passed in; the core never reads a clock.
+pub type Millis = u64;
+
+/// A capability the library gates with its pre-prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Capability {
+    /// `navigator.geolocation`.
+    Geolocation,
+    /// Video capture through `getUserMedia`.
+    Camera,
+    /// Audio capture through `getUserMedia`.
+    Microphone,
+    /// `Notification`.
+    Notifications,
+}
+
+impl Capability {
+    /// Every gated capability, in display order.
+    pub const ALL: [Capability; 4] = [
+        Capability::Camera,
+        Capability::Microphone,
+        Capability::Geolocation,
+        Capability::Notifications,
+    ];
+
+    /// The Permissions API name of the capability.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::Geolocation => "geolocation",
+            Capability::Camera => "camera",
+            Capability::Microphone => "microphone",
+            Capability::Notifications => "notifications",
+        }
+    }
+
+    /// The capability with this Permissions API name, if it is gated.
+    pub fn from_name(name: &str) -> Option<Capability> {
+        Capability::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Index into per-capability arrays (0..4), in the order of [`Capability::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Capability::Camera => 0,
+            Capability::Microphone => 1,
+            Capability::Geolocation => 2,
+            Capability::Notifications => 3,
+        }
+    }
+
+    /// Whether the capability may keep running while every page is hidden (camera and
+    /// microphone do; seed 002). While a track of such a capability is live, the hidden
+    /// timer of its one-time grant does not start.
+    pub fn runs_in_background(self) -> bool {
+        matches!(self, Capability::Camera | Capability::Microphone)
+    }
+}
+
+/// What the browser itself says about a capability (`navigator.permissions.query`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum NativeState {
+    /// The browser grants it.
+    Granted,
+    /// The browser denies it.
+    Denied,
+    /// The browser would prompt.
+    Prompt,
+    /// The browser cannot be asked (no Permissions API, or it cannot query this name).
+    #[default]
+    Unknown,
+}
+
+/// A reported permission state: the Permissions API's own three values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum State {
+    /// Access is granted (by the browser, or demonstrably honoured under a grant).
+    Granted,
+    /// Access is denied; see [`DenyReason`].
+    Denied,
+    /// A request would ask.
+    #[default]
+    Prompt,
+}
+
+impl State {
+    /// The Permissions API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Granted => "granted",
+            State::Denied => "denied",
+            State::Prompt => "prompt",
+        }
+    }
+}
+
+/// How long a grant lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantKind {
+    /// "Allow this time": ends by the rules of seed 002.
+    OneTime,
+    /// "Allow on every visit", or granted by the browser before the library came.
+    Persistent,
+}
+
+impl GrantKind {
+    /// `"one-time"` or `"persistent"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantKind::OneTime => "one-time",
+            GrantKind::Persistent => "persistent",
+        }
+    }
+}
+
+/// Why a capability is reported denied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DenyReason {
+    /// The browser denies it. Nothing overrides this.
+    Browser,
+    /// The person chose the site-level "Don't allow".
+    User,
+    /// Too many dismissals in a row.
+    Embargo,
+}
+
+impl DenyReason {
+    /// `"browser"`, `"user"` or `"embargo"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyReason::Browser => "browser",
+            DenyReason::User => "user",
+            DenyReason::Embargo => "embargo",
+        }
+    }
+}
+
+/// The full reported status of a capability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Status {
+    /// `granted`, `denied` or `prompt`.
+    pub state: State,
+    /// The kind of grant behind a `granted` state, else `None`.
+    pub grant: Option<GrantKind>,
+    /// For a one-time grant: when its maximum lifetime ends (epoch ms). Else `None`.
+    pub expires_at: Option<Millis>,
+    /// For `denied`: why. Else `None`.
+    pub reason: Option<DenyReason>,
+}
+
+/// A choice made in the pre-prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// "Allow this time": a one-time grant.
+    AllowOnce,
+    /// "Allow on every visit": a persistent grant.
+    AllowAlways,
+    /// "Don't allow": a site-level persistent block.
+    DontAllow,
+    /// The dialog was closed (×, Esc, backdrop): a temporary block that counts toward an embargo.
+    Dismiss,
+}
+
+impl Choice {
+    /// `"allow-once"`, `"allow-always"`, `"dont-allow"` or `"dismiss"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Choice::AllowOnce => "allow-once",
+            Choice::AllowAlways => "allow-always",
+            Choice::DontAllow => "dont-allow",
+            Choice::Dismiss => "dismiss",
+        }
+    }
+}
+
+/// The result of the capability's own call (getUserMedia, getCurrentPosition, requestPermission).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessOutcome {
+    /// The call succeeded: evidence that the browser honours access.
+    Granted,
+    /// The call failed with NotAllowedError (or `requestPermission` said `denied`): the browser denies.
+    Denied,
+}
+
+/// Identifies a page (tab, window) of the origin. Chosen at random by the browser layer.
+pub type PageId = u64;
+
+/// Identifies a media track or a geolocation watch the library handed out.
+pub type UseId = u64;
+
+/// Why a one-time grant ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryCause {
+    /// The maximum lifetime (16 hours) passed.
+    MaxLifetime,
+    /// Every page of the origin was hidden for the hidden timeout (5 minutes).
+    Hidden,
+    /// Every page of the origin was closed, navigated away or discarded.
+    PagesGone,
+}
+
+impl ExpiryCause {
+    /// `"max-lifetime"`, `"hidden"` or `"pages-gone"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpiryCause::MaxLifetime => "max-lifetime",
+            ExpiryCause::Hidden => "hidden",
+            ExpiryCause::PagesGone => "pages-gone",
+        }
+    }
+}
+
+/// Something the site can log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// The pre-prompt was shown for a capability.
+    PromptShown(Capability),
+    /// A choice was made in the pre-prompt.
+    Decision(Capability, Choice),
+    /// A one-time grant expired.
+    Expired(Capability, ExpiryCause),
+    /// A grant was revoked by the person (controls) or the site (API).
+    Revoked(Capability),
+    /// The site-level record of a capability was cleared.
+    Reset(Capability),
+    /// Dismissals started an embargo that lasts until the given time.
+    EmbargoStarted(Capability, Millis),
+}
