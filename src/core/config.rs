@@ -25,3 +25,68 @@ impl Default for Config {
         }
     }
 }
+
+/// The longest duration [`Config::validate`] accepts: about a century, in milliseconds.
+pub const MAX_DURATION: Millis = 100 * 366 * 24 * 60 * 60 * 1000;
+
+/// A [`Config`] field out of range, named as in the JavaScript options (e.g. `"embargo.duration"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    field: &'static str,
+    expected: &'static str,
+}
+
+impl ConfigError {
+    /// The option's name: `"oneTime.maxLifetime"`, `"oneTime.hiddenTimeout"`,
+    /// `"embargo.dismissals"` or `"embargo.duration"`.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// What the field must be, in words.
+    pub fn expected(&self) -> &'static str {
+        self.expected
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.field)?;
+        f.write_str(" must be ")?;
+        f.write_str(self.expected)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Checks every field: durations are more than 0 and at most [`MAX_DURATION`] milliseconds,
+    /// dismissals at least 1. The first field out of range is named in the error.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        const DURATION: &str =
+            "a duration in milliseconds, more than 0 and at most about 100 years";
+        let duration = |d: Millis| d > 0 && d <= MAX_DURATION;
+        let checks = [
+            ("oneTime.maxLifetime", duration(self.max_lifetime), DURATION),
+            (
+                "oneTime.hiddenTimeout",
+                duration(self.hidden_timeout),
+                DURATION,
+            ),
+            (
+                "embargo.dismissals",
+                self.embargo_dismissals >= 1,
+                "at least 1",
+            ),
+            (
+                "embargo.duration",
+                duration(self.embargo_duration),
+                DURATION,
+            ),
+        ];
+        match checks.into_iter().find(|(_, ok, _)| !ok) {
+            Some((field, _, expected)) => Err(ConfigError { field, expected }),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,21 +1,439 @@
-//! The persisted record. SKELETON: the helper implementing issue 3 fills it in.
+//! The persisted record: what the library remembers for the origin, shared by all its pages.
+//!
+//! # Format
+//!
+//! One line of ASCII text, stored under one key. It starts with the version tag `jp1` and
+//! continues with entries, each introduced by `|`. An entry is a kind letter followed by fields;
+//! a field is a lowercase letter followed by a decimal number where it carries one. Everything
+//! that has its default value is left out, so a fresh record is just `jp1`.
+//!
+//! | entry | meaning |
+//! |---|---|
+//! | `c`, `m`, `g`, `n` | camera, microphone, geolocation, notifications (each at most once) |
+//! | `p<id>` | a live page of the origin (at most [`MAX_PAGES`], ids unique) |
+//!
+//! Fields of a capability entry (at most one of `o`, `a`, `x`, `b`; `h` and `u` only after a grant):
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `o<ms>` | a one-time grant ("Allow this time") made at `ms` |
+//! | `a<ms>` | a persistent grant ("Allow on every visit") made at `ms` |
+//! | `h` | the grant was honoured: the capability's own call succeeded under it |
+//! | `u<ms>` | the last handed-out use of the capability under the grant ended at `ms` |
+//! | `x` | a grant ended (expired or revoked): prompt until a new decision or a reset |
+//! | `b` | blocked by the site-level "Don't allow" |
+//! | `d<n>` | dismissals in a row |
+//! | `e<ms>` | an embargo that lasts until `ms` |
+//!
+//! Fields of a page entry: `h<ms>` hidden since `ms` (absent: visible) and `u<mask>` the
+//! capabilities with live uses in that page (bit `1 << index`, see [`Capability::index`]).
+//!
+//! Example: `jp1|co1700000000000hu1700000300000|gd2|p4821h1700000000000u1` is a honoured
+//! one-time camera grant whose last track ended, two geolocation dismissals, and one hidden page
+//! with a live camera track.
+//!
+//! A text over [`MAX_TEXT`] bytes, an unknown version, a duplicate or unknown field, or any other
+//! deviation is rejected as a whole: [`Record::decode`] then gives an empty record and a warning.
+
+use super::types::{Capability, GrantKind, Millis, PageId};
+
+/// The most page entries a record holds; more in storage make it corrupt.
+pub const MAX_PAGES: usize = 64;
+
+/// The longest stored text [`Record::decode`] reads; longer text is corrupt.
+pub const MAX_TEXT: usize = 16 * 1024;
+
+const TAG: &str = "jp";
+const VERSION: u64 = 1;
+
+const WARN_FOREIGN: &str =
+    "jit-permissions: the stored data is not a jit-permissions record; it was discarded";
+const WARN_FUTURE: &str =
+    "jit-permissions: the stored record was written by a newer version; it was discarded";
+const WARN_CORRUPT: &str = "jit-permissions: the stored record is corrupt; it was discarded";
+
+/// A grant recorded for a capability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grant {
+    pub(crate) kind: GrantKind,
+    pub(crate) at: Millis,
+    pub(crate) honoured: bool,
+    pub(crate) last_use_end: Option<Millis>,
+}
+
+/// The site-level decision standing for a capability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Verdict {
+    /// Nothing recorded: the browser's state speaks.
+    #[default]
+    None,
+    /// A grant stands.
+    Grant(Grant),
+    /// A grant expired or was revoked: prompt, whatever the browser says, until reset.
+    Ended,
+    /// The site-level "Don't allow".
+    Blocked,
+}
+
+/// Everything recorded for one capability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct CapRecord {
+    pub(crate) verdict: Verdict,
+    pub(crate) dismissals: u32,
+    pub(crate) embargo_until: Option<Millis>,
+}
+
+/// A live page of the origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PageEntry {
+    pub(crate) id: PageId,
+    /// `None` while visible.
+    pub(crate) hidden_since: Option<Millis>,
+    /// Capabilities with live uses in the page, bit `1 << index`.
+    pub(crate) uses: u8,
+}
 
 /// Everything the library persists for the origin, under one versioned storage key.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Record {
-    _private: (),
+    pub(crate) caps: Box<[CapRecord; 4]>,
+    pub(crate) pages: Vec<PageEntry>,
 }
 
 impl Record {
-    /// Encodes the record compactly as text, with a version prefix.
+    /// Encodes the record compactly as text, with a version prefix (see the module doc).
     pub fn encode(&self) -> String {
-        todo!()
+        let mut s = String::from("jp1");
+        for cap in Capability::ALL {
+            let Some(c) = self.caps.get(cap.index()) else {
+                continue;
+            };
+            if *c == CapRecord::default() {
+                continue;
+            }
+            s.push('|');
+            s.push(cap_letter(cap));
+            match c.verdict {
+                Verdict::None => {}
+                Verdict::Grant(g) => {
+                    field(
+                        &mut s,
+                        if g.kind == GrantKind::OneTime {
+                            'o'
+                        } else {
+                            'a'
+                        },
+                        g.at,
+                    );
+                    if g.honoured {
+                        s.push('h');
+                    }
+                    if let Some(u) = g.last_use_end {
+                        field(&mut s, 'u', u);
+                    }
+                }
+                Verdict::Ended => s.push('x'),
+                Verdict::Blocked => s.push('b'),
+            }
+            if c.dismissals > 0 {
+                field(&mut s, 'd', u64::from(c.dismissals));
+            }
+            if let Some(e) = c.embargo_until {
+                field(&mut s, 'e', e);
+            }
+        }
+        for p in &self.pages {
+            s.push('|');
+            field(&mut s, 'p', p.id);
+            if let Some(h) = p.hidden_since {
+                field(&mut s, 'h', h);
+            }
+            if p.uses != 0 {
+                field(&mut s, 'u', u64::from(p.uses));
+            }
+        }
+        s
     }
 
     /// Decodes stored text. Never panics: corrupt, foreign or future data gives an empty record
-    /// and a warning the caller can print.
+    /// and a warning the caller can print. Empty text is simply an empty record.
     pub fn decode(text: &str) -> (Record, Option<String>) {
-        let _ = text;
-        todo!()
+        if text.is_empty() {
+            return (Record::default(), None);
+        }
+        match parse(text) {
+            Ok(r) => (r, None),
+            Err(w) => (Record::default(), Some(String::from(w))),
+        }
     }
+
+    /// Decodes stored bytes, which need not be UTF-8; see [`Record::decode`].
+    pub fn decode_bytes(bytes: &[u8]) -> (Record, Option<String>) {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Record::decode(text),
+            Err(_) => (Record::default(), Some(String::from(WARN_CORRUPT))),
+        }
+    }
+
+    /// Whether nothing at all is recorded.
+    pub fn is_empty(&self) -> bool {
+        *self == Record::default()
+    }
+
+    /// The kind of the grant recorded for `cap`, if one stands (it may have expired by the
+    /// clock without the engine having noticed yet).
+    pub fn grant(&self, cap: Capability) -> Option<GrantKind> {
+        self.grant_of(cap).map(|g| g.kind)
+    }
+
+    /// When the grant recorded for `cap` was made.
+    pub fn granted_at(&self, cap: Capability) -> Option<Millis> {
+        self.grant_of(cap).map(|g| g.at)
+    }
+
+    /// Whether the capability's own call succeeded under the grant recorded for `cap`.
+    pub fn is_honoured(&self, cap: Capability) -> bool {
+        self.grant_of(cap).is_some_and(|g| g.honoured)
+    }
+
+    /// Whether the site-level "Don't allow" is recorded for `cap`.
+    pub fn is_blocked(&self, cap: Capability) -> bool {
+        self.cap(cap).verdict == Verdict::Blocked
+    }
+
+    /// Dismissals in a row of the pre-prompt for `cap`.
+    pub fn dismissals(&self, cap: Capability) -> u32 {
+        self.cap(cap).dismissals
+    }
+
+    /// The end of the latest embargo of `cap` (it may have lapsed already).
+    pub fn embargo_until(&self, cap: Capability) -> Option<Millis> {
+        self.cap(cap).embargo_until
+    }
+
+    /// The live pages of the origin, in the order they announced themselves.
+    pub fn pages(&self) -> Vec<PageId> {
+        self.pages.iter().map(|p| p.id).collect()
+    }
+
+    pub(crate) fn cap(&self, cap: Capability) -> CapRecord {
+        self.caps.get(cap.index()).copied().unwrap_or_default()
+    }
+
+    pub(crate) fn cap_mut(&mut self, cap: Capability) -> Option<&mut CapRecord> {
+        self.caps.get_mut(cap.index())
+    }
+
+    pub(crate) fn grant_of(&self, cap: Capability) -> Option<Grant> {
+        match self.cap(cap).verdict {
+            Verdict::Grant(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// Capabilities with a live use in any page, as a bit mask.
+    pub(crate) fn live_uses(&self) -> u8 {
+        self.pages.iter().fold(0, |m, p| m | p.uses)
+    }
+
+    /// When every page of the origin became hidden, if every page is hidden (and there is one).
+    pub(crate) fn all_hidden_since(&self) -> Option<Millis> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        self.pages
+            .iter()
+            .try_fold(0, |latest: Millis, p| p.hidden_since.map(|h| latest.max(h)))
+    }
+}
+
+fn cap_letter(cap: Capability) -> char {
+    match cap {
+        Capability::Camera => 'c',
+        Capability::Microphone => 'm',
+        Capability::Geolocation => 'g',
+        Capability::Notifications => 'n',
+    }
+}
+
+fn field(s: &mut String, letter: char, n: u64) {
+    s.push(letter);
+    // Decimal digits, without the formatting machinery.
+    let start = s.len();
+    let mut n = n;
+    loop {
+        s.insert(start, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+/// Splits the fields of an entry into (letter, number) pairs; `None` on any malformed byte.
+fn fields(entry: &str) -> Option<Vec<(u8, Option<u64>)>> {
+    let bytes = entry.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&letter) = bytes.get(i) {
+        if !letter.is_ascii_lowercase() {
+            return None;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        let number = if end > start {
+            // A leading zero would not survive a round trip: refuse it (except "0" itself).
+            if end - start > 1 && bytes.get(start) == Some(&b'0') {
+                return None;
+            }
+            Some(entry.get(start..end)?.parse::<u64>().ok()?)
+        } else {
+            None
+        };
+        out.push((letter, number));
+        i = end;
+    }
+    Some(out)
+}
+
+fn parse(text: &str) -> Result<Record, &'static str> {
+    if text.len() > MAX_TEXT {
+        return Err(WARN_CORRUPT);
+    }
+    let rest = text.strip_prefix(TAG).ok_or(WARN_FOREIGN)?;
+    let mut entries = rest.split('|');
+    let version = entries.next().unwrap_or_default();
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(WARN_FOREIGN);
+    }
+    match version.parse::<u64>() {
+        Ok(VERSION) => {}
+        Ok(v) if v > VERSION => return Err(WARN_FUTURE),
+        // Too many digits to parse is a future version too.
+        Err(_) => return Err(WARN_FUTURE),
+        Ok(_) => return Err(WARN_FOREIGN),
+    }
+    let mut record = Record::default();
+    let mut seen_caps = 0u8;
+    for entry in entries {
+        let kind = entry.bytes().next().ok_or(WARN_CORRUPT)?;
+        let body = entry.get(1..).ok_or(WARN_CORRUPT)?;
+        if kind == b'p' {
+            if record.pages.len() >= MAX_PAGES {
+                return Err(WARN_CORRUPT);
+            }
+            let page = parse_page(entry).ok_or(WARN_CORRUPT)?;
+            if record.pages.iter().any(|p| p.id == page.id) {
+                return Err(WARN_CORRUPT);
+            }
+            record.pages.push(page);
+            continue;
+        }
+        let cap = Capability::ALL
+            .into_iter()
+            .find(|c| cap_letter(*c) as u8 == kind)
+            .ok_or(WARN_CORRUPT)?;
+        let bit = 1u8 << cap.index();
+        if seen_caps & bit != 0 {
+            return Err(WARN_CORRUPT);
+        }
+        seen_caps |= bit;
+        let c = parse_cap(body).ok_or(WARN_CORRUPT)?;
+        *record.cap_mut(cap).ok_or(WARN_CORRUPT)? = c;
+    }
+    Ok(record)
+}
+
+fn parse_cap(body: &str) -> Option<CapRecord> {
+    let mut c = CapRecord::default();
+    let mut seen = 0u32;
+    let (mut honoured, mut last_use) = (false, None);
+    for (letter, number) in fields(body)? {
+        let bit = 1u32 << (letter - b'a');
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        let verdict = match (letter, number) {
+            (b'o', Some(at)) => Verdict::Grant(Grant {
+                kind: GrantKind::OneTime,
+                at,
+                honoured: false,
+                last_use_end: None,
+            }),
+            (b'a', Some(at)) => Verdict::Grant(Grant {
+                kind: GrantKind::Persistent,
+                at,
+                honoured: false,
+                last_use_end: None,
+            }),
+            (b'x', None) => Verdict::Ended,
+            (b'b', None) => Verdict::Blocked,
+            (b'h', None) => {
+                honoured = true;
+                continue;
+            }
+            (b'u', Some(t)) => {
+                last_use = Some(t);
+                continue;
+            }
+            (b'd', Some(n)) => {
+                c.dismissals = u32::try_from(n).ok().filter(|n| *n > 0)?;
+                continue;
+            }
+            (b'e', Some(t)) => {
+                c.embargo_until = Some(t);
+                continue;
+            }
+            _ => return None,
+        };
+        if c.verdict != Verdict::None {
+            return None;
+        }
+        c.verdict = verdict;
+    }
+    match &mut c.verdict {
+        Verdict::Grant(g) => {
+            g.honoured = honoured;
+            g.last_use_end = last_use;
+        }
+        _ if honoured || last_use.is_some() => return None,
+        _ => {}
+    }
+    if c == CapRecord::default() {
+        // An empty entry is never written.
+        return None;
+    }
+    Some(c)
+}
+
+fn parse_page(entry: &str) -> Option<PageEntry> {
+    let mut list = fields(entry)?.into_iter();
+    let id = match list.next()? {
+        (b'p', Some(id)) => id,
+        _ => return None,
+    };
+    let mut page = PageEntry {
+        id,
+        hidden_since: None,
+        uses: 0,
+    };
+    let mut seen = 0u8;
+    for (letter, number) in list {
+        match (letter, number) {
+            (b'h', Some(t)) if seen & 1 == 0 => {
+                seen |= 1;
+                page.hidden_since = Some(t);
+            }
+            (b'u', Some(mask)) if seen & 2 == 0 && mask > 0 && mask < 16 => {
+                seen |= 2;
+                page.uses = mask as u8;
+            }
+            _ => return None,
+        }
+    }
+    Some(page)
 }
