@@ -15,7 +15,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # 1. Debian packages: browsers, their drivers, a virtual display, wasm-opt.
-apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth binaryen gzip)
+apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth gzip)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -50,11 +50,12 @@ cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
 mkdir -p target/bin
 ln -sf /usr/bin/WebKitWebDriver target/bin/safaridriver
 
-# 5. npm packages for the page tests, the packaging test and the benchmarks.
-if [ -f tests/package.json ]; then
-  if [ ! -d tests/node_modules ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
-    log "npm ci (tests/)"
-    (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+# 5. npm packages: build tools (scripts/), page tests, packaging test and benchmarks (tests/).
+for dir in scripts tests; do
+  [ -f "$dir/package-lock.json" ] || continue
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "npm ci ($dir/)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-fi
+done
 log "ready"

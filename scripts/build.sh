@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/ from the crate, js/ and pkg-template/. Nothing built is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROFILE=${PROFILE:-release}
+
+cargo build --quiet --lib --target wasm32-unknown-unknown --profile "$PROFILE"
+rm -rf pkg && mkdir -p pkg
+wasm-bindgen --target web --out-dir pkg --out-name jit_permissions \
+  "target/wasm32-unknown-unknown/$PROFILE/jit_permissions.wasm"
+
+# wasm-opt from the npm package binaryen (a current release; Debian's 108 cannot parse the
+# reference-types instructions wasm-bindgen emits for today's rustc).
+WASM_OPT=scripts/node_modules/binaryen/bin/wasm-opt
+node "$WASM_OPT" -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types \
+  --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue \
+  pkg/jit_permissions_bg.wasm -o pkg/jit_permissions_bg.opt.wasm
+mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
+
+cp js/index.js js/index.d.ts pkg/
+cp README.md pkg/
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json
+echo "[build] pkg/ ready: $(wc -c < pkg/jit_permissions_bg.wasm) bytes of wasm" >&2

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command: sets up, then runs every test and exits non-zero if any fails.
+#  1. the core stays pure (no browser imports), 2. native `cargo test`,
+#  3. wasm-bindgen-test in headless Chromium, Firefox and WebKit,
+#  4. the page tests of the built npm package in the three engines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/target/bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "core purity: src/core imports nothing of the browser"
+if grep -rnE '\b(wasm_bindgen|web_sys|js_sys|gloo[a-z_]*|serde_wasm_bindgen)\b' src/core; then
+  echo "src/core must not import wasm-bindgen, web-sys, js-sys or gloo" >&2
+  exit 1
+fi
+echo "ok"
+
+step "native: cargo test"
+cargo test --quiet
+
+step "wasm: build the npm package"
+bash scripts/build.sh
+
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
+step "wasm-bindgen-test: Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver CHROMEDRIVER_ARGS=--silent \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/chrome.json \
+  wasm-pack --quiet test --headless --chrome
+step "wasm-bindgen-test: Firefox"
+GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/firefox.json \
+  wasm-pack --quiet test --headless --firefox
+step "wasm-bindgen-test: WebKit (WebKitGTK MiniBrowser under Xvfb)"
+SAFARIDRIVER="$PWD/target/bin/safaridriver" WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/webkit.json \
+  xvfb-run -a wasm-pack --quiet test --headless --safari
+
+step "page tests: the npm package in Chromium, Firefox and WebKit"
+(cd tests && xvfb-run -a node pages/run.mjs)
