@@ -1,4 +1,16 @@
-//! jit-permissions: just-in-time permission prompts, one-time grants and a truthful Permissions API.
+//! jit-permissions: just-in-time permission prompts, Chrome-style one-time grants and a
+//! Permissions API that tells the truth, in every browser.
+//!
+//! - [`core`] is the permission engine: every rule, pure Rust, no browser (sans-IO).
+//! - [`web`] is the browser layer: adapters for permissions, visibility and page lifecycle,
+//!   storage, the origin's other pages, media, geolocation, notifications, the pre-prompt and
+//!   the controls panel; and the `#[wasm_bindgen]` exports the npm package uses.
+//! - [`Permissions`] is the async Rust API, for Rust front ends.
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod web;
+
+pub use crate::core::{Capability, Choice, Config, DenyReason, GrantKind, State, Status};
+pub use web::dialog::{PromptContent, PromptImage};
+pub use web::rust_api::{Error, InstallOptions, Permissions, Subscription};

@@ -1,0 +1,127 @@
+// Types of the jit-permissions package. No `any`: every value that crosses is named here.
+
+/** The Permissions API's own three states. */
+export type PermissionState = 'granted' | 'denied' | 'prompt';
+
+/** The capabilities the library gates with its pre-prompt. */
+export type GatedPermissionName = 'camera' | 'microphone' | 'geolocation' | 'notifications';
+
+/** How long a grant lasts. */
+export type GrantKind = 'one-time' | 'persistent';
+
+/** Why a capability is reported denied. */
+export type DenyReason = 'browser' | 'user' | 'embargo';
+
+/** A choice in the pre-prompt. */
+export type Choice = 'allow-once' | 'allow-always' | 'dont-allow' | 'dismiss';
+
+/** Why a one-time grant ended. */
+export type ExpiryCause = 'max-lifetime' | 'hidden' | 'pages-gone';
+
+/** A descriptor naming a gated capability. */
+export interface GatedPermissionDescriptor {
+  name: GatedPermissionName;
+}
+
+/** The site's own explanation, shown in the pre-prompt. Every field is text, never markup. */
+export interface PromptContent {
+  /** The dialog's title. */
+  title?: string;
+  /** Why the site asks, in its own words. */
+  reason?: string;
+  /** A picture of the task; `alt` is required with it. */
+  image?: { src: string; alt: string };
+  /** Show the pre-prompt again although the person chose "Don't allow" before. */
+  reconsider?: boolean;
+}
+
+/** Options of `install()`. All optional; a wrong type or range is a `TypeError` naming the field. */
+export interface InstallOptions {
+  oneTime?: {
+    /** Maximum lifetime of a one-time grant in ms (default 16 hours). */
+    maxLifetime?: number;
+    /** How long every page of the origin may be hidden before a one-time grant expires, in ms (default 5 minutes). */
+    hiddenTimeout?: number;
+  };
+  embargo?: {
+    /** Dismissals in a row that start an embargo (default 3). */
+    dismissals?: number;
+    /** How long an embargo lasts in ms (default 7 days). */
+    duration?: number;
+  };
+  /** Locale of the built-in strings (default: the first supported of `navigator.languages`, else English). */
+  locale?: string;
+  /** Overrides of built-in strings, by key. */
+  strings?: Record<string, string>;
+  /** Default prompt content per capability. */
+  prompts?: Partial<Record<GatedPermissionName, PromptContent>>;
+  /** The origin storage key (default `"jit-permissions"`). */
+  storageKey?: string;
+  /** Replace `navigator.permissions.query` with the library's own (default false). */
+  patch?: boolean;
+  /** A clock returning epoch milliseconds, for tests and demos (default `Date.now`). */
+  clock?: () => number;
+}
+
+/** The detail of an `audit` event. */
+export interface AuditDetail {
+  type: 'prompt-shown' | 'decision' | 'expiry' | 'revocation' | 'reset' | 'embargo';
+  name: GatedPermissionName;
+  /** The choice for `decision`, the cause for `expiry`, the end (epoch ms) for `embargo`, else null. */
+  detail: Choice | ExpiryCause | number | null;
+  /** When it happened (epoch ms). */
+  at: number;
+}
+
+/** A PermissionStatus-like EventTarget that tells the truth and fires `change` on every change. */
+export declare class JitPermissionStatus extends EventTarget {
+  private constructor();
+  readonly name: GatedPermissionName;
+  readonly state: PermissionState;
+  /** The kind of grant behind `granted`, else null. */
+  readonly grant: GrantKind | null;
+  /** For a one-time grant: when its maximum lifetime ends (epoch ms), else null. */
+  readonly expiresAt: number | null;
+  /** For `denied`: why, else null. */
+  readonly reason: DenyReason | null;
+  onchange: ((this: JitPermissionStatus, ev: Event) => unknown) | null;
+  toJSON(): { name: GatedPermissionName; state: PermissionState; grant: GrantKind | null; expiresAt: number | null; reason: DenyReason | null };
+}
+
+/** A mounted controls panel. */
+export interface ControlsHandle {
+  /** Removes the panel and its listeners. */
+  destroy(): void;
+}
+
+/** The controller `install()` resolves with. Audit events arrive as `audit` CustomEvents. */
+export declare class JitPermissions extends EventTarget {
+  private constructor();
+  /** Whether decisions are kept in memory only (storage blocked or full). */
+  readonly inMemory: boolean;
+  /** The locale of the built-in strings in use. */
+  readonly locale: string;
+  query(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
+  query(descriptor: PermissionDescriptor): Promise<JitPermissionStatus | PermissionStatus>;
+  request(descriptor: GatedPermissionDescriptor, prompt?: PromptContent): Promise<JitPermissionStatus>;
+  getUserMedia(constraints: MediaStreamConstraints, prompt?: PromptContent): Promise<MediaStream>;
+  getCurrentPosition(options?: PositionOptions, prompt?: PromptContent): Promise<GeolocationPosition>;
+  watchPosition(
+    success: PositionCallback,
+    error?: PositionErrorCallback | null,
+    options?: PositionOptions,
+    prompt?: PromptContent,
+  ): Promise<number>;
+  clearWatch(id: number): void;
+  requestNotifications(prompt?: PromptContent): Promise<NotificationPermission>;
+  revoke(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
+  reset(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
+  help(descriptor: GatedPermissionDescriptor): Promise<void>;
+  refresh(): void;
+  controls(element: Element): ControlsHandle;
+  addEventListener(type: 'audit', listener: (ev: CustomEvent<AuditDetail>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}
+
+/** Loads the wasm once and starts the runtime; idempotent. */
+export declare function install(options?: InstallOptions): Promise<JitPermissions>;

@@ -1,0 +1,186 @@
+// The ES module entry of jit-permissions: what Rust cannot give JS. The status objects are real
+// EventTargets (an exported Rust struct cannot extend EventTarget); everything they report comes
+// from the wasm runtime through one hook. No bundler needed: the wasm is found via import.meta.url.
+import init, { Controller } from './jit_permissions.js';
+
+const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
+
+let installing;
+
+/**
+ * Loads the wasm once and starts the runtime. Idempotent: later calls return the same
+ * controller (their options are ignored); a call that failed can be retried.
+ */
+export function install(options) {
+  if (!installing) {
+    installing = create(options);
+    installing.catch(() => { installing = undefined; });
+  }
+  return installing;
+}
+
+async function create(options) {
+  await init({ module_or_path: new URL('jit_permissions_bg.wasm', import.meta.url) });
+  const permissions = new JitPermissions();
+  await permissions._start(options);
+  return permissions;
+}
+
+/** A PermissionStatus-like EventTarget for one gated capability. */
+export class JitPermissionStatus extends EventTarget {
+  #owner;
+  #index;
+  #onchange = null;
+  #listening = new Set();
+
+  constructor(owner, index) {
+    super();
+    this.#owner = owner;
+    this.#index = index;
+  }
+
+  get name() { return NAMES[this.#index]; }
+  get state() { return this.#owner._read(this.#index).state; }
+  get grant() { return this.#owner._read(this.#index).grant; }
+  get expiresAt() { return this.#owner._read(this.#index).expiresAt; }
+  get reason() { return this.#owner._read(this.#index).reason; }
+
+  get onchange() { return this.#onchange; }
+  set onchange(handler) {
+    if (this.#onchange) super.removeEventListener('change', this.#onchange);
+    this.#onchange = typeof handler === 'function' ? handler : null;
+    if (this.#onchange) super.addEventListener('change', this.#onchange);
+    this.#sync();
+  }
+
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (type === 'change' && listener) {
+      this.#listening.add(listener);
+      this.#sync();
+    }
+  }
+
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, listener, options);
+    if (type === 'change' && listener) {
+      this.#listening.delete(listener);
+      this.#sync();
+    }
+  }
+
+  // A status with listeners is held by its owner, so it keeps firing when the page drops
+  // every other reference to it; one without listeners is left to the garbage collector.
+  #sync() {
+    this.#owner._hold(this.#index, this, this.#listening.size > 0 || this.#onchange !== null);
+  }
+
+  toJSON() {
+    return { name: this.name, state: this.state, grant: this.grant, expiresAt: this.expiresAt, reason: this.reason };
+  }
+}
+
+/** The controller `install()` resolves with. Audit events arrive as `audit` events on it. */
+export class JitPermissions extends EventTarget {
+  #controller;
+  #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null }));
+  #held = NAMES.map(() => new Set());
+  #nativeQuery = null;
+
+  async _start(options) {
+    const permissions = globalThis.navigator && navigator.permissions;
+    if (permissions && typeof permissions.query === 'function') {
+      this.#nativeQuery = permissions.query.bind(permissions);
+    }
+    this.#controller = new Controller(
+      options,
+      (index, state, grant, expiresAt, reason, changed) => this.#publish(index, state, grant, expiresAt, reason, changed),
+      (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: { type, name, detail, at } })),
+    );
+    await this.#controller.start();
+    if (this.#controller.patch) {
+      if (permissions) {
+        permissions.query = (descriptor) => this.query(descriptor);
+      } else {
+        Object.defineProperty(navigator, 'permissions', {
+          configurable: true,
+          value: { query: (descriptor) => this.query(descriptor) },
+        });
+      }
+    }
+  }
+
+  #publish(index, state, grant, expiresAt, reason, changed) {
+    this.#cache[index] = { state, grant, expiresAt, reason };
+    if (changed) {
+      for (const status of this.#held[index]) {
+        queueMicrotask(() => status.dispatchEvent(new Event('change')));
+      }
+    }
+  }
+
+  _read(index) {
+    this.#controller.check();
+    return this.#cache[index];
+  }
+
+  _hold(index, status, keep) {
+    if (keep) this.#held[index].add(status);
+    else this.#held[index].delete(status);
+  }
+
+  /** Whether decisions are kept in memory only (storage blocked or full). */
+  get inMemory() { return this.#controller.inMemory; }
+
+  /** The locale of the built-in strings in use. */
+  get locale() { return this.#controller.locale; }
+
+  /** Like `navigator.permissions.query`, with one-time expiry and reliable `change` events. */
+  query(descriptor) {
+    return new Promise((resolve) => {
+      const index = this.#controller.classify(descriptor);
+      if (index >= 0) {
+        resolve(new JitPermissionStatus(this, index));
+      } else if (this.#nativeQuery) {
+        resolve(this.#nativeQuery(descriptor));
+      } else {
+        throw new TypeError(`jit-permissions: this browser cannot query '${descriptor.name}'`);
+      }
+    });
+  }
+
+  /** Shows the pre-prompt when needed; resolves with the status. */
+  async request(descriptor, prompt) {
+    const index = await this.#controller.request(descriptor, prompt);
+    return new JitPermissionStatus(this, index);
+  }
+
+  getUserMedia(constraints, prompt) { return this.#controller.getUserMedia(constraints, prompt); }
+  getCurrentPosition(options, prompt) { return this.#controller.getCurrentPosition(options, prompt); }
+  watchPosition(success, error, options, prompt) {
+    return this.#controller.watchPosition(success, error, options, prompt);
+  }
+  clearWatch(id) { this.#controller.clearWatch(Number(id) | 0); }
+  requestNotifications(prompt) { return this.#controller.requestNotifications(prompt); }
+
+  /** Takes the grant back; resolves with the status. */
+  async revoke(descriptor) { return new JitPermissionStatus(this, this.#controller.revoke(descriptor)); }
+
+  /** Forgets the site-level record (decision, dismissals, embargo); resolves with the status. */
+  async reset(descriptor) { return new JitPermissionStatus(this, this.#controller.reset(descriptor)); }
+
+  /** Shows how to unblock a capability in this browser; resolves when closed. */
+  help(descriptor) { return this.#controller.help(descriptor); }
+
+  /** Re-reads the browser's states now (done on visibility and focus anyway). */
+  refresh() { this.#controller.refresh(); }
+
+  /** Mounts the controls panel into `element`; returns a handle with `destroy()`. */
+  controls(element) {
+    if (!(element instanceof Element)) {
+      throw new TypeError("jit-permissions: controls(element) needs a DOM Element");
+    }
+    const panel = this.#controller.controls(element);
+    return { destroy: () => panel.destroy() };
+  }
+}

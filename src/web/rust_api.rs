@@ -1,0 +1,240 @@
+//! The async Rust API: the same capabilities as the npm package, for Rust front ends
+//! (Leptos, Yew, Dioxus, plain wasm-bindgen).
+//!
+//! ```no_run
+//! use jit_permissions::{Capability, InstallOptions, Permissions, PromptContent};
+//!
+//! # async fn run() -> Result<(), jit_permissions::Error> {
+//! let permissions = Permissions::install(InstallOptions::default()).await?;
+//! let _subscription = permissions.on_change(Capability::Camera, |status| {
+//!     web_sys::console::log_1(&status.state.as_str().into());
+//! });
+//! let prompt = PromptContent {
+//!     title: Some("Take a profile photo?".into()),
+//!     reason: Some("We use your camera only while you take the photo.".into()),
+//!     image: None,
+//! };
+//! let stream = permissions.get_user_media(&web_sys::MediaStreamConstraints::new(), prompt).await?;
+//! # let _ = stream;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::dialog::PromptContent;
+use super::options::Options;
+use super::runtime::{Hooks, Runtime};
+use crate::core::{Capability, Config, GrantKind, Input, State, Status, DenyReason};
+
+/// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
+#[derive(Clone, Debug)]
+pub struct Error(JsValue);
+
+impl Error {
+    /// The error's `name` (`"NotAllowedError"`, `"TypeError"`, `"NotFoundError"`, ...).
+    pub fn name(&self) -> String {
+        js_sys::Reflect::get(&self.0, &"name".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    }
+
+    /// The error's message.
+    pub fn message(&self) -> String {
+        js_sys::Reflect::get(&self.0, &"message".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .or_else(|| self.0.as_string())
+            .unwrap_or_default()
+    }
+
+    /// Whether the person refused (a dismissal, "Don't allow", an embargo, or the browser's block).
+    pub fn is_not_allowed(&self) -> bool {
+        self.name() == "NotAllowedError"
+    }
+
+    /// The JS value behind the error.
+    pub fn into_js(self) -> JsValue {
+        self.0
+    }
+}
+
+impl From<JsValue> for Error {
+    fn from(v: JsValue) -> Error {
+        Error(v)
+    }
+}
+
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        e.0
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())?;
+        f.write_str(": ")?;
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Options of [`Permissions::install`]; [`Default`] gives the SPEC's values.
+#[derive(Clone, Debug, Default)]
+pub struct InstallOptions {
+    /// Durations and counts (`oneTime.*`, `embargo.*`). Checked with [`Config::validate`].
+    pub config: Config,
+    /// Locale of the built-in strings; `None` follows `navigator.languages`.
+    pub locale: Option<String>,
+    /// String overrides, by key.
+    pub strings: Vec<(String, String)>,
+    /// The origin storage key; `None` gives `"jit-permissions"`.
+    pub storage_key: Option<String>,
+    /// Default prompt content per capability, in the order of [`Capability::ALL`].
+    pub prompts: [PromptContent; 4],
+}
+
+type Listener = Rc<dyn Fn(Status)>;
+
+/// The runtime for Rust callers. Cheap to clone.
+#[derive(Clone)]
+pub struct Permissions {
+    rt: Rc<Runtime>,
+    listeners: Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>,
+    _hooks: Rc<(Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue, JsValue, JsValue)>, Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)>)>,
+}
+
+impl fmt::Debug for Permissions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Permissions")
+    }
+}
+
+/// A subscription made by [`Permissions::on_change`]; dropping it unsubscribes.
+#[must_use = "dropping the subscription unsubscribes at once"]
+pub struct Subscription(#[allow(dead_code)] Listener);
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Subscription")
+    }
+}
+
+fn parse_status(state: &JsValue, grant: &JsValue, expires_at: &JsValue, reason: &JsValue) -> Status {
+    let state = match state.as_string().as_deref() {
+        Some("granted") => State::Granted,
+        Some("denied") => State::Denied,
+        _ => State::Prompt,
+    };
+    let grant = match grant.as_string().as_deref() {
+        Some("one-time") => Some(GrantKind::OneTime),
+        Some("persistent") => Some(GrantKind::Persistent),
+        _ => None,
+    };
+    let reason = match reason.as_string().as_deref() {
+        Some("browser") => Some(DenyReason::Browser),
+        Some("user") => Some(DenyReason::User),
+        Some("embargo") => Some(DenyReason::Embargo),
+        _ => None,
+    };
+    Status { state, grant, expires_at: expires_at.as_f64().map(|t| t as u64), reason }
+}
+
+impl Permissions {
+    /// Validates the options, starts the runtime (loads the record, queries the browser,
+    /// listens to visibility, page lifecycle, storage and the origin's other pages).
+    pub async fn install(options: InstallOptions) -> Result<Permissions, Error> {
+        options
+            .config
+            .validate()
+            .map_err(|e| Error(super::options::type_error(&e.to_string())))?;
+        let listeners: Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>> = Rc::new(RefCell::new(Vec::new()));
+        let for_hook = Rc::downgrade(&listeners);
+        let status_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue, JsValue, JsValue)> =
+            Closure::new(move |index: JsValue, state: JsValue, grant: JsValue, expires_at: JsValue, reason: JsValue, changed: JsValue| {
+                if changed != JsValue::TRUE {
+                    return;
+                }
+                let Some(list) = for_hook.upgrade() else { return };
+                let Some(cap) = index.as_f64().and_then(|i| Capability::ALL.into_iter().find(|c| c.index() as f64 == i)) else {
+                    return;
+                };
+                let status = parse_status(&state, &grant, &expires_at, &reason);
+                let callbacks: Vec<Listener> = {
+                    let mut list = list.borrow_mut();
+                    list.retain(|(_, w)| w.strong_count() > 0);
+                    list.iter().filter(|(c, _)| *c == cap).filter_map(|(_, w)| w.upgrade()).collect()
+                };
+                for callback in callbacks {
+                    callback(status);
+                }
+            });
+        let audit_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)> = Closure::new(|_, _, _, _| {});
+        let hooks = Hooks {
+            status: status_hook.as_ref().unchecked_ref::<Function>().clone(),
+            audit: audit_hook.as_ref().unchecked_ref::<Function>().clone(),
+        };
+        let options = Options {
+            config: options.config,
+            patch: false,
+            locale: options.locale,
+            strings: options.strings,
+            storage_key: options.storage_key.unwrap_or_else(|| "jit-permissions".into()),
+            prompts: options.prompts,
+            clock: None,
+        };
+        let rt = Runtime::new(options, hooks)?;
+        rt.start().await?;
+        Ok(Permissions { rt, listeners, _hooks: Rc::new((status_hook, audit_hook)) })
+    }
+
+    /// The reported status of a capability (after the clock check).
+    pub fn query(&self, cap: Capability) -> Status {
+        self.rt.check();
+        self.rt.status(cap)
+    }
+
+    /// Calls `callback` with the new status each time the reported state of `cap` changes.
+    pub fn on_change(&self, cap: Capability, callback: impl Fn(Status) + 'static) -> Subscription {
+        let listener: Listener = Rc::new(callback);
+        self.listeners.borrow_mut().push((cap, Rc::downgrade(&listener)));
+        Subscription(listener)
+    }
+
+    /// The pre-prompt when needed, then the browser's request; resolves with the status.
+    pub async fn request(&self, cap: Capability, prompt: PromptContent) -> Result<Status, Error> {
+        Ok(self.rt.clone().request(cap, prompt, false).await?)
+    }
+
+    /// Gated `getUserMedia`; its tracks are stopped when their one-time grant ends.
+    pub async fn get_user_media(&self, constraints: &web_sys::MediaStreamConstraints, prompt: PromptContent) -> Result<web_sys::MediaStream, Error> {
+        Ok(self.rt.clone().get_user_media(constraints.clone().into(), prompt, false).await?)
+    }
+
+    /// Gated `getCurrentPosition`; resolves with the `GeolocationPosition`.
+    pub async fn get_current_position(&self, prompt: PromptContent) -> Result<JsValue, Error> {
+        Ok(self.rt.clone().get_current_position(JsValue::UNDEFINED, prompt, false).await?)
+    }
+
+    /// Gated `Notification.requestPermission()`; resolves with the browser's answer.
+    pub async fn request_notifications(&self, prompt: PromptContent) -> Result<String, Error> {
+        let answer = self.rt.clone().request_notifications(prompt, false).await?;
+        Ok(answer.as_string().unwrap_or_default())
+    }
+
+    /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.
+    pub fn revoke(&self, cap: Capability) {
+        self.rt.input(Input::Revoke(cap));
+    }
+
+    /// Forgets the site-level record of a capability (decision, dismissals, embargo).
+    pub fn reset(&self, cap: Capability) {
+        self.rt.input(Input::Reset(cap));
+    }
+}
