@@ -31,7 +31,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlDialogElement, HtmlImageElement, MouseEvent, Node};
 
 use super::strings::{BrowserFamily, Key, Strings};
-use super::ui_dom::{deep_active_element, document, el, event_element, focus, icon, shadow_host, text_el, Listener, Slot, Wait};
+use super::ui_dom::{
+    deep_active_element, document, el, event_element, focus, icon, shadow_host, text_el, Listener,
+    Slot, Wait,
+};
 use crate::core::types::{Capability, Choice};
 
 /// What the pre-prompt says: every field optional, every field text.
@@ -83,8 +86,19 @@ impl Modal {
             ],
         )?
         .dyn_into()?;
-        let body = el(&doc, &dialog, "div", &[("class", "jp-body"), ("part", "body")])?;
-        Ok(Modal { host, dialog, body, restore: None, listeners: Vec::new() })
+        let body = el(
+            &doc,
+            &dialog,
+            "div",
+            &[("class", "jp-body"), ("part", "body")],
+        )?;
+        Ok(Modal {
+            host,
+            dialog,
+            body,
+            restore: None,
+            listeners: Vec::new(),
+        })
     }
 
     /// Shows the dialog modally, moves focus to `first`, and settles `slot` from its controls:
@@ -93,7 +107,9 @@ impl Modal {
     fn show(&mut self, first: &Element, slot: &Rc<Slot>) -> Result<(), JsValue> {
         let doc = document()?;
         self.restore = deep_active_element(&doc);
-        doc.body().ok_or_else(|| JsValue::from_str("jit-permissions: no body"))?.append_child(&self.host)?;
+        doc.body()
+            .ok_or_else(|| JsValue::from_str("jit-permissions: no body"))?
+            .append_child(&self.host)?;
 
         // A press that starts inside the content and ends on the backdrop is not a dismissal.
         let pressed_inside = Rc::new(Cell::new(false));
@@ -102,41 +118,46 @@ impl Modal {
         {
             let pressed_inside = pressed_inside.clone();
             let dialog = dialog.clone();
-            self.listeners.push(Listener::new(&target, "mousedown", move |e| {
-                let on_dialog = event_element(&e).is_some_and(|t| dialog.is_same_node(Some(&t)));
-                pressed_inside.set(!on_dialog);
-            })?);
+            self.listeners
+                .push(Listener::new(&target, "mousedown", move |e| {
+                    let on_dialog =
+                        event_element(&e).is_some_and(|t| dialog.is_same_node(Some(&t)));
+                    pressed_inside.set(!on_dialog);
+                })?);
         }
         {
             let slot = slot.clone();
             let dialog = self.dialog.clone();
-            self.listeners.push(Listener::new(&target, "click", move |e| {
-                let Some(t) = event_element(&e) else { return };
-                if let Ok(Some(button)) = t.closest("[data-choice],[data-action]") {
-                    let choice = match button.get_attribute("data-choice").as_deref() {
-                        Some("allow-once") => Choice::AllowOnce,
-                        Some("allow-always") => Choice::AllowAlways,
-                        Some("dont-allow") => Choice::DontAllow,
-                        _ => Choice::Dismiss,
-                    };
-                    slot.settle(choice);
-                } else if dialog.is_same_node(Some(&t)) && !pressed_inside.replace(false) {
-                    // The content fills the dialog box, so a click on the dialog itself is on its
-                    // padding or border (ignored) or on the backdrop (a dismissal).
-                    let r = dialog.get_bounding_client_rect();
-                    let (x, y) = match e.dyn_ref::<MouseEvent>() {
-                        Some(m) => (m.client_x() as f64, m.client_y() as f64),
-                        None => (-1.0, -1.0),
-                    };
-                    if x < r.left() || x > r.right() || y < r.top() || y > r.bottom() {
-                        slot.settle(Choice::Dismiss);
+            self.listeners
+                .push(Listener::new(&target, "click", move |e| {
+                    let Some(t) = event_element(&e) else { return };
+                    if let Ok(Some(button)) = t.closest("[data-choice],[data-action]") {
+                        let choice = match button.get_attribute("data-choice").as_deref() {
+                            Some("allow-once") => Choice::AllowOnce,
+                            Some("allow-always") => Choice::AllowAlways,
+                            Some("dont-allow") => Choice::DontAllow,
+                            _ => Choice::Dismiss,
+                        };
+                        slot.settle(choice);
+                    } else if dialog.is_same_node(Some(&t)) && !pressed_inside.replace(false) {
+                        // The content fills the dialog box, so a click on the dialog itself is on its
+                        // padding or border (ignored) or on the backdrop (a dismissal).
+                        let r = dialog.get_bounding_client_rect();
+                        let (x, y) = match e.dyn_ref::<MouseEvent>() {
+                            Some(m) => (m.client_x() as f64, m.client_y() as f64),
+                            None => (-1.0, -1.0),
+                        };
+                        if x < r.left() || x > r.right() || y < r.top() || y > r.bottom() {
+                            slot.settle(Choice::Dismiss);
+                        }
                     }
-                }
-            })?);
+                })?);
         }
         for kind in ["cancel", "close"] {
             let slot = slot.clone();
-            self.listeners.push(Listener::new(&target, kind, move |_| slot.settle(Choice::Dismiss))?);
+            self.listeners.push(Listener::new(&target, kind, move |_| {
+                slot.settle(Choice::Dismiss)
+            })?);
         }
         self.dialog.show_modal()?;
         focus(first);
@@ -170,37 +191,70 @@ fn given(s: &Option<String>) -> Option<&str> {
 /// The choice is settled inside the click handler; the native request that follows an allow
 /// still runs within the click's user activation when the caller continues at once after
 /// the `await` (activation lasts several seconds). Dropping the future closes the dialog.
-pub async fn pre_prompt(cap: Capability, content: &PromptContent, strings: &Strings) -> Result<Choice, JsValue> {
+pub async fn pre_prompt(
+    cap: Capability,
+    content: &PromptContent,
+    strings: &Strings,
+) -> Result<Choice, JsValue> {
     let doc = document()?;
     let mut modal = Modal::new("pre-prompt", cap, strings.locale())?;
     let body: Node = modal.body.clone().into();
     icon(&doc, &body, cap, false)?;
     // The dialog is in the language of the built-in strings; the site's own text is marked
     // with the page's language, so that a screen reader pronounces each correctly.
-    let page_lang = doc.document_element().and_then(|e| e.get_attribute("lang")).filter(|l| !l.is_empty());
+    let page_lang = doc
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.is_empty());
     let mark = |e: &Element| {
         if let Some(l) = &page_lang {
             let _ = e.set_attribute("lang", l);
         }
     };
-    let title = text_el(&doc, &body, "h2", &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")], strings.title(cap))?;
+    let title = text_el(
+        &doc,
+        &body,
+        "h2",
+        &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")],
+        strings.title(cap),
+    )?;
     if let Some(text) = given(&content.title) {
         title.set_text_content(Some(text));
         mark(&title);
     }
-    let reason =
-        text_el(&doc, &body, "p", &[("id", "jp-reason"), ("class", "jp-reason"), ("part", "reason")], strings.reason(cap))?;
+    let reason = text_el(
+        &doc,
+        &body,
+        "p",
+        &[
+            ("id", "jp-reason"),
+            ("class", "jp-reason"),
+            ("part", "reason"),
+        ],
+        strings.reason(cap),
+    )?;
     if let Some(text) = given(&content.reason) {
         reason.set_text_content(Some(text));
         mark(&reason);
     }
     if let Some(image) = content.image.as_ref().filter(|i| !i.src.trim().is_empty()) {
-        let img: HtmlImageElement = el(&doc, &body, "img", &[("class", "jp-image"), ("part", "image")])?.dyn_into()?;
+        let img: HtmlImageElement = el(
+            &doc,
+            &body,
+            "img",
+            &[("class", "jp-image"), ("part", "image")],
+        )?
+        .dyn_into()?;
         mark(&img);
         img.set_alt(&image.alt);
         img.set_src(&image.src);
     }
-    let choices = el(&doc, &body, "div", &[("class", "jp-choices"), ("part", "choices")])?;
+    let choices = el(
+        &doc,
+        &body,
+        "div",
+        &[("class", "jp-choices"), ("part", "choices")],
+    )?;
     let mut first = None;
     for (choice, part, key) in [
         ("allow-once", "button allow-once", Key::AllowOnce),
@@ -211,7 +265,12 @@ pub async fn pre_prompt(cap: Capability, content: &PromptContent, strings: &Stri
             &doc,
             &choices,
             "button",
-            &[("type", "button"), ("class", "jp-btn"), ("part", part), ("data-choice", choice)],
+            &[
+                ("type", "button"),
+                ("class", "jp-btn"),
+                ("part", part),
+                ("data-choice", choice),
+            ],
             strings.get(key),
         )?;
         first.get_or_insert(b);
@@ -245,7 +304,11 @@ pub struct RecoveryCloser {
 
 impl std::fmt::Debug for RecoveryCloser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.is_closed() { "RecoveryCloser(closed)" } else { "RecoveryCloser(open)" })
+        f.write_str(if self.is_closed() {
+            "RecoveryCloser(closed)"
+        } else {
+            "RecoveryCloser(open)"
+        })
     }
 }
 
@@ -281,24 +344,49 @@ pub async fn recovery(
     let mut modal = Modal::new("recovery", cap, strings.locale())?;
     let body: Node = modal.body.clone().into();
     icon(&doc, &body, cap, true)?;
-    text_el(&doc, &body, "h2", &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")], strings.blocked(cap))?;
+    text_el(
+        &doc,
+        &body,
+        "h2",
+        &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")],
+        strings.blocked(cap),
+    )?;
     text_el(
         &doc,
         &body,
         "p",
-        &[("id", "jp-reason"), ("class", "jp-reason"), ("part", "reason")],
+        &[
+            ("id", "jp-reason"),
+            ("class", "jp-reason"),
+            ("part", "reason"),
+        ],
         strings.get(Key::RecoveryIntro),
     )?;
-    let list = el(&doc, &body, "ol", &[("class", "jp-steps"), ("part", "steps")])?;
+    let list = el(
+        &doc,
+        &body,
+        "ol",
+        &[("class", "jp-steps"), ("part", "steps")],
+    )?;
     for step in strings.steps(cap, browser) {
         text_el(&doc, &list, "li", &[("part", "step")], &step)?;
     }
-    let actions = el(&doc, &body, "div", &[("class", "jp-choices"), ("part", "choices")])?;
+    let actions = el(
+        &doc,
+        &body,
+        "div",
+        &[("class", "jp-choices"), ("part", "choices")],
+    )?;
     let close = text_el(
         &doc,
         &actions,
         "button",
-        &[("type", "button"), ("class", "jp-btn"), ("part", "button close"), ("data-action", "close")],
+        &[
+            ("type", "button"),
+            ("class", "jp-btn"),
+            ("part", "button close"),
+            ("data-action", "close"),
+        ],
         strings.get(Key::Close),
     )?;
     modal.show(&close, &closer.slot)?;

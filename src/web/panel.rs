@@ -27,7 +27,9 @@ use wasm_bindgen::JsValue;
 use web_sys::{Element, Node, ShadowRoot};
 
 use super::strings::{fill, Key, Strings};
-use super::ui_dom::{document, el, event_element, focus, icon, set_attr, set_text, shadow_host, text_el, Listener};
+use super::ui_dom::{
+    document, el, event_element, focus, icon, set_attr, set_text, shadow_host, text_el, Listener,
+};
 use crate::core::types::{Capability, DenyReason, GrantKind, Millis, State, Status};
 
 /// What the panel's buttons do: implemented by the runtime.
@@ -72,9 +74,17 @@ impl Shared {
         let strings = &*self.strings;
         for (row, s) in self.rows.iter().zip(self.statuses.get()) {
             let granted = s.state == State::Granted;
-            let denied_by = if s.state == State::Denied { s.reason } else { None };
+            let denied_by = if s.state == State::Denied {
+                s.reason
+            } else {
+                None
+            };
             set_attr(&row.root, "data-state", Some(s.state.as_str()));
-            set_attr(&row.root, "data-grant", s.grant.filter(|_| granted).map(GrantKind::as_str));
+            set_attr(
+                &row.root,
+                "data-grant",
+                s.grant.filter(|_| granted).map(GrantKind::as_str),
+            );
             set_attr(&row.root, "data-reason", denied_by.map(DenyReason::as_str));
             set_text(&row.state, strings.state(s.state));
             let detail = match (s.state, s.grant, denied_by) {
@@ -83,11 +93,24 @@ impl Shared {
                 _ => "",
             };
             set_text(&row.detail, detail);
-            set_attr(&row.detail, "hidden", if detail.is_empty() { Some("") } else { None });
+            set_attr(
+                &row.detail,
+                "hidden",
+                if detail.is_empty() { Some("") } else { None },
+            );
             self.render_time(row, &s, now);
-            let resettable = granted || matches!(denied_by, Some(DenyReason::User | DenyReason::Embargo));
-            set_attr(&row.revoke, "aria-disabled", if granted { None } else { Some("true") });
-            set_attr(&row.reset, "aria-disabled", if resettable { None } else { Some("true") });
+            let resettable =
+                granted || matches!(denied_by, Some(DenyReason::User | DenyReason::Embargo));
+            set_attr(
+                &row.revoke,
+                "aria-disabled",
+                if granted { None } else { Some("true") },
+            );
+            set_attr(
+                &row.reset,
+                "aria-disabled",
+                if resettable { None } else { Some("true") },
+            );
             let help = denied_by == Some(DenyReason::Browser);
             set_attr(&row.help, "hidden", if help { None } else { Some("") });
             if !help && focused.as_ref().is_some_and(|f| f == &row.help) {
@@ -136,32 +159,71 @@ impl std::fmt::Debug for Panel {
 impl Panel {
     /// Mounts `<div data-jit-permissions="controls">` at the end of `parent`, every capability
     /// at prompt until the first [`Panel::update`].
-    pub fn mount(parent: &Element, strings: Rc<Strings>, host: Rc<dyn PanelHost>) -> Result<Panel, JsValue> {
+    pub fn mount(
+        parent: &Element,
+        strings: Rc<Strings>,
+        host: Rc<dyn PanelHost>,
+    ) -> Result<Panel, JsValue> {
         let doc = document()?;
         let (host_el, root) = shadow_host(&doc, "controls")?;
         let section = el(
             &doc,
             &root,
             "section",
-            &[("class", "jp-panel"), ("part", "panel"), ("lang", strings.locale()), ("aria-labelledby", "jp-panel-title")],
+            &[
+                ("class", "jp-panel"),
+                ("part", "panel"),
+                ("lang", strings.locale()),
+                ("aria-labelledby", "jp-panel-title"),
+            ],
         )?;
         text_el(
             &doc,
             &section,
             "h2",
-            &[("id", "jp-panel-title"), ("class", "jp-panel-title"), ("part", "panel-title")],
+            &[
+                ("id", "jp-panel-title"),
+                ("class", "jp-panel-title"),
+                ("part", "panel-title"),
+            ],
             strings.get(Key::PanelTitle),
         )?;
-        let list = el(&doc, &section, "ul", &[("class", "jp-list"), ("part", "list"), ("aria-labelledby", "jp-panel-title")])?;
+        let list = el(
+            &doc,
+            &section,
+            "ul",
+            &[
+                ("class", "jp-list"),
+                ("part", "list"),
+                ("aria-labelledby", "jp-panel-title"),
+            ],
+        )?;
         let mut rows = Vec::with_capacity(4);
         for cap in Capability::ALL {
-            let li = el(&doc, &list, "li", &[("class", "jp-row"), ("part", "row"), ("data-capability", cap.name())])?;
+            let li = el(
+                &doc,
+                &list,
+                "li",
+                &[
+                    ("class", "jp-row"),
+                    ("part", "row"),
+                    ("data-capability", cap.name()),
+                ],
+            )?;
             let li_node: &Node = &li;
             icon(&doc, li_node, cap, false)?;
             let info = el(&doc, li_node, "div", &[("class", "jp-info")])?;
             let name = strings.name(cap);
-            text_el(&doc, &info, "span", &[("class", "jp-name"), ("part", "name")], name)?;
-            let span = |class: &str, part: &str| el(&doc, &info, "span", &[("class", class), ("part", part)]);
+            text_el(
+                &doc,
+                &info,
+                "span",
+                &[("class", "jp-name"), ("part", "name")],
+                name,
+            )?;
+            let span = |class: &str, part: &str| {
+                el(&doc, &info, "span", &[("class", class), ("part", part)])
+            };
             let state = span("jp-state", "state")?;
             let detail = span("jp-detail", "detail")?;
             let time = span("jp-time", "time-left")?;
@@ -185,15 +247,28 @@ impl Panel {
             let revoke = button("revoke", "button revoke", Key::Revoke, Key::RevokeLabel)?;
             let reset = button("reset", "button reset", Key::Reset, Key::ResetLabel)?;
             let help = button("help", "button help", Key::Help, Key::HelpLabel)?;
-            rows.push(Row { root: li, state, detail, time, revoke, reset, help });
+            rows.push(Row {
+                root: li,
+                state,
+                detail,
+                time,
+                revoke,
+                reset,
+                help,
+            });
         }
         let click = Listener::new(&root, "click", move |e| {
             let Some(t) = event_element(&e) else { return };
-            let Ok(Some(b)) = t.closest("button[data-action]") else { return };
+            let Ok(Some(b)) = t.closest("button[data-action]") else {
+                return;
+            };
             if b.get_attribute("aria-disabled").as_deref() == Some("true") {
                 return;
             }
-            let Some(cap) = b.get_attribute("data-capability").and_then(|n| Capability::from_name(&n)) else {
+            let Some(cap) = b
+                .get_attribute("data-capability")
+                .and_then(|n| Capability::from_name(&n))
+            else {
                 return;
             };
             match b.get_attribute("data-action").as_deref() {
@@ -203,10 +278,20 @@ impl Panel {
                 _ => {}
             }
         })?;
-        let shared = Rc::new(Shared { strings, root, rows, statuses: Cell::new([Status::default(); 4]) });
+        let shared = Rc::new(Shared {
+            strings,
+            root,
+            rows,
+            statuses: Cell::new([Status::default(); 4]),
+        });
         shared.render(js_sys::Date::now() as Millis);
         parent.append_child(&host_el)?;
-        Ok(Panel { host: host_el, shared, timer: RefCell::new(None), _click: click })
+        Ok(Panel {
+            host: host_el,
+            shared,
+            timer: RefCell::new(None),
+            _click: click,
+        })
     }
 
     /// Shows these statuses (capabilities not listed keep their last status), re-rendering the
@@ -225,7 +310,9 @@ impl Panel {
                 *timer = None;
             } else if timer.is_none() {
                 let shared = self.shared.clone();
-                *timer = Some(Interval::new(1000, move || shared.tick(js_sys::Date::now() as Millis)));
+                *timer = Some(Interval::new(1000, move || {
+                    shared.tick(js_sys::Date::now() as Millis)
+                }));
             }
         }
     }

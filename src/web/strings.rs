@@ -68,26 +68,92 @@ const N: usize = 41;
 const ALL_KEYS: [Key; N] = {
     use Key::*;
     [
-        AllowOnce, AllowAlways, DontAllow, Close, CameraTitle, CameraReason, MicrophoneTitle,
-        MicrophoneReason, GeolocationTitle, GeolocationReason, NotificationsTitle,
-        NotificationsReason, CameraName, MicrophoneName, GeolocationName, NotificationsName,
-        CameraBlocked, MicrophoneBlocked, GeolocationBlocked, NotificationsBlocked, RecoveryIntro,
-        StepsChromium, StepsFirefox, StepsSafari, StepsOther, PanelTitle, StateGranted,
-        StateDenied, StatePrompt, GrantOneTime, GrantPersistent, ReasonBrowser, ReasonUser,
-        ReasonEmbargo, Revoke, Reset, Help, RevokeLabel, ResetLabel, HelpLabel, ExpiresIn,
+        AllowOnce,
+        AllowAlways,
+        DontAllow,
+        Close,
+        CameraTitle,
+        CameraReason,
+        MicrophoneTitle,
+        MicrophoneReason,
+        GeolocationTitle,
+        GeolocationReason,
+        NotificationsTitle,
+        NotificationsReason,
+        CameraName,
+        MicrophoneName,
+        GeolocationName,
+        NotificationsName,
+        CameraBlocked,
+        MicrophoneBlocked,
+        GeolocationBlocked,
+        NotificationsBlocked,
+        RecoveryIntro,
+        StepsChromium,
+        StepsFirefox,
+        StepsSafari,
+        StepsOther,
+        PanelTitle,
+        StateGranted,
+        StateDenied,
+        StatePrompt,
+        GrantOneTime,
+        GrantPersistent,
+        ReasonBrowser,
+        ReasonUser,
+        ReasonEmbargo,
+        Revoke,
+        Reset,
+        Help,
+        RevokeLabel,
+        ResetLabel,
+        HelpLabel,
+        ExpiresIn,
     ]
 };
 
 /// The camelCase names, in table order.
 static NAMES: [&str; N] = [
-    "allowOnce", "allowAlways", "dontAllow", "close", "cameraTitle", "cameraReason",
-    "microphoneTitle", "microphoneReason", "geolocationTitle", "geolocationReason",
-    "notificationsTitle", "notificationsReason", "cameraName", "microphoneName",
-    "geolocationName", "notificationsName", "cameraBlocked", "microphoneBlocked",
-    "geolocationBlocked", "notificationsBlocked", "recoveryIntro", "stepsChromium",
-    "stepsFirefox", "stepsSafari", "stepsOther", "panelTitle", "stateGranted", "stateDenied",
-    "statePrompt", "grantOneTime", "grantPersistent", "reasonBrowser", "reasonUser",
-    "reasonEmbargo", "revoke", "reset", "help", "revokeLabel", "resetLabel", "helpLabel",
+    "allowOnce",
+    "allowAlways",
+    "dontAllow",
+    "close",
+    "cameraTitle",
+    "cameraReason",
+    "microphoneTitle",
+    "microphoneReason",
+    "geolocationTitle",
+    "geolocationReason",
+    "notificationsTitle",
+    "notificationsReason",
+    "cameraName",
+    "microphoneName",
+    "geolocationName",
+    "notificationsName",
+    "cameraBlocked",
+    "microphoneBlocked",
+    "geolocationBlocked",
+    "notificationsBlocked",
+    "recoveryIntro",
+    "stepsChromium",
+    "stepsFirefox",
+    "stepsSafari",
+    "stepsOther",
+    "panelTitle",
+    "stateGranted",
+    "stateDenied",
+    "statePrompt",
+    "grantOneTime",
+    "grantPersistent",
+    "reasonBrowser",
+    "reasonUser",
+    "reasonEmbargo",
+    "revoke",
+    "reset",
+    "help",
+    "revokeLabel",
+    "resetLabel",
+    "helpLabel",
     "expiresIn",
 ];
 
@@ -326,7 +392,13 @@ static JA: Table = [
 ];
 
 /// The built-in locales: language subtag and table.
-static LOCALES: [(&str, &Table); 5] = [("en", &EN), ("de", &DE), ("fr", &FR), ("es", &ES), ("ja", &JA)];
+static LOCALES: [(&str, &Table); 5] = [
+    ("en", &EN),
+    ("de", &DE),
+    ("fr", &FR),
+    ("es", &ES),
+    ("ja", &JA),
+];
 
 /// The browser family, for the recovery steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -346,7 +418,12 @@ impl BrowserFamily {
     pub fn detect(user_agent: &str) -> BrowserFamily {
         // A byte-window search: `str::contains` would pull in a substring searcher and its
         // panic formatting (several KB of wasm).
-        let has = |s: &str| user_agent.as_bytes().windows(s.len()).any(|w| w == s.as_bytes());
+        let has = |s: &str| {
+            user_agent
+                .as_bytes()
+                .windows(s.len())
+                .any(|w| w == s.as_bytes())
+        };
         if has("Firefox/") || has("FxiOS/") {
             BrowserFamily::Firefox
         } else if has("Chrome/") || has("Chromium/") || has("CriOS/") || has("Edg") || has("OPR/") {
@@ -375,7 +452,9 @@ pub struct Strings {
 /// The index of the built-in locale of a language tag (`"de-CH"` -> German), if any.
 fn locale_of(tag: &str) -> Option<usize> {
     let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-    LOCALES.iter().position(|(l, _)| l.eq_ignore_ascii_case(primary))
+    LOCALES
+        .iter()
+        .position(|(l, _)| l.eq_ignore_ascii_case(primary))
 }
 
 impl Strings {
@@ -386,7 +465,10 @@ impl Strings {
             .and_then(locale_of)
             .or_else(|| languages.iter().find_map(|l| locale_of(l)))
             .unwrap_or(0);
-        Strings { locale, overrides: Vec::new() }
+        Strings {
+            locale,
+            overrides: Vec::new(),
+        }
     }
 
     /// [`Strings::resolve`] with the languages of `navigator.languages` (or `navigator.language`).
@@ -431,25 +513,57 @@ impl Strings {
     /// The default pre-prompt title of a capability ("Use your camera?").
     pub fn title(&self, cap: Capability) -> &str {
         use Key::*;
-        self.by_cap(cap, [CameraTitle, MicrophoneTitle, GeolocationTitle, NotificationsTitle])
+        self.by_cap(
+            cap,
+            [
+                CameraTitle,
+                MicrophoneTitle,
+                GeolocationTitle,
+                NotificationsTitle,
+            ],
+        )
     }
 
     /// The default pre-prompt reason of a capability.
     pub fn reason(&self, cap: Capability) -> &str {
         use Key::*;
-        self.by_cap(cap, [CameraReason, MicrophoneReason, GeolocationReason, NotificationsReason])
+        self.by_cap(
+            cap,
+            [
+                CameraReason,
+                MicrophoneReason,
+                GeolocationReason,
+                NotificationsReason,
+            ],
+        )
     }
 
     /// The display name of a capability ("Camera").
     pub fn name(&self, cap: Capability) -> &str {
         use Key::*;
-        self.by_cap(cap, [CameraName, MicrophoneName, GeolocationName, NotificationsName])
+        self.by_cap(
+            cap,
+            [
+                CameraName,
+                MicrophoneName,
+                GeolocationName,
+                NotificationsName,
+            ],
+        )
     }
 
     /// The recovery help title of a capability ("Your browser blocks the camera for this site").
     pub fn blocked(&self, cap: Capability) -> &str {
         use Key::*;
-        self.by_cap(cap, [CameraBlocked, MicrophoneBlocked, GeolocationBlocked, NotificationsBlocked])
+        self.by_cap(
+            cap,
+            [
+                CameraBlocked,
+                MicrophoneBlocked,
+                GeolocationBlocked,
+                NotificationsBlocked,
+            ],
+        )
     }
 
     /// The recovery steps of a capability in a browser, in order.
@@ -505,7 +619,11 @@ pub fn navigator_languages() -> Vec<String> {
     let Some(nav) = web_sys::window().map(|w| w.navigator()) else {
         return Vec::new();
     };
-    let mut out: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    let mut out: Vec<String> = nav
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
     if out.is_empty() {
         out.extend(nav.language());
     }
@@ -517,7 +635,9 @@ pub fn fill(template: &str, value: &str) -> String {
     let mut out = String::with_capacity(template.len() + value.len());
     let mut rest = template;
     while let Some((before, after)) = rest.split_once('{') {
-        let Some((_, tail)) = after.split_once('}') else { break };
+        let Some((_, tail)) = after.split_once('}') else {
+            break;
+        };
         out.push_str(before);
         out.push_str(value);
         rest = tail;
@@ -604,13 +724,25 @@ mod tests {
     #[test]
     fn locale_is_resolved() {
         assert_eq!(Strings::resolve(None, &[]).locale(), "en");
-        assert_eq!(Strings::resolve(None, &langs(&["de-DE", "en"])).locale(), "de");
-        assert_eq!(Strings::resolve(None, &langs(&["nl", "fr-CA"])).locale(), "fr");
+        assert_eq!(
+            Strings::resolve(None, &langs(&["de-DE", "en"])).locale(),
+            "de"
+        );
+        assert_eq!(
+            Strings::resolve(None, &langs(&["nl", "fr-CA"])).locale(),
+            "fr"
+        );
         assert_eq!(Strings::resolve(None, &langs(&["es_MX"])).locale(), "es");
         assert_eq!(Strings::resolve(None, &langs(&["zh", "JA"])).locale(), "ja");
         assert_eq!(Strings::resolve(None, &langs(&["nl", "pt"])).locale(), "en");
-        assert_eq!(Strings::resolve(None, &langs(&["en-GB", "de"])).locale(), "en");
-        assert_eq!(Strings::resolve(Some("ja-JP"), &langs(&["de"])).locale(), "ja");
+        assert_eq!(
+            Strings::resolve(None, &langs(&["en-GB", "de"])).locale(),
+            "en"
+        );
+        assert_eq!(
+            Strings::resolve(Some("ja-JP"), &langs(&["de"])).locale(),
+            "ja"
+        );
         assert_eq!(Strings::resolve(Some("xx"), &langs(&["es"])).locale(), "es");
         assert_eq!(Strings::resolve(Some(""), &[]).locale(), "en");
     }
@@ -627,7 +759,10 @@ mod tests {
         let err = s.set_override("allowTwice", "x".into()).unwrap_err();
         assert!(err.contains("allowTwice"));
         s.set_override("cameraName", "Webcam".into()).unwrap();
-        assert_eq!(fill(s.get(Key::RevokeLabel), s.name(Capability::Camera)), "Revoke Webcam");
+        assert_eq!(
+            fill(s.get(Key::RevokeLabel), s.name(Capability::Camera)),
+            "Revoke Webcam"
+        );
     }
 
     #[test]
@@ -639,18 +774,34 @@ mod tests {
             assert_eq!(ALL_KEYS[i].name(), *name);
         }
         let templated = [
-            Key::StepsChromium, Key::StepsFirefox, Key::StepsSafari, Key::StepsOther,
-            Key::RevokeLabel, Key::ResetLabel, Key::HelpLabel, Key::ExpiresIn,
+            Key::StepsChromium,
+            Key::StepsFirefox,
+            Key::StepsSafari,
+            Key::StepsOther,
+            Key::RevokeLabel,
+            Key::ResetLabel,
+            Key::HelpLabel,
+            Key::ExpiresIn,
         ];
         for (locale, table) in LOCALES.iter() {
             for (i, s) in table.iter().enumerate() {
                 assert!(!s.trim().is_empty(), "{locale} {}", NAMES[i]);
                 let wants = templated.contains(&ALL_KEYS[i]);
-                assert_eq!(s.contains('{') && s.contains('}'), wants, "{locale} {}", NAMES[i]);
+                assert_eq!(
+                    s.contains('{') && s.contains('}'),
+                    wants,
+                    "{locale} {}",
+                    NAMES[i]
+                );
             }
             let s = Strings::resolve(Some(locale), &[]);
             for cap in Capability::ALL {
-                for b in [BrowserFamily::Chromium, BrowserFamily::Firefox, BrowserFamily::Safari, BrowserFamily::Other] {
+                for b in [
+                    BrowserFamily::Chromium,
+                    BrowserFamily::Firefox,
+                    BrowserFamily::Safari,
+                    BrowserFamily::Other,
+                ] {
                     let steps = s.steps(cap, b);
                     assert!(steps.len() >= 3);
                     assert!(steps.iter().any(|st| st.contains(s.name(cap))));

@@ -11,7 +11,9 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, Event, EventTarget, HtmlElement, Node, ShadowRoot};
+use web_sys::{
+    CssStyleSheet, Document, Element, Event, EventTarget, HtmlElement, Node, ShadowRoot,
+};
 
 use crate::core::types::{Capability, Choice};
 
@@ -32,7 +34,12 @@ pub(crate) fn document() -> Result<Document, JsValue> {
 }
 
 /// Creates `<tag>` with attributes and appends it to `parent`.
-pub(crate) fn el(doc: &Document, parent: &Node, tag: &str, attrs: &[(&str, &str)]) -> Result<Element, JsValue> {
+pub(crate) fn el(
+    doc: &Document,
+    parent: &Node,
+    tag: &str,
+    attrs: &[(&str, &str)],
+) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
     for (k, v) in attrs {
         e.set_attribute(k, v)?;
@@ -109,7 +116,11 @@ impl Listener {
     ) -> Result<Listener, JsValue> {
         let callback = Closure::wrap_assert_unwind_safe(Box::new(f) as Box<dyn FnMut(Event)>);
         target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref())?;
-        Ok(Listener { target: target.clone(), kind, callback })
+        Ok(Listener {
+            target: target.clone(),
+            kind,
+            callback,
+        })
     }
 }
 
@@ -127,7 +138,12 @@ pub(crate) fn event_element(e: &Event) -> Option<Element> {
 }
 
 /// Appends the capability's icon (inline SVG, decorative). `blocked` adds a slash.
-pub(crate) fn icon(doc: &Document, parent: &Node, cap: Capability, blocked: bool) -> Result<Element, JsValue> {
+pub(crate) fn icon(
+    doc: &Document,
+    parent: &Node,
+    cap: Capability,
+    blocked: bool,
+) -> Result<Element, JsValue> {
     let svg = doc.create_element_ns(Some(SVG_NS), "svg")?;
     for (k, v) in [
         ("viewBox", "0 0 24 24"),
