@@ -17,7 +17,7 @@ use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionSta
 
 use super::options::Options;
 use super::strings::Strings;
-use crate::core::{AccessOutcome, AuditEvent, Capability, Engine, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
+use crate::core::{AccessOutcome, AuditEvent, Capability, Engine, GrantKind, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
 
 /// Something the library handed out and must be able to take back.
 #[derive(Debug)]
@@ -328,11 +328,20 @@ impl Runtime {
     /// Starts everything: loads the record, queries the browser, registers the page, listens.
     pub async fn start(self: &Rc<Self>) -> Result<(), JsValue> {
         let record = self.store.load();
+        // A one-time grant lives only while a page of the origin lives. Entries of pages that
+        // crashed stay behind in storage, so ask the listed pages before this page counts.
+        let one_time = Capability::ALL.into_iter().any(|c| record.grant(c) == Some(GrantKind::OneTime));
         self.input(Input::Loaded(record));
+        self.listen();
+        if one_time {
+            self.prune_dead_pages().await;
+        }
         self.query_natives(true).await;
         self.input(Input::PageVisible(self.page, page_visible()));
-        self.listen();
-        self.ping();
+        if !one_time {
+            let rt = self.clone();
+            wasm_bindgen_futures::spawn_local(async move { rt.prune_dead_pages().await });
+        }
         // Publish the initial statuses so the JS layer's cache is complete.
         for cap in Capability::ALL {
             let s = self.status(cap);
@@ -481,26 +490,29 @@ impl Runtime {
     }
 
     /// Liveness: asks the origin's other pages to answer; pages listed in the record that do
-    /// not answer within half a second are gone (a crash leaves its entry behind).
-    fn ping(self: &Rc<Self>) {
+    /// not answer within 300 ms are gone (a crash leaves its entry behind). Returns early when
+    /// every listed page has answered.
+    async fn prune_dead_pages(self: &Rc<Self>) {
         let Some(channel) = &self.channel else { return };
         let listed: Vec<PageId> = self.engine.borrow().live_pages().into_iter().filter(|p| *p != self.page).collect();
         if listed.is_empty() {
             return;
         }
-        let _ = channel.post_message(&message("ping", self.page));
-        let weak = Rc::downgrade(self);
         *self.pongs.borrow_mut() = Some(Vec::new());
-        Timeout::new(500, move || {
-            let Some(rt) = weak.upgrade() else { return };
-            let answered = rt.pongs.borrow_mut().take().unwrap_or_default();
-            for page in listed {
-                if !answered.contains(&page) {
-                    rt.input(Input::PageGone(page));
-                }
+        let _ = channel.post_message(&message("ping", self.page));
+        for _ in 0..6 {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+            let all = self.pongs.borrow().as_ref().map(|a| listed.iter().all(|p| a.contains(p))).unwrap_or(true);
+            if all {
+                break;
             }
-        })
-        .forget();
+        }
+        let answered = self.pongs.borrow_mut().take().unwrap_or_default();
+        for page in listed {
+            if !answered.contains(&page) {
+                self.input(Input::PageGone(page));
+            }
+        }
     }
 
     fn on_message(self: &Rc<Self>, data: JsValue) {
