@@ -51,7 +51,7 @@ mkdir -p target/bin
 ln -sf /usr/bin/WebKitWebDriver target/bin/safaridriver
 
 # 5. npm packages: build tools (scripts/), page tests, packaging test and benchmarks (tests/).
-for dir in scripts tests; do
+for dir in scripts tests tests/e2e bench; do
   [ -f "$dir/package-lock.json" ] || continue
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     log "npm ci ($dir/)"
