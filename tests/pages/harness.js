@@ -1,0 +1,222 @@
+// A tiny in-page test harness for the page tests (tests/pages/*.test.html), driven by run.mjs.
+//
+// Contract with the runner (run.mjs), all on `window`:
+//   __results  array of { name, ok, error, skipped?, notes? } once finished
+//   __done     true once __results is final
+//   __current  name of the test running now (the runner prints it when a page times out)
+//   __partial  the results so far (the runner prints them when a page times out)
+//   __errors   uncaught errors and unhandled rejections seen in the page (the runner fails on them)
+//   __request  { id, kind, ...args }: an action the page asks the runner to do from outside
+//   __reply    { id, ok, error, value? }: the runner's answer to the request with the same id
+//
+// Tests run one after another in the order they were declared; each has a timeout.
+
+const results = [];
+const errors = [];
+let chain = Promise.resolve();
+let current = null;
+let nextRequestId = 1;
+
+window.__done = false;
+window.__partial = results;
+window.__errors = errors;
+window.__current = null;
+
+window.addEventListener('error', (e) => {
+  // Resource load failures (a module script that 404s) reach here in the capture phase only.
+  const what = e.error ? describe(e.error) : (e.message || `failed to load ${e.target?.src || e.target?.href || '?'}`);
+  errors.push(`uncaught: ${what}`);
+}, true);
+window.addEventListener('unhandledrejection', (e) => {
+  errors.push(`unhandled rejection: ${describe(e.reason)}`);
+});
+
+/** 'chromium' | 'firefox' | 'webkit' from the user agent (WebKitGTK's MiniBrowser says Safari, never Chrome). */
+export const engine = (() => {
+  const ua = navigator.userAgent;
+  if (/Firefox\//.test(ua)) return 'firefox';
+  if (/Chrom(e|ium)\//.test(ua)) return 'chromium';
+  if (/AppleWebKit\//.test(ua)) return 'webkit';
+  return 'unknown';
+})();
+
+export function describe(err) {
+  if (err instanceof Error || (err && typeof err === 'object' && 'name' in err && 'message' in err)) {
+    return `${err.name}: ${err.message}`;
+  }
+  try { return `non-Error thrown: ${typeof err} ${JSON.stringify(err)}`; } catch { return `non-Error thrown: ${String(err)}`; }
+}
+
+export class AssertionError extends Error {
+  constructor(message) { super(message); this.name = 'AssertionError'; }
+}
+
+export function assert(cond, message = 'assertion failed') {
+  if (!cond) throw new AssertionError(message);
+}
+
+function show(v) {
+  if (typeof v === 'string') return JSON.stringify(v);
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+}
+
+export function assertEqual(actual, expected, message = '') {
+  if (!Object.is(actual, expected)) {
+    throw new AssertionError(`${message ? message + ': ' : ''}expected ${show(expected)}, got ${show(actual)}`);
+  }
+}
+
+/**
+ * Checks that `promiseOrFn` rejects with an error named `errorName` (and, for built-in names like TypeError,
+ * an instance of it). Given a function, a synchronous throw is a failure: the Permissions API rejects, it never throws.
+ * Resolves with the error for further checks.
+ */
+export async function assertRejects(promiseOrFn, errorName, message = '') {
+  const pre = message ? message + ': ' : '';
+  let promise = promiseOrFn;
+  if (typeof promiseOrFn === 'function') {
+    try {
+      promise = promiseOrFn();
+    } catch (err) {
+      throw new AssertionError(`${pre}threw synchronously (${describe(err)}) instead of returning a rejected promise`);
+    }
+  }
+  if (!promise || typeof promise.then !== 'function') {
+    throw new AssertionError(`${pre}expected a promise, got ${show(promise)}`);
+  }
+  let value;
+  try {
+    value = await promise;
+  } catch (err) {
+    const ctor = globalThis[errorName];
+    const okName = err && err.name === errorName;
+    const okType = typeof ctor !== 'function' || !(ctor.prototype instanceof Error || ctor === Error) || err instanceof ctor;
+    if (!okName || !okType) {
+      throw new AssertionError(`${pre}expected rejection with ${errorName}, got ${describe(err)}`);
+    }
+    return err;
+  }
+  throw new AssertionError(`${pre}expected rejection with ${errorName}, but it resolved with ${describeValue(value)}`);
+}
+
+function describeValue(v) {
+  if (v && typeof v === 'object' && 'state' in v) return `a status {name: ${show(v.name)}, state: ${show(v.state)}}`;
+  return show(v);
+}
+
+/** Settles a promise into { ok, value } or { ok: false, error } (a synchronous throw counts as a rejection). */
+export async function settle(fn) {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Attaches a note to the running test (engine differences worth reporting); the runner prints it. */
+export function note(text) {
+  if (current) (current.notes ||= []).push(String(text));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` every 25 ms until it is truthy or `ms` pass; resolves with whether it became truthy. */
+export async function waitFor(cond, ms = 5000) {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    if (cond()) return true;
+    await sleep(25);
+  }
+  return !!cond();
+}
+
+/** Declares a test; it runs after the ones declared before it. Resolves with its result. */
+export function test(name, fn, { timeout = 10000 } = {}) {
+  chain = chain.then(() => run(name, fn, timeout));
+  return chain;
+}
+
+async function run(name, fn, timeout) {
+  const result = { name, ok: false, error: null };
+  current = result;
+  window.__current = name;
+  let timer;
+  try {
+    await Promise.race([
+      Promise.resolve().then(fn),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new AssertionError(`timed out after ${timeout} ms`)), timeout); }),
+    ]);
+    result.ok = true;
+  } catch (err) {
+    if (err instanceof SkipSignal) {
+      result.ok = true;
+      result.skipped = true;
+      result.error = err.message;
+    } else {
+      result.error = err instanceof AssertionError ? err.message : describe(err);
+    }
+  } finally {
+    clearTimeout(timer);
+    current = null;
+    window.__current = null;
+  }
+  results.push(result);
+  return result;
+}
+
+class SkipSignal extends Error {}
+
+/** Records a skipped test with the reason (declared in order like test()). */
+export function skip(name, why) {
+  chain = chain.then(() => { results.push({ name, ok: true, skipped: true, error: String(why) }); });
+  return chain;
+}
+
+/** Inside a running test: stops it and records it as skipped with the reason. */
+export function skipNow(why) {
+  throw new SkipSignal(String(why));
+}
+
+/**
+ * Asks the runner to do something from outside the page (e.g. kind 'setPermission' with { name, state }).
+ * Resolves with the reply's value; rejects with the runner's or driver's error text.
+ */
+export async function outside(kind, args = {}, timeout = 10000) {
+  const id = nextRequestId++;
+  window.__request = { id, kind, ...args };
+  const end = performance.now() + timeout;
+  while (!(window.__reply && window.__reply.id === id)) {
+    if (performance.now() > end) throw new AssertionError(`outside(${kind}) got no reply in ${timeout} ms (is run.mjs driving this page?)`);
+    await sleep(20);
+  }
+  const reply = window.__reply;
+  window.__request = null;
+  if (!reply.ok) throw new Error(reply.error || `outside(${kind}) failed`);
+  return reply.value;
+}
+
+/** Forgets what earlier pages of this origin stored, so each page starts from a fresh site-level record. */
+export function freshStorage() {
+  try { localStorage.clear(); } catch { /* storage blocked: the library runs in memory */ }
+  try { sessionStorage.clear(); } catch { /* idem */ }
+}
+
+/** Loads the package under test; a failure to load is a failing test, and the page still finishes. */
+export async function load() {
+  let mod = null;
+  await test('load /pkg/index.js', async () => {
+    mod = await import('/pkg/index.js');
+    assertEqual(typeof mod.install, 'function', 'typeof install');
+  });
+  return mod;
+}
+
+/** Waits for every declared test, then publishes the results for the runner. */
+export async function finish() {
+  await chain;
+  // Let late errors and unhandled rejections (reported after a task) reach the listeners above.
+  await sleep(50);
+  for (const e of errors) results.push({ name: 'no uncaught errors in the page', ok: false, error: e });
+  window.__results = results.slice();
+  window.__done = true;
+}

@@ -1,0 +1,412 @@
+#!/usr/bin/env node
+// Runs the page tests (tests/pages/*.test.html) in Chromium, Firefox and WebKit through WebDriver.
+//
+//   cd tests && xvfb-run -a node pages/run.mjs
+//
+// Environment:
+//   ENGINES=chromium,firefox   engines to run (default: chromium,firefox,webkit)
+//   PAGES=query,events         page names to run (default: every tests/pages/*.test.html)
+//   ALLOW_SKIP=1               an engine that cannot run here (WebKit without DISPLAY) is a skip, not a failure
+//   PAGE_TIMEOUT=30000         ms a page may take to set window.__done
+//   VERBOSE=1                  show the drivers' and the server's own output
+//
+// Each engine gets one WebDriver session (a fresh profile) and runs every page in it, one after another.
+// The drivers are started here, each in its own process group, and that group is killed at the end
+// (also on failure, SIGINT and SIGTERM), so no driver or browser outlives the run.
+//
+// The outside-the-page protocol (see harness.js `outside()`): a page sets `window.__request = {id, kind, ...}`;
+// between result checks the runner executes it and answers `window.__reply = {id, ok, error, value}`.
+// Kinds:
+//   setPermission {name, state}  WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}.
+//     chromedriver 156: supported for every name tried; changes the state and fires `change` on native
+//       PermissionStatus objects.
+//     geckodriver 0.37.1 + Firefox ESR: geolocation, notifications, persistent-storage, push, midi and screen-wake-lock
+//       work; camera and microphone answer 500 `unsupported operation: "descriptor.name" "camera" is currently
+//       unsupported`; storage-access fails with NS_ERROR_FAILURE on 127.0.0.1.
+//     WebKitWebDriver 2.50: no such endpoint (`unknown command: Unknown command: /session/{id}/permissions`).
+//   The driver's error text is passed back to the page, which records it (a skip reason or a note).
+//
+// Browser set-up per engine:
+//   chromium  chromedriver, --headless=new, fake media devices (no fake UI: states stay at the defaults,
+//             geolocation starts granted under chromedriver), --js-flags=--expose-gc so the events page can
+//             show that a status kept only by its listener survives a real garbage collection.
+//   firefox   geckodriver, -headless, media.navigator.streams.fake=true. media.navigator.permission.disabled
+//             is NOT set: it would grant camera/microphone without asking and no test here needs that.
+//   webkit    WebKitWebDriver + MiniBrowser --automation (plus --headless where that MiniBrowser has it: Debian 12's
+//             does not), under the current DISPLAY (xvfb-run).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Builder } from 'selenium-webdriver';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const PAGE_TIMEOUT = Number(process.env.PAGE_TIMEOUT || 30000);
+const VERBOSE = process.env.VERBOSE === '1';
+const ALLOW_SKIP = process.env.ALLOW_SKIP === '1';
+const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const children = new Set(); // { proc, name } started here, each a process-group leader
+// Everything the drivers and browsers write to a temporary directory (profiles, Chromium's scoped dirs and
+// shared-memory files, geckodriver's rust_mozprofile*) goes under one directory of this run, removed at the end.
+let runDir = null;
+function runTmp() {
+  if (!runDir) runDir = mkdtempSync(join(tmpdir(), 'jit-permissions-pages-'));
+  return runDir;
+}
+function removeRunDir() {
+  if (!runDir) return;
+  try {
+    rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (err) {
+    console.error(`[runner] could not remove ${runDir}: ${err.message}`);
+  }
+  runDir = null;
+}
+
+function line(engine, page, status, name, detail) {
+  const tag = { ok: 'ok ', FAIL: 'FAIL', skip: 'skip' }[status];
+  console.log(`${engine} ${page}: ${tag} - ${name}${detail ? ': ' + detail : ''}`);
+  if (status === 'ok') counts.passed++;
+  else if (status === 'FAIL') counts.failed++;
+  else counts.skipped++;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Starts a process in its own process group so that it and everything it starts can be ended together. */
+function start(name, cmd, args, env = process.env) {
+  const proc = spawn(cmd, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = { proc, name, output: '' };
+  const keep = (buf) => {
+    const text = buf.toString();
+    child.output = (child.output + text).slice(-4000);
+    if (VERBOSE) process.stderr.write(`[${name}] ${text}`);
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  proc.on('error', (err) => { child.output += `\nspawn error: ${err.message}`; });
+  children.add(child);
+  proc.on('exit', () => children.delete(child));
+  return child;
+}
+
+function alive(child) {
+  return child.proc.exitCode === null && child.proc.signalCode === null;
+}
+
+/** Ends a child's whole process group: SIGTERM, then SIGKILL after a grace period. */
+async function stop(child, grace = 3000) {
+  const pid = child.proc.pid;
+  if (!pid) return;
+  const group = (sig) => { try { process.kill(-pid, sig); return true; } catch { return false; } };
+  if (!group('SIGTERM')) return; // group already gone
+  const end = Date.now() + grace;
+  while (Date.now() < end) {
+    await sleep(50);
+    if (!group(0)) break; // signal 0: does any process of the group still exist?
+  }
+  group('SIGKILL');
+  // Reap the leader so it does not linger as a zombie.
+  if (alive(child)) await withTimeout(new Promise((r) => child.proc.once('exit', r)), 2000, 'exit').catch(() => {});
+  children.delete(child);
+}
+
+function stopAllSync() {
+  for (const child of children) {
+    try { process.kill(-child.proc.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  removeRunDir();
+}
+
+async function waitForHttp(url, child, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(child)) throw new Error(`${child.name} exited early: ${child.output.trim() || '(no output)'}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.status < 500) return;
+    } catch { /* not yet */ }
+    await sleep(100);
+  }
+  throw new Error(`${child.name} did not answer ${url} within ${ms} ms: ${child.output.trim()}`);
+}
+
+// ---- engines ----------------------------------------------------------------------------------------
+
+function capabilities(engine) {
+  if (engine === 'chromium') {
+    const profile = mkdtempSync(join(runTmp(), 'chromium-profile-'));
+    return {
+      browserName: 'chrome',
+      'goog:chromeOptions': {
+        binary: '/usr/bin/chromium',
+        args: [
+          '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+          '--disable-dev-shm-usage', '--js-flags=--expose-gc', `--user-data-dir=${profile}`,
+        ],
+      },
+    };
+  }
+  if (engine === 'firefox') {
+    return {
+      browserName: 'firefox',
+      'moz:firefoxOptions': {
+        binary: '/usr/bin/firefox-esr',
+        args: ['-headless'],
+        prefs: { 'media.navigator.streams.fake': true },
+      },
+    };
+  }
+  return {
+    browserName: 'MiniBrowser',
+    'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', ...(miniBrowserHasHeadless() ? ['--headless'] : [])] },
+  };
+}
+
+// Debian 12's MiniBrowser (WebKitGTK 2.50, webkit2gtk-4.1) has no --headless: it exits with
+// "Cannot parse arguments: Unknown option --headless" and WebKitWebDriver then waits for it forever.
+// Newer builds have it. Ask the binary; under xvfb-run the window is invisible either way.
+let headlessOption;
+function miniBrowserHasHeadless() {
+  if (headlessOption === undefined) {
+    const r = spawnSync(MINIBROWSER, ['--help'], { encoding: 'utf8', timeout: 10000 });
+    headlessOption = /--headless\b/.test(`${r.stdout}${r.stderr}`);
+    if (!headlessOption) console.error('[runner] webkit: this MiniBrowser has no --headless option; running it under the virtual display only');
+  }
+  return headlessOption;
+}
+
+// Rejects as soon as the driver's output shows that the browser could not start (WebKitWebDriver keeps waiting
+// for a browser that already exited) or the driver itself exits. Never resolves otherwise.
+function browserFailed(child) {
+  return new Promise((_, reject) => {
+    const timer = setInterval(() => {
+      const fatal = /Cannot parse arguments[^\n]*|cannot open display[^\n]*/i.exec(child.output);
+      if (fatal || !alive(child)) {
+        clearInterval(timer);
+        reject(new Error(fatal ? `browser failed to start: ${fatal[0]}` : `${child.name} exited`));
+      }
+    }, 200);
+    timer.unref();
+  });
+}
+
+async function startDriver(engine) {
+  const port = await freePort();
+  let child;
+  const env = { ...process.env, TMPDIR: runTmp() };
+  if (engine === 'chromium') {
+    child = start('chromedriver', '/usr/bin/chromedriver', [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=WARNING'], env);
+  } else if (engine === 'firefox') {
+    child = start('geckodriver', 'geckodriver', ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn'], env);
+  } else {
+    child = start('WebKitWebDriver', '/usr/bin/WebKitWebDriver', [`--port=${port}`], env);
+  }
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/status`, child);
+  return { child, url };
+}
+
+/** The outside-the-page actions a page can ask for. */
+async function act(request, ctx) {
+  if (request.kind === 'setPermission') {
+    const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/permissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ descriptor: { name: request.name }, state: request.state }),
+      signal: AbortSignal.timeout(10000),
+    });
+    const body = await res.json().catch(() => ({}));
+    const v = body && body.value;
+    if (res.ok && !(v && v.error)) return null;
+    const message = String((v && v.message) || '').split('\n')[0].replaceAll(ctx.sessionId, '{id}');
+    const err = v && v.error ? `${v.error}: ${message}` : `HTTP ${res.status}`;
+    throw new Error(`driver answered ${res.status} to POST /session/{id}/permissions: ${err}`);
+  }
+  throw new Error(`unknown outside() request kind '${request.kind}'`);
+}
+
+const POLL = `
+  return {
+    done: window.__done === true,
+    results: window.__done === true ? window.__results : null,
+    request: window.__request || null,
+    current: window.__current || null,
+    partial: window.__partial || null,
+    errors: window.__errors || null,
+    harness: Array.isArray(window.__partial),
+    readyState: document.readyState,
+    href: location.href,
+  };`;
+
+async function runPage(engine, driver, ctx, page, baseUrl) {
+  const url = `${baseUrl}/tests/pages/${page}.html`;
+  await withTimeout(driver.get(url), PAGE_TIMEOUT, `loading ${url}`);
+  const end = Date.now() + PAGE_TIMEOUT;
+  let handled = 0;
+  let last = null;
+  let loadedAt = 0;
+  while (Date.now() < end) {
+    last = await withTimeout(driver.executeScript(POLL), 10000, 'polling the page');
+    if (last.done) break;
+    // Module scripts run before the load event, so a complete document without the harness will never finish
+    // (a test module that 404s or does not parse). Give it a second, then stop waiting.
+    if (!last.harness && last.readyState === 'complete') {
+      if (!loadedAt) loadedAt = Date.now();
+      else if (Date.now() - loadedAt > 1000) break;
+    }
+    const req = last.request;
+    if (req && typeof req.id === 'number' && req.id > handled) {
+      handled = req.id;
+      let reply;
+      try {
+        reply = { id: req.id, ok: true, error: null, value: await act(req, ctx) };
+      } catch (err) {
+        reply = { id: req.id, ok: false, error: err.message };
+      }
+      if (VERBOSE) console.error(`[runner] ${engine} ${page}: ${JSON.stringify(req)} -> ${JSON.stringify(reply)}`);
+      await driver.executeScript('window.__reply = arguments[0];', reply);
+      continue;
+    }
+    await sleep(50);
+  }
+  if (last && last.done) {
+    const results = Array.isArray(last.results) ? last.results : [];
+    if (results.length === 0) line(engine, page, 'FAIL', 'page ran no tests', 'window.__results is empty');
+    for (const r of results) report(engine, page, r);
+    return;
+  }
+  // Timed out: show what did finish, then fail on the rest.
+  for (const r of (last && last.partial) || []) report(engine, page, r);
+  const running = !last ? ' (the page never answered)'
+    : !last.harness ? ` (harness.js never ran: document.readyState '${last.readyState}' at ${last.href})`
+    : last.current ? ` while running '${last.current}'` : '';
+  const errs = last && last.errors && last.errors.length ? `; page errors: ${last.errors.join(' | ')}` : '';
+  const why = last && !last.harness && last.readyState === 'complete' ? 'window.__done will never be set' : `window.__done not set within ${PAGE_TIMEOUT} ms`;
+  line(engine, page, 'FAIL', 'page finished', `${why}${running}${errs}`);
+}
+
+function report(engine, page, r) {
+  const status = r.skipped ? 'skip' : r.ok ? 'ok' : 'FAIL';
+  line(engine, page, status, r.name, r.ok && !r.skipped ? '' : r.error);
+  for (const n of r.notes || []) console.log(`${engine} ${page}:       note: ${n}`);
+}
+
+async function runEngine(engine, pages, baseUrl) {
+  if (engine === 'webkit' && !process.env.DISPLAY) {
+    const why = 'no DISPLAY: WebKit needs a display; run under `xvfb-run -a` (ALLOW_SKIP=1 makes this a skip)';
+    console.log(`!!!!!!!! ${engine}: NOT RUN: ${why}`);
+    line(engine, 'all', ALLOW_SKIP ? 'skip' : 'FAIL', 'engine available', why);
+    return;
+  }
+  let driverProc = null;
+  let driver = null;
+  try {
+    const { child, url } = await startDriver(engine);
+    driverProc = child;
+    driver = await withTimeout(
+      Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine)).build(), browserFailed(child)]),
+      60000, `${engine} session start`);
+    const session = await driver.getSession();
+    const ctx = { driverUrl: url, sessionId: session.getId() };
+    await driver.manage().setTimeouts({ script: 10000, pageLoad: PAGE_TIMEOUT });
+    if (VERBOSE) {
+      const ua = await driver.executeScript('return navigator.userAgent');
+      console.error(`[runner] ${engine}: ${ua}`);
+    }
+    for (const page of pages) {
+      try {
+        await runPage(engine, driver, ctx, page, baseUrl);
+      } catch (err) {
+        line(engine, page, 'FAIL', 'page run', `runner error: ${err.message.split('\n')[0]}`);
+      }
+    }
+  } catch (err) {
+    const out = driverProc && driverProc.output.trim() ? ` (driver output: ${driverProc.output.trim().slice(-500)})` : '';
+    line(engine, 'all', 'FAIL', 'WebDriver session', `${err.message.split('\n')[0]}${out}`);
+  } finally {
+    if (driver) await withTimeout(driver.quit(), 15000, 'quit').catch(() => {});
+    if (driverProc) await stop(driverProc);
+  }
+}
+
+async function main() {
+  const engines = (process.env.ENGINES || ALL_ENGINES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const e of engines) {
+    if (!ALL_ENGINES.includes(e)) throw new Error(`unknown engine '${e}' in ENGINES (known: ${ALL_ENGINES.join(', ')})`);
+  }
+  let pages = readdirSync(here).filter((f) => f.endsWith('.test.html')).map((f) => basename(f, '.html')).sort();
+  if (process.env.PAGES) {
+    const want = process.env.PAGES.split(',').map((s) => s.trim().replace(/(\.test)?(\.html)?$/, '.test'));
+    const unknown = want.filter((w) => !pages.includes(w));
+    if (unknown.length) throw new Error(`unknown page(s) in PAGES: ${unknown.join(', ')} (have: ${pages.join(', ')})`);
+    pages = pages.filter((p) => want.includes(p));
+  }
+  if (!existsSync(join(repoRoot, 'pkg', 'index.js'))) {
+    throw new Error(`${join(repoRoot, 'pkg', 'index.js')} is missing: run \`bash scripts/build.sh\` first`);
+  }
+
+  const port = await freePort();
+  const server = start('serve.mjs', process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), repoRoot, String(port)]);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${baseUrl}/pkg/index.js`, server);
+    for (const engine of engines) await runEngine(engine, pages, baseUrl);
+  } finally {
+    await stop(server, 1000);
+  }
+}
+
+let exiting = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (exiting) return;
+    exiting = true;
+    console.error(`\n[runner] ${sig}: stopping drivers and browsers`);
+    stopAllSync();
+    console.log(`runner: FAIL - interrupted by ${sig}`);
+    console.log(`${counts.passed} passed, ${counts.failed + 1} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+    process.exit({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[sig]);
+  });
+}
+process.on('exit', stopAllSync);
+
+const started = Date.now();
+try {
+  await main();
+} catch (err) {
+  console.log(`runner: FAIL - ${err.message}`);
+  counts.failed++;
+}
+removeRunDir();
+console.error(`[runner] took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+process.exitCode = counts.failed ? 1 : 0;
