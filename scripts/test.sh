@@ -27,13 +27,13 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
 step "wasm-bindgen-test: Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver CHROMEDRIVER_ARGS=--silent \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/chrome.json \
-  wasm-pack --quiet test --headless --chrome
+  wasm-pack test --headless --chrome
 step "wasm-bindgen-test: Firefox"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/firefox.json \
-  wasm-pack --quiet test --headless --firefox
+  wasm-pack test --headless --firefox
 step "wasm-bindgen-test: WebKit (WebKitGTK MiniBrowser under Xvfb)"
 SAFARIDRIVER="$PWD/target/bin/safaridriver" WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/webkit.json \
-  xvfb-run -a wasm-pack --quiet test --headless --safari
+  xvfb-run -a wasm-pack test --headless --safari
 
 step "page tests: the npm package in Chromium, Firefox and WebKit"
 (cd tests && xvfb-run -a node pages/run.mjs)
