@@ -41,7 +41,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Builder } from 'selenium-webdriver';
+import { Builder, Key } from 'selenium-webdriver';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -251,7 +251,47 @@ async function act(request, ctx) {
     const err = v && v.error ? `${v.error}: ${message}` : `HTTP ${res.status}`;
     throw new Error(`driver answered ${res.status} to POST /session/{id}/permissions: ${err}`);
   }
+  if (request.kind === 'click') return clickElement(request, ctx);
+  if (request.kind === 'keys') return pressKeys(request, ctx);
   throw new Error(`unknown outside() request kind '${request.kind}'`);
+}
+
+// Finds `selector` in the document, or inside the open shadow root of `document.querySelector(host)`, and hands
+// it to WebDriver as an element reference (every driver here can return an element found inside a shadow root).
+const FIND = `
+  const [host, selector] = arguments;
+  const scope = host ? document.querySelector(host)?.shadowRoot : document;
+  return scope ? scope.querySelector(selector) : null;`;
+
+/** click {host?, selector}: a real WebDriver Element Click (trusted events, user activation). */
+async function clickElement(request, ctx) {
+  const el = await ctx.driver.executeScript(FIND, request.host || null, request.selector);
+  if (!el) throw new Error(`click: no element ${request.host ? `${request.host} >>> ` : ''}${request.selector}`);
+  await el.click();
+  return null;
+}
+
+// WebDriver key names accepted by the 'keys' action (anything else is typed as text).
+const KEY_NAMES = {
+  Escape: Key.ESCAPE, Tab: Key.TAB, Enter: Key.ENTER, Space: Key.SPACE, Shift: Key.SHIFT,
+  ArrowDown: Key.ARROW_DOWN, ArrowUp: Key.ARROW_UP, ArrowLeft: Key.ARROW_LEFT, ArrowRight: Key.ARROW_RIGHT,
+};
+
+/**
+ * keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', ...]}: real key presses through WebDriver Actions,
+ * to whatever has focus. 'A+B' holds A while pressing B.
+ */
+async function pressKeys(request, ctx) {
+  const actions = ctx.driver.actions({ async: true });
+  for (const combo of request.keys || []) {
+    const parts = String(combo).split('+').map((k) => KEY_NAMES[k] ?? k);
+    for (const k of parts.slice(0, -1)) actions.keyDown(k);
+    const last = parts[parts.length - 1];
+    actions.keyDown(last).keyUp(last);
+    for (const k of parts.slice(0, -1).reverse()) actions.keyUp(k);
+  }
+  await actions.perform();
+  return null;
 }
 
 const POLL = `
@@ -336,7 +376,7 @@ async function runEngine(engine, pages, baseUrl) {
       Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine)).build(), browserFailed(child)]),
       60000, `${engine} session start`);
     const session = await driver.getSession();
-    const ctx = { driverUrl: url, sessionId: session.getId() };
+    const ctx = { driverUrl: url, sessionId: session.getId(), driver };
     await driver.manage().setTimeouts({ script: 10000, pageLoad: PAGE_TIMEOUT });
     if (VERBOSE) {
       const ua = await driver.executeScript('return navigator.userAgent');
