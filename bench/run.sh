@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The benchmark of jit-permissions (issue 7), separate from the tests: sets up, builds the release npm package
+# into pkg/, then measures size, start-up, query overhead, event latency, memory and expiry accuracy in headless
+# Chromium and Firefox, and prints one table (also written to test-output/bench/results.md).
+#
+#   bash bench/run.sh
+#
+# BENCH_SKIP_SETUP=1 / BENCH_SKIP_BUILD=1 skip those steps; the other knobs (BENCH_ENGINES, BENCH_LOADS, ...) are
+# described at the top of bench/bench.mjs. Exit status: 0 when every figure was measured (whether or not its target
+# was met), 1 when a section could not be measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${BENCH_SKIP_SETUP:-0}" != 1 ]; then
+  bash scripts/setup.sh
+fi
+# setup.sh installs bench/'s npm packages once bench/package-lock.json exists; make sure of it either way.
+if [ ! -d bench/node_modules/playwright-core ] || [ ! -d bench/node_modules/selenium-webdriver ]; then
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/build.sh
+fi
+
+# node ends every browser, driver and server it started (also on SIGINT/SIGTERM); the watchdog bounds the run.
+exec timeout --signal=TERM --kill-after=20 "${BENCH_TIMEOUT:-900}" node bench/bench.mjs

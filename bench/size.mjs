@@ -1,0 +1,152 @@
+// Size: the shipped bytes of pkg/ (raw and gzip -9), against the 35 KB gzipped budget, and what the wasm is made
+// of: `twiggy top` on a wasm-bindgen output that keeps the names (pkg/ is stripped by wasm-opt).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fmtBytes, log, runTmp, table } from './lib.mjs';
+
+export const BUDGET_GZIP = 35_000; // "35 KB", read as 35,000 bytes (the stricter reading of KB)
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** A group for a twiggy item: the module path that owns it, so that many small items add up visibly. */
+function groupOf(name) {
+  if (name.startsWith('data segment')) return 'data segments (.rodata: strings, CSS, tables)';
+  if (name.startsWith('import ')) return 'imports (the JS functions the wasm calls: one per web-sys/js-sys binding)';
+  let n = name.replace(/\[[0-9a-f]{16}\]/g, ''); // crate disambiguators: core[c5930c85a12de822]
+  n = n.replace(/^(<|&|\*const |\*mut |dyn |impl )+/, '');
+  if (!n.includes('::')) {
+    if (/^(controller_|controls_|__wbg_|__wbindgen_|__externref|export |elem\[|table\[|type\[|import |global\[|memory\[|Closure\(|wasm_bindgen)/.test(n)) {
+      return 'wasm-bindgen exports, shims, tables and types';
+    }
+    if (/^(memcpy|memset|memmove|memcmp|__multi|__ashl|__lshr|__udiv|__umod|__div|__mod|compiler_builtins)/.test(n)) {
+      return 'compiler builtins (mem*, int ops)';
+    }
+    return 'other (unnamed items)';
+  }
+  const parts = n.split('::');
+  const crate = parts[0];
+  // The library itself by module (jit_permissions::web::panel); the async glue of js_sys by module.
+  if (crate === 'jit_permissions') {
+    const mod = parts.slice(0, 3).join('::');
+    return /^[a-z_]+$/.test(parts[2] || '') ? mod : parts.slice(0, 2).join('::');
+  }
+  if (crate === 'js_sys' || crate === 'wasm_bindgen' || crate === 'core' || crate === 'alloc') {
+    return parts.slice(0, 2).join('::').replace(/<.*$/, '');
+  }
+  return crate.replace(/<.*$/, '');
+}
+
+function twiggyReport(repoRoot) {
+  const twiggy = which('twiggy');
+  if (!twiggy) return { note: 'twiggy not installed: cargo install twiggy' };
+  const input = join(repoRoot, 'target/wasm32-unknown-unknown/release/jit_permissions.wasm');
+  if (!existsSync(input)) return { note: `no ${input}: run bash scripts/build.sh first` };
+  const dir = mkdtempSync(join(runTmp(), 'twiggy-'));
+  const wb = spawnSync('wasm-bindgen', ['--target', 'web', '--keep-debug', '--out-dir', dir, '--out-name', 'jit_permissions', input],
+    { encoding: 'utf8', timeout: 120000 });
+  if (wb.status !== 0) return { note: `wasm-bindgen --keep-debug failed: ${(wb.stderr || wb.error || '').toString().trim()}` };
+  const wasm = join(dir, 'jit_permissions_bg.wasm');
+  const tw = spawnSync(twiggy, ['top', '-f', 'json', wasm], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+  if (tw.status !== 0) return { note: `twiggy top failed: ${(tw.stderr || tw.error || '').toString().trim()}` };
+  const rows = JSON.parse(tw.stdout);
+  // Names and other custom sections are not shipped (wasm-opt strips them): leave them out of the ranking.
+  const isShipped = (r) => !/subsection|custom section/.test(r.name);
+  const unshipped = rows.filter((r) => !isShipped(r)).reduce((s, r) => s + r.shallow_size, 0);
+  const shipped = rows.filter(isShipped);
+  const shippedTotal = shipped.reduce((s, r) => s + r.shallow_size, 0);
+  const pct = (n) => `${((100 * n) / shippedTotal).toFixed(1)}%`;
+  const short = (s) => {
+    const t = s.replace(/\[[0-9a-f]{16}\]/g, '').replace(/::h[0-9a-f]{16}$/, '');
+    return t.length > 110 ? `${t.slice(0, 107)}...` : t;
+  };
+  const top = shipped.slice(0, 10).map((r, i) => [String(i + 1), fmtBytes(r.shallow_size), pct(r.shallow_size), short(r.name)]);
+  const groups = new Map();
+  for (const r of shipped) {
+    const g = groupOf(r.name);
+    const e = groups.get(g) || { bytes: 0, items: 0 };
+    e.bytes += r.shallow_size;
+    e.items += 1;
+    groups.set(g, e);
+  }
+  const byGroup = [...groups.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 15)
+    .map(([g, e], i) => [String(i + 1), fmtBytes(e.bytes), pct(e.bytes), String(e.items), g]);
+  const preOpt = readFileSync(wasm).length;
+  return {
+    top: table(['#', 'shallow bytes', 'share', 'item (twiggy top)'], top),
+    groups: table(['#', 'bytes', 'share', 'items', 'group (by crate / module)'], byGroup),
+    preOpt,
+    unshipped,
+    shippedTotal,
+  };
+}
+
+/** The text baked into the wasm: runs of at least 16 printable bytes (strings of all locales, CSS, messages). */
+function textInWasm(wasm) {
+  const runs = [];
+  let start = 0;
+  let len = 0;
+  for (let i = 0; i <= wasm.length; i++) {
+    const c = i < wasm.length ? wasm[i] : 0;
+    if ((c >= 32 && c < 127) || c === 10 || c === 9 || c >= 0xc2) {
+      if (len === 0) start = i;
+      len++;
+    } else {
+      if (len >= 16) runs.push(wasm.subarray(start, start + len));
+      len = 0;
+    }
+  }
+  const text = Buffer.concat(runs);
+  const css = runs.filter((r) => /[{};][\s]*[a-z-]+:[^:]/.test(r.toString('latin1')) && /[{}]/.test(r.toString('latin1')));
+  return { bytes: text.length, gz: gz(text), css: css.reduce((n, r) => n + r.length, 0), runs: runs.length };
+}
+
+export function measureSize(repoRoot) {
+  const pkg = join(repoRoot, 'pkg');
+  const read = (f) => readFileSync(join(pkg, f));
+  const wasm = read('jit_permissions_bg.wasm');
+  const js = Buffer.concat([read('index.js'), read('jit_permissions.js')]);
+  const wasmGz = gz(wasm);
+  // The two JS files are fetched separately, so each is compressed on its own.
+  const jsGz = gz(read('index.js')) + gz(read('jit_permissions.js'));
+  const total = wasm.length + js.length;
+  const totalGz = wasmGz + jsGz;
+  const budget = '35 KB gzip budget';
+  const ratio = (n) => `${(n / BUDGET_GZIP).toFixed(2)}x budget`;
+  const rows = [
+    ['Size: wasm, raw', fmtBytes(wasm.length), '-', '-', '-', 'info'],
+    ['Size: wasm, gzip -9', fmtBytes(wasmGz), budget, ratio(wasmGz), '-', 'info'],
+    ['Size: JS (index.js + jit_permissions.js), raw', fmtBytes(js.length), '-', '-', '-', 'info'],
+    ['Size: JS, gzip -9 (each file)', fmtBytes(jsGz), budget, ratio(jsGz), '-', 'info'],
+    ['Size: total shipped (wasm + JS), raw', fmtBytes(total), '-', '-', '-', 'info'],
+    ['Size: total shipped (wasm + JS), gzip -9', fmtBytes(totalGz), budget, ratio(totalGz),
+      `<= ${fmtBytes(BUDGET_GZIP)}`, totalGz <= BUDGET_GZIP ? 'PASS' : `MISS by ${fmtBytes(totalGz - BUDGET_GZIP)}`],
+  ];
+  const text = textInWasm(wasm);
+  log('size: running wasm-bindgen --keep-debug and twiggy');
+  const tw = twiggyReport(repoRoot);
+  const notes = [];
+  notes.push(`Size: pkg/ as built by scripts/build.sh (wasm-opt -Oz, stripped). gzip is node zlib level 9, each file on its own.`);
+  notes.push(`Text baked into the shipped wasm (${text.runs} runs of >= 16 printable bytes: the built-in strings of all ` +
+    `locales, the dialog/panel CSS, error and warning messages): ${fmtBytes(text.bytes)} raw, ${fmtBytes(text.gz)} gzipped ` +
+    `on its own; of it, CSS-looking runs: ${fmtBytes(text.css)}.`);
+  if (tw.note) {
+    notes.push(`Wasm contributors: ${tw.note}`);
+  } else {
+    notes.push(
+      `Wasm contributors: twiggy top on the wasm-bindgen --keep-debug output of target/wasm32-unknown-unknown/release/` +
+      `jit_permissions.wasm (before wasm-opt): ${fmtBytes(tw.preOpt)}, of which ${fmtBytes(tw.unshipped)} are the ` +
+      `names and other custom sections that pkg/ does not ship (left out below); shares are of the remaining ` +
+      `${fmtBytes(tw.shippedTotal)} of code and data, which wasm-opt -Oz then shrinks to ${fmtBytes(wasm.length)}.`,
+      { raw: `Wasm: top 10 items (twiggy top, shallow size):\n\n${tw.top}` },
+      { raw: `Wasm: the same bytes by crate / module (a generic instantiated many times adds up here, not in the top 10):\n\n${tw.groups}` },
+    );
+  }
+  return { rows, notes, totalGz };
+}
