@@ -55,17 +55,16 @@ impl Runtime {
     /// asks to reconsider).
     async fn decide(self: &Rc<Self>, cap: Capability, content: PromptContent, reconsider: bool) -> Result<Verdict, JsValue> {
         self.check();
-        let status = self.status(cap);
+        let mut status = self.status(cap);
+        if (status.state, status.reason) == (State::Denied, Some(DenyReason::Browser)) {
+            self.clone().recovery(cap).await;
+            // The help closes by itself once the person unblocks the capability: then the request
+            // goes on as for the new state (granted proceeds, prompt asks through the pre-prompt).
+            status = self.status(cap);
+        }
         match (status.state, status.reason) {
             (State::Granted, _) => return Ok(Verdict::Proceed),
-            (State::Denied, Some(DenyReason::Browser)) => {
-                self.clone().recovery(cap).await;
-                let after = self.status(cap);
-                return Ok(match after.state {
-                    State::Granted => Verdict::Proceed,
-                    _ => Verdict::Refused(Refusal::Browser),
-                });
-            }
+            (State::Denied, Some(DenyReason::Browser)) => return Ok(Verdict::Refused(Refusal::Browser)),
             (State::Denied, Some(DenyReason::Embargo)) => return Ok(Verdict::Refused(Refusal::Embargo)),
             (State::Denied, _) if !reconsider => return Ok(Verdict::Refused(Refusal::DontAllow)),
             _ => {}
@@ -183,7 +182,7 @@ impl Runtime {
                     Err(e) => media_outcome(&e),
                 }
             }
-            Capability::Geolocation => match self.native_position(&JsValue::UNDEFINED).await {
+            Capability::Geolocation => match self.native_position(&probe_position_options()).await {
                 Ok(_) => Some(AccessOutcome::Granted),
                 Err(e) => position_outcome(&e),
             },
@@ -366,4 +365,13 @@ async fn native_notification_request() -> Result<JsValue, JsValue> {
         return Err(DomException::new_with_message_and_name("jit-permissions: this browser has no notifications", "NotSupportedError")?.into());
     }
     JsFuture::from(web_sys::Notification::request_permission()?).await
+}
+
+/// Options for the geolocation request made only to obtain the browser's grant: any cached
+/// position will do, and a device that cannot find one must not hang the request.
+fn probe_position_options() -> JsValue {
+    let options = web_sys::PositionOptions::new();
+    options.set_maximum_age(u32::MAX);
+    options.set_timeout(10_000);
+    options.into()
 }

@@ -131,6 +131,9 @@ pub struct Runtime {
     /// Whether the browser has a Permissions API at all.
     pub has_permissions_api: bool,
     rechecking: Cell<bool>,
+    /// Between `pagehide` and a `pageshow` from the back/forward cache: this page is gone, and the
+    /// `visibilitychange` to hidden that browsers fire after `pagehide` must not list it again.
+    gone: Cell<bool>,
     /// Pages that answered the running liveness ping, if one runs.
     pongs: RefCell<Option<Vec<PageId>>>,
     /// Called after every processed input, so the controls panel can re-render.
@@ -202,6 +205,7 @@ impl Runtime {
             options,
             has_permissions_api,
             rechecking: Cell::new(false),
+            gone: Cell::new(false),
             pongs: RefCell::new(None),
             on_update: RefCell::new(Vec::new()),
         };
@@ -252,6 +256,7 @@ impl Runtime {
     }
 
     fn dispatch(self: &Rc<Self>, outputs: Vec<Output>) {
+        let any = !outputs.is_empty();
         for output in outputs {
             match output {
                 Output::Changed(cap, status) => self.publish(cap, status, true),
@@ -262,6 +267,11 @@ impl Runtime {
             }
         }
         self.arm_timer();
+        // Only what changed re-renders: a hook reads statuses, and a read that changes nothing
+        // must not run the hooks again (it would recurse).
+        if !any {
+            return;
+        }
         let hooks: Vec<Rc<dyn Fn()>> = {
             let mut list = self.on_update.borrow_mut();
             list.retain(|w| w.strong_count() > 0);
@@ -430,6 +440,11 @@ impl Runtime {
         let weak = Rc::downgrade(self);
         listeners.push(EventListener::new(&document, "visibilitychange", move |_| {
             if let Some(rt) = weak.upgrade() {
+                if rt.gone.get() {
+                    // Unloading fires `pagehide`, then `visibilitychange` to hidden: the page is
+                    // gone, not hidden, and must not be listed as live again.
+                    return;
+                }
                 let visible = page_visible();
                 rt.input(Input::PageVisible(page, visible));
                 if visible {
@@ -448,6 +463,7 @@ impl Runtime {
         listeners.push(EventListener::new(&window, "pagehide", move |_| {
             if let Some(rt) = weak.upgrade() {
                 // Closed, navigated away or put in the back/forward cache: this page is gone.
+                rt.gone.set(true);
                 rt.input(Input::PageGone(page));
             }
         }));
@@ -459,6 +475,7 @@ impl Runtime {
                 .unwrap_or(false);
             if let (true, Some(rt)) = (persisted, weak.upgrade()) {
                 // Back from the back/forward cache: re-read what happened meanwhile, then re-check.
+                rt.gone.set(false);
                 let record = rt.store.load();
                 rt.input(Input::Loaded(record));
                 rt.input(Input::PageVisible(page, page_visible()));

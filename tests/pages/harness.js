@@ -17,6 +17,18 @@ let chain = Promise.resolve();
 let current = null;
 let nextRequestId = 1;
 
+// A page that handed over to this one (handOff() below) left its results and request counter in sessionStorage.
+const CARRY = 'jit-permissions-harness:carry';
+try {
+  const carried = JSON.parse(sessionStorage.getItem(CARRY) || 'null');
+  if (carried) {
+    sessionStorage.removeItem(CARRY);
+    results.push(...carried.results);
+    errors.push(...carried.errors);
+    nextRequestId = carried.nextRequestId;
+  }
+} catch { /* storage blocked, or nothing carried */ }
+
 window.__done = false;
 window.__partial = results;
 window.__errors = errors;
@@ -219,4 +231,85 @@ export async function finish() {
   for (const e of errors) results.push({ name: 'no uncaught errors in the page', ok: false, error: e });
   window.__results = results.slice();
   window.__done = true;
+}
+
+/**
+ * Ends this document's part of the page test and navigates to `url` (a page of the same origin that imports this
+ * harness and goes on). The results so far and the request counter travel in sessionStorage; the runner keeps
+ * polling the window. Call it instead of finish(), after every declared test.
+ */
+export async function handOff(url) {
+  await chain;
+  await sleep(50);
+  sessionStorage.setItem(CARRY, JSON.stringify({ results, errors, nextRequestId }));
+  location.assign(url);
+}
+
+/**
+ * Really hides this page (`document.visibilityState` 'hidden', with its `visibilitychange`), the first way that
+ * works in this engine, and resolves with { how, fake, notes, at, show() }: `at` is performance.now() when the page
+ * went hidden; `show()` undoes it and waits until visible.
+ *   1. window.open('about:blank'): hides the opener in Chromium and Firefox; WebKit blocks it without user
+ *      activation (returns null), and a popup it does open stands beside the opener, which stays visible.
+ *   2. outside('minimize'): WebDriver Minimize Window; hides the page in all three engines here.
+ *   3. faked in the page (a `visibilityState` getter and a dispatched event), only when both fail: `fake` is true
+ *      and `notes` say what the engine answered.
+ */
+export async function hidePage({ timeout = 3000 } = {}) {
+  const notes = [];
+  const hidden = () => document.visibilityState === 'hidden';
+  // Waits on the event, not by polling: timers of a hidden page run late (Firefox: at most once a second).
+  const waitFor = (cond, ms) => new Promise((resolve) => {
+    if (cond()) { resolve(true); return; }
+    const done = (v) => { clearTimeout(timer); document.removeEventListener('visibilitychange', check); resolve(v); };
+    const check = () => { if (cond()) done(true); };
+    const timer = setTimeout(() => done(cond()), ms);
+    document.addEventListener('visibilitychange', check);
+  });
+  const visibleAgain = async (how) => {
+    if (!(await waitFor(() => !hidden(), timeout))) throw new AssertionError(`the page did not become visible again after ${how}`);
+  };
+  // `at`: performance.now() when the page went hidden (a WebDriver round trip can end well after that).
+  let at = null;
+  const stamp = () => { if (at === null && hidden()) at = performance.now(); };
+  document.addEventListener('visibilitychange', stamp);
+  const result = (how, fake, show) => {
+    document.removeEventListener('visibilitychange', stamp);
+    return { how, fake, notes, show, at: at ?? performance.now() };
+  };
+  if (hidden()) notes.push('the page was already hidden');
+  let popup = null;
+  try {
+    popup = window.open('about:blank', '_blank');
+  } catch (err) {
+    notes.push(`window.open('about:blank') threw ${describe(err)}`);
+  }
+  if (popup) {
+    if (await waitFor(hidden, timeout)) {
+      return result("window.open('about:blank')", false, async () => { popup.close(); await visibleAgain('closing the popup'); });
+    }
+    notes.push(`window.open('about:blank') opened a window, but this page stayed '${document.visibilityState}'`);
+    popup.close();
+    await sleep(100);
+  } else if (!notes.length) {
+    notes.push("window.open('about:blank') returned null (popup blocked without user activation)");
+  }
+  try {
+    await outside('minimize');
+    if (await waitFor(hidden, timeout)) {
+      return result('WebDriver Minimize Window', false, async () => { await outside('restore'); await visibleAgain('restoring the window'); });
+    }
+    notes.push(`WebDriver Minimize Window left this page '${document.visibilityState}'`);
+    await outside('restore');
+  } catch (err) {
+    notes.push(`WebDriver Minimize Window failed: ${err.message}`);
+  }
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+  document.dispatchEvent(new Event('visibilitychange'));
+  return result('faked in the page', true, async () => {
+    delete document.visibilityState;
+    delete document.hidden;
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
 }

@@ -25,18 +25,39 @@
 //       unsupported`; storage-access fails with NS_ERROR_FAILURE on 127.0.0.1.
 //     WebKitWebDriver 2.50: no such endpoint (`unknown command: Unknown command: /session/{id}/permissions`).
 //   The driver's error text is passed back to the page, which records it (a skip reason or a note).
+//   click {host?, selector}  a real WebDriver Element Click (trusted events with user activation) on
+//     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`.
+//     Works in all three drivers (they all accept an element found inside a shadow root).
+//   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
+//     Actions, sent to whatever has focus ('A+B' holds A while pressing B). A real Esc closes a modal <dialog>
+//     natively (cancel, then close) in all three engines.
+//   clickAt {x, y}  a real pointer click (WebDriver Actions) at viewport coordinates, e.g. on a dialog's backdrop.
+//   session  answers { engine, language, languageSetup }: the language of a `<name>.<lang>.test.html` session.
+//   minimize / restore  WebDriver Minimize Window / Set Window Rect: hides / shows the page (visibilitychange) in all
+//     three engines. In Chromium and Firefox `window.open('about:blank')` from the page hides the opener too; WebKit
+//     blocks that without user activation and opens popups and WebDriver windows beside the opener, which stays
+//     visible, so minimizing is WebKit's only real hiding (see harness.js hidePage()).
+//
+// A page may hand over to another page of the origin (harness.js handOff(url)): it navigates itself, its results so
+// far travel in sessionStorage, and the next document goes on; polls that fail between the two are retried.
 //
 // Browser set-up per engine:
-//   chromium  chromedriver, --headless=new, fake media devices (no fake UI: states stay at the defaults,
-//             geolocation starts granted under chromedriver), --js-flags=--expose-gc so the events page can
-//             show that a status kept only by its listener survives a real garbage collection.
-//   firefox   geckodriver, -headless, media.navigator.streams.fake=true. media.navigator.permission.disabled
-//             is NOT set: it would grant camera/microphone without asking and no test here needs that.
+//   chromium  chromedriver, --headless=new, fake media devices and --auto-accept-camera-and-microphone-capture:
+//             the browser's camera/microphone prompt is answered Allow as a person would, while query() keeps
+//             saying prompt (no fake UI: --use-fake-ui-for-media-stream would start camera and microphone at
+//             granted; states stay at the defaults, geolocation starts granted under chromedriver);
+//             --js-flags=--expose-gc so the events page can show that a status kept only by its listener
+//             survives a real garbage collection.
+//   firefox   geckodriver, -headless, media.navigator.streams.fake=true and media.navigator.permission.disabled=true:
+//             geckodriver cannot set camera/microphone, so getUserMedia is let through without a prompt (the
+//             browser's prompt answered Allow, as --auto-accept does in Chromium; camera still queries as prompt).
 //   webkit    WebKitWebDriver + MiniBrowser --automation (plus --headless where that MiniBrowser has it: Debian 12's
-//             does not), under the current DISPLAY (xvfb-run).
+//             does not), under the current DISPLAY (xvfb-run); --enable-media-stream and
+//             --enable-mock-capture-devices: getUserMedia gets a mock camera and microphone, granted in automation
+//             mode (camera then queries as granted).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -160,7 +181,30 @@ async function waitForHttp(url, child, ms = 15000) {
 
 // ---- engines ----------------------------------------------------------------------------------------
 
-function capabilities(engine) {
+// Pages named `<name>.<lang>.test.html` (e.g. `locale.de.test.html`) run in a session of their own whose browser
+// language is <lang>, so that navigator.languages really comes from the browser:
+//   chromium  --lang=<lang> and the profile pref intl.accept_languages
+//   firefox   the pref intl.accept_languages
+//   webkit    the locale of MiniBrowser's process (WebKitGTK takes navigator.languages from it): the runner compiles
+//             <ll>_<LL>.UTF-8 with localedef into the run's directory and starts WebKitWebDriver with LOCPATH and
+//             LANG pointing at it (nothing is installed on the machine). Where localedef or Debian's locale sources
+//             (package `locales`) are missing, the session keeps the default language; a page asks
+//             outside('session') for { language, languageSetup } and skips with that reason.
+const pageLanguage = (page) => /\.([a-z]{2,3}(?:-[A-Za-z]{2})?)\.test$/.exec(page)?.[1] || null;
+
+function webkitLocale(lang) {
+  const [ll, region] = lang.split('-');
+  const name = `${ll}_${(region || ll).toUpperCase()}`;
+  const dir = join(runTmp(), 'locale');
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('localedef', ['-i', name, '-f', 'UTF-8', join(dir, `${name}.UTF-8`)], { encoding: 'utf8', timeout: 20000 });
+  if (r.error || r.status !== 0) {
+    return { env: {}, setup: `localedef -i ${name} -f UTF-8 failed: ${(r.error?.message || r.stderr || `exit ${r.status}`).trim().split('\n')[0]}` };
+  }
+  return { env: { LOCPATH: dir, LANG: `${name}.UTF-8`, LC_ALL: `${name}.UTF-8` }, setup: `LANG=${name}.UTF-8 from localedef` };
+}
+
+function capabilities(engine, lang = null) {
   if (engine === 'chromium') {
     const profile = mkdtempSync(join(runTmp(), 'chromium-profile-'));
     return {
@@ -170,8 +214,11 @@ function capabilities(engine) {
         args: [
           '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
           '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream',
+          '--auto-accept-camera-and-microphone-capture',
           '--disable-dev-shm-usage', '--js-flags=--expose-gc', `--user-data-dir=${profile}`,
+          ...(lang ? [`--lang=${lang}`] : []),
         ],
+        ...(lang ? { prefs: { 'intl.accept_languages': lang } } : {}),
       },
     };
   }
@@ -181,13 +228,19 @@ function capabilities(engine) {
       'moz:firefoxOptions': {
         binary: '/usr/bin/firefox-esr',
         args: ['-headless'],
-        prefs: { 'media.navigator.streams.fake': true },
+        prefs: {
+          'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true,
+          ...(lang ? { 'intl.accept_languages': lang } : {}),
+        },
       },
     };
   }
   return {
     browserName: 'MiniBrowser',
-    'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', ...(miniBrowserHasHeadless() ? ['--headless'] : [])] },
+    'webkitgtk:browserOptions': { binary: MINIBROWSER, args: [
+      '--automation', ...(miniBrowserHasHeadless() ? ['--headless'] : []),
+      '--enable-media-stream=true', '--enable-mock-capture-devices=true',
+    ] },
   };
 }
 
@@ -219,10 +272,10 @@ function browserFailed(child) {
   });
 }
 
-async function startDriver(engine) {
+async function startDriver(engine, extraEnv = {}) {
   const port = await freePort();
   let child;
-  const env = { ...process.env, TMPDIR: runTmp() };
+  const env = { ...process.env, TMPDIR: runTmp(), ...extraEnv };
   if (engine === 'chromium') {
     child = start('chromedriver', '/usr/bin/chromedriver', [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=WARNING'], env);
   } else if (engine === 'firefox') {
@@ -251,9 +304,37 @@ async function act(request, ctx) {
     const err = v && v.error ? `${v.error}: ${message}` : `HTTP ${res.status}`;
     throw new Error(`driver answered ${res.status} to POST /session/{id}/permissions: ${err}`);
   }
+  if (request.kind === 'minimize') return minimizeWindow(ctx);
+  if (request.kind === 'restore') return restoreWindow(ctx);
   if (request.kind === 'click') return clickElement(request, ctx);
+  if (request.kind === 'session') return { engine: ctx.engine, language: ctx.language, languageSetup: ctx.languageSetup };
   if (request.kind === 'keys') return pressKeys(request, ctx);
+  if (request.kind === 'clickAt') {
+    // A real pointer click at viewport coordinates (e.g. on a modal dialog's backdrop).
+    await ctx.driver.actions({ async: true }).move({ x: Math.round(request.x), y: Math.round(request.y), origin: 'viewport' }).click().perform();
+    return null;
+  }
   throw new Error(`unknown outside() request kind '${request.kind}'`);
+}
+
+/**
+ * minimize: WebDriver Minimize Window, which hides the page (`visibilitychange` to hidden) in all three engines here;
+ * it is the only real way to hide a page in WebKit, where window.open without user activation is blocked and a
+ * popup or a new WebDriver window opens beside the opener (which stays visible). Answers the window rect before.
+ * restore: Set Window Rect back to that rect (or 800x600), which shows the page again.
+ */
+async function minimizeWindow(ctx) {
+  const rect = await ctx.driver.manage().window().getRect();
+  if (!ctx.savedRect) ctx.savedRect = rect;
+  await ctx.driver.manage().window().minimize();
+  return rect;
+}
+
+async function restoreWindow(ctx) {
+  const { width, height, x, y } = ctx.savedRect || { width: 800, height: 600, x: 0, y: 0 };
+  ctx.savedRect = null;
+  await ctx.driver.manage().window().setRect({ width, height, x, y });
+  return null;
 }
 
 // Finds `selector` in the document, or inside the open shadow root of `document.querySelector(host)`, and hands
@@ -314,8 +395,18 @@ async function runPage(engine, driver, ctx, page, baseUrl) {
   let handled = 0;
   let last = null;
   let loadedAt = 0;
+  let pollFailingSince = 0;
   while (Date.now() < end) {
-    last = await withTimeout(driver.executeScript(POLL), 10000, 'polling the page');
+    try {
+      last = await withTimeout(driver.executeScript(POLL), 10000, 'polling the page');
+      pollFailingSince = 0;
+    } catch (err) {
+      // A page that hands over to the next one (harness.js handOff()) can be between two documents: poll again.
+      if (!pollFailingSince) pollFailingSince = Date.now();
+      if (Date.now() - pollFailingSince > 5000) throw err;
+      await sleep(100);
+      continue;
+    }
     if (last.done) break;
     // Module scripts run before the load event, so a complete document without the harness will never finish
     // (a test module that 404s or does not parse). Give it a second, then stop waiting.
@@ -360,8 +451,10 @@ function report(engine, page, r) {
   for (const n of r.notes || []) console.log(`${engine} ${page}:       note: ${n}`);
 }
 
-async function runEngine(engine, pages, baseUrl) {
+async function runEngine(engine, pages, baseUrl, lang = null) {
+  if (pages.length === 0) return;
   if (engine === 'webkit' && !process.env.DISPLAY) {
+    if (lang) return; // said once, for the default session
     const why = 'no DISPLAY: WebKit needs a display; run under `xvfb-run -a` (ALLOW_SKIP=1 makes this a skip)';
     console.log(`!!!!!!!! ${engine}: NOT RUN: ${why}`);
     line(engine, 'all', ALLOW_SKIP ? 'skip' : 'FAIL', 'engine available', why);
@@ -370,13 +463,16 @@ async function runEngine(engine, pages, baseUrl) {
   let driverProc = null;
   let driver = null;
   try {
-    const { child, url } = await startDriver(engine);
+    let languageSetup = lang ? `asked the browser for ${lang}` : null;
+    let extraEnv = {};
+    if (lang && engine === 'webkit') ({ env: extraEnv, setup: languageSetup } = webkitLocale(lang));
+    const { child, url } = await startDriver(engine, extraEnv);
     driverProc = child;
     driver = await withTimeout(
-      Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine)).build(), browserFailed(child)]),
+      Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine, lang)).build(), browserFailed(child)]),
       60000, `${engine} session start`);
     const session = await driver.getSession();
-    const ctx = { driverUrl: url, sessionId: session.getId(), driver };
+    const ctx = { driverUrl: url, sessionId: session.getId(), driver, engine, language: lang, languageSetup };
     await driver.manage().setTimeouts({ script: 10000, pageLoad: PAGE_TIMEOUT });
     if (VERBOSE) {
       const ua = await driver.executeScript('return navigator.userAgent');
@@ -419,7 +515,12 @@ async function main() {
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${baseUrl}/pkg/index.js`, server);
-    for (const engine of engines) await runEngine(engine, pages, baseUrl);
+    for (const engine of engines) {
+      await runEngine(engine, pages.filter((p) => !pageLanguage(p)), baseUrl);
+      for (const lang of new Set(pages.map(pageLanguage).filter(Boolean))) {
+        await runEngine(engine, pages.filter((p) => pageLanguage(p) === lang), baseUrl, lang);
+      }
+    }
   } finally {
     await stop(server, 1000);
   }

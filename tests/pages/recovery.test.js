@@ -1,0 +1,127 @@
+// The recovery help (SPEC "The pre-prompt": "Denied by the browser: a recovery dialog that says how to unblock it in
+// this browser"). The browser's denial is set from outside through WebDriver (Chromium and Firefox: notifications);
+// WebKitWebDriver has no permissions endpoint and MiniBrowser keeps no denial, so there only help() is tested.
+// Closing is a real WebDriver click on the dialog's Close button; the help also closes by itself when the browser's
+// state is changed from outside while it is open (it re-checks every second).
+import {
+  test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
+} from './harness.js';
+import {
+  hosts, waitHost, waitGone, choose, watchHosts, expectStatus, restoreNative,
+} from './prompt-util.js';
+
+freshStorage();
+const mod = await load();
+let p = null;
+if (mod) {
+  await test('install() resolves', async () => {
+    p = await mod.install({ storageKey: 'jp-test-recovery' });
+    assert(p && typeof p.help === 'function', `install() resolved with ${describe(p)}`);
+  });
+}
+
+// The first step of each browser's instructions (English built-in strings).
+const FIRST_STEP = {
+  chromium: /^Click the site information icon/,
+  firefox: /^Click the crossed-out permission icon/,
+  webkit: /^In the menu bar, choose Safari > Settings/,
+};
+
+/** Checks the open recovery dialog: title, steps of this browser, focus on Close. */
+function checkRecovery(host, title) {
+  const root = host.shadowRoot;
+  assertEqual(root.querySelector('dialog').getAttribute('data-capability') !== null, true, 'dialog data-capability');
+  assertEqual(root.querySelector('[part~="title"]').textContent, title, 'recovery title');
+  const steps = [...root.querySelectorAll('ol[part~="steps"] > li')].map((li) => li.textContent);
+  assert(steps.length >= 3, `steps: ${JSON.stringify(steps)}`);
+  assert(FIRST_STEP[engine].test(steps[0]), `first step for ${engine}: ${JSON.stringify(steps[0])}`);
+  assertEqual(root.activeElement?.getAttribute('data-action'), 'close', 'focus inside the help (the Close button)');
+  return steps;
+}
+
+if (p) {
+  await test('help({name: camera}) shows how to unblock the camera in this browser; Close (real click) resolves it', async () => {
+    const done = settle(() => p.help({ name: 'camera' }));
+    const host = await waitHost('recovery');
+    const steps = checkRecovery(host, 'Your browser blocks the camera for this site');
+    assert(steps.some((s) => s.includes('Camera')), `no step names the camera: ${JSON.stringify(steps)}`);
+    await choose('close', 'recovery');
+    const r = await done;
+    assert(r.ok, `help() rejected: ${describe(r.error)}`);
+    await waitGone('recovery');
+  });
+
+  const NAMES = [
+    'browser denies notifications: request() shows the recovery help (no pre-prompt); Close resolves denied, reason browser',
+    "browser denies notifications: requestNotifications() shows the help; after Close it rejects NotAllowedError (blocked in the browser)",
+    'set back to prompt from outside while the help is open: the help closes by itself and the pre-prompt follows',
+    'set to granted from outside while the help is open: the help closes by itself and request() resolves granted',
+  ];
+  const denied = engine === 'webkit' ? null : await settle(() => outside('setPermission', { name: 'notifications', state: 'denied' }));
+  if (!denied || !denied.ok) {
+    const why = denied ? denied.error.message
+      : "WebKitWebDriver has no permissions endpoint and MiniBrowser keeps no denial (Notification.requestPermission() answers 'denied' but the state stays default)";
+    for (const name of NAMES) skip(name, `cannot make the browser deny: ${why}`);
+  } else {
+    const status = await p.query({ name: 'notifications' });
+    await test(NAMES[0], async () => {
+      assert(await waitFor(() => status.state === 'denied', 3000), `notifications did not become denied: ${status.state}`);
+      expectStatus(status, 'denied', null, 'browser', 'status before the request');
+      const watch = watchHosts();
+      const pending = settle(() => p.request({ name: 'notifications' }));
+      const host = await waitHost('recovery');
+      checkRecovery(host, 'Your browser blocks notifications for this site');
+      await choose('close', 'recovery');
+      const r = await pending;
+      assert(r.ok, `request rejected: ${describe(r.error)}`);
+      expectStatus(r.value, 'denied', null, 'browser', 'request() result');
+      await waitGone('recovery');
+      assertEqual(JSON.stringify(watch.stop().added), JSON.stringify(['recovery']), 'dialogs shown');
+    });
+
+    await test(NAMES[1], async () => {
+      const pending = settle(() => p.requestNotifications());
+      await waitHost('recovery');
+      await choose('close', 'recovery');
+      const r = await pending;
+      assert(!r.ok, `requestNotifications() resolved with ${describe(r.value)}`);
+      assert(r.error instanceof DOMException, `rejected with ${describe(r.error)}`);
+      assertEqual(r.error.name, 'NotAllowedError', 'error name');
+      assert(/blocked in the browser/.test(r.error.message), `message: ${r.error.message}`);
+      await waitGone('recovery');
+    });
+
+    await test(NAMES[2], async () => {
+      const pending = settle(() => p.request({ name: 'notifications' }));
+      await waitHost('recovery');
+      await outside('setPermission', { name: 'notifications', state: 'prompt' });
+      const t0 = performance.now();
+      assert(await waitFor(() => hosts('recovery').length === 0, 4000), 'the help stayed open after the browser unblocked');
+      note(`the help closed ${Math.round(performance.now() - t0)} ms after the state was set`);
+      // No longer blocked: the request goes on to the pre-prompt, as for any capability at prompt.
+      await waitHost('pre-prompt');
+      await choose('dismiss');
+      const r = await pending;
+      assert(r.ok, `request rejected: ${describe(r.error)}`);
+      expectStatus(r.value, 'prompt', null, null, 'request() result');
+      await p.reset({ name: 'notifications' });
+    });
+
+    await test(NAMES[3], async () => {
+      await outside('setPermission', { name: 'notifications', state: 'denied' });
+      assert(await waitFor(() => status.state === 'denied', 3000), `notifications did not become denied: ${status.state}`);
+      const pending = settle(() => p.request({ name: 'notifications' }));
+      await waitHost('recovery');
+      await outside('setPermission', { name: 'notifications', state: 'granted' });
+      assert(await waitFor(() => hosts('recovery').length === 0, 4000), 'the help stayed open after the browser granted');
+      const r = await pending;
+      assert(r.ok, `request rejected: ${describe(r.error)}`);
+      expectStatus(r.value, 'granted', 'persistent', null, 'request() result (granted by the browser, no record)');
+      assertEqual(hosts('pre-prompt').length, 0, 'pre-prompt hosts');
+    });
+    await restoreNative('notifications');
+  }
+  await settle(() => p.reset({ name: 'notifications' }));
+}
+
+await finish();
