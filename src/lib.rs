@@ -14,3 +14,8 @@ pub mod web;
 pub use crate::core::{Capability, Choice, Config, DenyReason, GrantKind, State, Status};
 pub use web::dialog::{PromptContent, PromptImage};
 pub use web::rust_api::{Error, InstallOptions, Permissions, Subscription};
+
+/// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

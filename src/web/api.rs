@@ -5,7 +5,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use super::runtime::{promise, spawn};
 
 use super::options::{descriptor, prompt_content, type_error, Options};
 use super::panel::{Panel, PanelHost};
@@ -39,7 +39,7 @@ impl Controller {
     /// Loads the record, queries the browser, registers the page and starts listening.
     pub fn start(&self) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             rt.start().await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -88,7 +88,7 @@ impl Controller {
     /// The pre-prompt when needed; resolves when the decision and the browser's request are done.
     pub fn request(&self, descriptor: JsValue, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let cap = gated(&descriptor)?;
             let (content, reconsider) = prompt_content(&prompt, "prompt")?;
             rt.request(cap, content, reconsider).await?;
@@ -100,7 +100,7 @@ impl Controller {
     #[wasm_bindgen(js_name = getUserMedia)]
     pub fn get_user_media(&self, constraints: JsValue, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let (content, reconsider) = prompt_content(&prompt, "prompt")?;
             Ok(rt.get_user_media(constraints, content, reconsider).await?.into())
         })
@@ -110,7 +110,7 @@ impl Controller {
     #[wasm_bindgen(js_name = getCurrentPosition)]
     pub fn get_current_position(&self, options: JsValue, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let (content, reconsider) = prompt_content(&prompt, "prompt")?;
             rt.get_current_position(options, content, reconsider).await
         })
@@ -120,7 +120,7 @@ impl Controller {
     #[wasm_bindgen(js_name = watchPosition)]
     pub fn watch_position(&self, success: JsValue, error: JsValue, options: JsValue, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let success: Function = success
                 .dyn_into()
                 .map_err(|_| type_error("jit-permissions: watchPosition needs a success callback function"))?;
@@ -139,7 +139,7 @@ impl Controller {
     #[wasm_bindgen(js_name = requestNotifications)]
     pub fn request_notifications(&self, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let (content, reconsider) = prompt_content(&prompt, "prompt")?;
             rt.request_notifications(content, reconsider).await
         })
@@ -162,7 +162,7 @@ impl Controller {
     /// Opens the how-to-unblock help for a capability; resolves when it closes.
     pub fn help(&self, descriptor: JsValue) -> Promise {
         let rt = self.rt.clone();
-        future_to_promise(async move {
+        promise(async move {
             let cap = gated(&descriptor)?;
             rt.recovery(cap).await;
             Ok(JsValue::UNDEFINED)
@@ -225,7 +225,7 @@ impl PanelHost for Bridge {
     }
     fn help(&self, cap: Capability) {
         if let Some(rt) = self.0.upgrade() {
-            wasm_bindgen_futures::spawn_local(rt.recovery(cap));
+            spawn(rt.recovery(cap));
         }
     }
 }

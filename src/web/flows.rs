@@ -7,7 +7,9 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
+
+use super::runtime::promise;
 use web_sys::{DomException, MediaStream, MediaStreamTrack};
 
 use super::dialog::{self, PromptContent};
@@ -86,7 +88,7 @@ impl Runtime {
             None => {
                 let previous = self.queue.borrow().clone();
                 let rt = self.clone();
-                let p = future_to_promise(async move {
+                let p = promise(async move {
                     if let Some(prev) = previous {
                         let _ = JsFuture::from(prev).await;
                     }

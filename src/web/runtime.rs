@@ -350,7 +350,7 @@ impl Runtime {
         self.input(Input::PageVisible(self.page, page_visible()));
         if !one_time {
             let rt = self.clone();
-            wasm_bindgen_futures::spawn_local(async move { rt.prune_dead_pages().await });
+            spawn(async move { rt.prune_dead_pages().await });
         }
         // Publish the initial statuses so the JS layer's cache is complete.
         for cap in Capability::ALL {
@@ -424,7 +424,7 @@ impl Runtime {
         // Safari's status objects may keep a stale state: ask again, once at a time.
         if !self.rechecking.replace(true) {
             let rt = self.clone();
-            wasm_bindgen_futures::spawn_local(async move {
+            spawn(async move {
                 rt.query_natives(false).await;
                 rt.rechecking.set(false);
             });
@@ -639,6 +639,19 @@ impl Runtime {
     pub fn access(self: &Rc<Self>, cap: Capability, outcome: AccessOutcome) {
         self.input(Input::Access(cap, outcome));
     }
+}
+
+/// A promise of a future. Every future goes through this one boxed instantiation of
+/// `future_to_promise`, instead of one copy of its glue per future type (several KB of wasm each).
+pub fn promise(future: impl std::future::Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>> = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(boxed)
+}
+
+/// Runs a future to completion on the page's event loop, through one boxed instantiation.
+pub fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
+    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(future);
+    wasm_bindgen_futures::spawn_local(boxed);
 }
 
 fn drain(engine: &mut Engine) -> Vec<Output> {
