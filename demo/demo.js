@@ -141,7 +141,7 @@ function describeStatus(status) {
     if (status.reason === 'embargo') return 'Paused after repeated dismissals';
     return 'Blocked in the browser';
   }
-  return 'Not asked yet';
+  return 'Will ask first';
 }
 
 function renderBadge(status) {
@@ -171,9 +171,11 @@ permissions.addEventListener('audit', (event) => {
   const item = addLog('audit', detail.name, describeAudit(detail));
   item.dataset.type = detail.type;
   item.dataset.detail = detail.detail == null ? '' : String(detail.detail);
-  // A decision can change the kind of grant without changing the state (no `change` event):
-  // re-read that capability's status so its badge shows the grant kind too.
-  if (statuses[detail.name]) renderBadge(statuses[detail.name]);
+  // A decision can change the kind of grant without changing the state (no `change` event), so
+  // re-read that capability's status for its badge. The audit event comes before the library has
+  // published the statuses of the same step, so read them a microtask later.
+  const status = statuses[detail.name];
+  if (status) queueMicrotask(() => renderBadge(status));
 });
 
 for (const name of NAMES) {
@@ -219,7 +221,9 @@ function result(name, text, tone = 'info') {
 
 // Says why a gated call was refused, from the status the library now reports.
 function refusal(name, error) {
-  if (!error || error.name !== 'NotAllowedError') {
+  // A GeolocationPositionError with code 1 (PERMISSION_DENIED) is the browser's own refusal.
+  const denied = error && (error.name === 'NotAllowedError' || (name === 'geolocation' && error.code === 1));
+  if (!denied) {
     return `Could not finish the task: ${error && error.name ? `${error.name}: ${error.message}` : error}`;
   }
   const status = statuses[name];
@@ -407,7 +411,7 @@ $('[data-form="geolocation"]').addEventListener('submit', async (event) => {
     card('geolocation').dataset.task = 'tagged';
     result('geolocation', 'Note tagged with your location.', 'ok');
   } catch (e) {
-    if (e && typeof e.code === 'number' && !(e instanceof DOMException)) {
+    if (e && typeof e.code === 'number' && e.code !== 1 && !(e instanceof DOMException)) {
       // A GeolocationPositionError: allowed, but no position could be had.
       result('geolocation', `No position could be found (${e.message || `code ${e.code}`}).`, 'warn');
     } else {

@@ -86,6 +86,8 @@ export class JitPermissions extends EventTarget {
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null }));
   #held = NAMES.map(() => new Set());
   #nativeQuery = null;
+  // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
+  #panels = new Set();
 
   async _start(options) {
     const permissions = globalThis.navigator && navigator.permissions;
@@ -181,6 +183,14 @@ export class JitPermissions extends EventTarget {
       throw new TypeError("jit-permissions: controls(element) needs a DOM Element");
     }
     const panel = this.#controller.controls(element);
-    return { destroy: () => panel.destroy() };
+    this.#panels.add(panel);
+    return {
+      destroy: () => {
+        if (this.#panels.delete(panel)) {
+          panel.destroy();
+          panel.free();
+        }
+      },
+    };
   }
 }

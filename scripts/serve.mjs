@@ -12,6 +12,13 @@ const types = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon',
 };
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
+// A page named *.sandboxed.html is meant for a sandboxed iframe without allow-same-origin (an opaque origin, where
+// localStorage throws SecurityError). WebKit matches 'self' against that opaque origin, so nothing would load; its
+// policy names this server's origin beside 'self' (Chromium and Firefox match 'self' against the URL's origin anyway).
+const sandboxedCsp = (host) => {
+  const self = /^[\w.-]+(:\d+)?$/.test(host || '') ? `'self' http://${host}` : "'self'";
+  return `default-src ${self}; script-src ${self} 'wasm-unsafe-eval'; style-src ${self}; img-src ${self} data:`;
+};
 
 const server = createServer(async (req, res) => {
   try {
@@ -22,8 +29,10 @@ const server = createServer(async (req, res) => {
     const body = await readFile(path);
     res.writeHead(200, {
       'content-type': types[extname(path)] || 'application/octet-stream',
-      'content-security-policy': csp,
+      'content-security-policy': path.endsWith('.sandboxed.html') ? sandboxedCsp(req.headers.host) : csp,
       'cache-control': 'no-store',
+      // Scripts and the wasm of a document with an opaque origin (a sandboxed iframe) are CORS requests.
+      'access-control-allow-origin': '*',
     });
     res.end(body);
   } catch {

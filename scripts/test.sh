@@ -2,7 +2,8 @@
 # The test command: sets up, then runs every test and exits non-zero if any fails.
 #  1. the core stays pure (no browser imports), 2. native `cargo test`,
 #  3. wasm-bindgen-test in headless Chromium, Firefox and WebKit,
-#  4. the page tests of the built npm package in the three engines.
+#  4. the page tests of the built npm package in the three engines,
+#  5. end-to-end tests of the demo, the Rust example and the packaged npm tarball in a Vite app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -37,3 +38,6 @@ SAFARIDRIVER="$PWD/target/bin/safaridriver" WASM_BINDGEN_TEST_WEBDRIVER_JSON=tes
 
 step "page tests: the npm package in Chromium, Firefox and WebKit"
 (cd tests && xvfb-run -a node pages/run.mjs)
+
+step "end-to-end: the demo, accessibility, real hidden tabs, the Rust example, npm pack + Vite (Chromium)"
+(cd tests/e2e && node run.mjs)

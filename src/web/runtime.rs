@@ -131,6 +131,8 @@ pub struct Runtime {
     /// Whether the browser has a Permissions API at all.
     pub has_permissions_api: bool,
     rechecking: Cell<bool>,
+    /// A recheck was asked for while one was running.
+    recheck_again: Cell<bool>,
     /// Between `pagehide` and a `pageshow` from the back/forward cache: this page is gone, and the
     /// `visibilitychange` to hidden that browsers fire after `pagehide` must not list it again.
     gone: Cell<bool>,
@@ -205,6 +207,7 @@ impl Runtime {
             options,
             has_permissions_api,
             rechecking: Cell::new(false),
+            recheck_again: Cell::new(false),
             gone: Cell::new(false),
             pongs: RefCell::new(None),
             on_update: RefCell::new(Vec::new()),
@@ -257,14 +260,19 @@ impl Runtime {
 
     fn dispatch(self: &Rc<Self>, outputs: Vec<Output>) {
         let any = !outputs.is_empty();
+        // Statuses first, so an audit listener already reads the new state.
+        let mut audits = Vec::new();
         for output in outputs {
             match output {
                 Output::Changed(cap, status) => self.publish(cap, status, true),
                 Output::Updated(cap, status) => self.publish(cap, status, false),
                 Output::StopUse(id) => self.stop_use(id),
                 Output::Persist(record) => self.store.save(&record),
-                Output::Audit(event) => self.audit(event),
+                Output::Audit(event) => audits.push(event),
             }
+        }
+        for event in audits {
+            self.audit(event);
         }
         self.arm_timer();
         // Only what changed re-renders: a hook reads statuses, and a read that changes nothing
@@ -402,33 +410,36 @@ impl Runtime {
         }
     }
 
-    /// Re-reads the browser's states: on visibility, focus, and while a recovery dialog waits.
-    /// Covers browsers that fire no `change` event (Safari). Reads the kept status objects where
-    /// there are some (cheap and synchronous), else queries again.
+    /// Re-reads the browser's states: on visibility, focus, `refresh()` and while a recovery dialog
+    /// waits. Covers browsers that fire no `change` event (Safari) by querying again. The status
+    /// objects kept from the first query are not read here: WebKit's never update (no `change`, and
+    /// their `state` stays what it was when queried), so feeding them made a state flap to the stale
+    /// value and back on every visibility change or focus. Where the Permissions API cannot answer
+    /// for notifications, `Notification.permission` is read at once.
     pub fn recheck(self: &Rc<Self>) {
-        let kept: Vec<(Capability, NativeState)> = self
-            .natives
-            .borrow()
-            .iter()
-            .map(|(cap, status, _)| (*cap, native_state(status.state())))
-            .collect();
-        for (cap, state) in &kept {
-            self.input(Input::Native(*cap, *state));
-        }
-        if !kept.iter().any(|(c, _)| *c == Capability::Notifications) {
+        let kept_notifications = self.natives.borrow().iter().any(|(c, _, _)| *c == Capability::Notifications);
+        if !kept_notifications {
             let state = notification_state();
             if state != NativeState::Unknown {
                 self.input(Input::Native(Capability::Notifications, state));
             }
         }
-        // Safari's status objects may keep a stale state: ask again, once at a time.
-        if !self.rechecking.replace(true) {
-            let rt = self.clone();
-            spawn(async move {
-                rt.query_natives(false).await;
-                rt.rechecking.set(false);
-            });
+        // One query at a time; a recheck asked for meanwhile runs after it, so that the answer
+        // is never older than the event that asked.
+        if self.rechecking.replace(true) {
+            self.recheck_again.set(true);
+            return;
         }
+        let rt = self.clone();
+        spawn(async move {
+            loop {
+                rt.query_natives(false).await;
+                if !rt.recheck_again.replace(false) {
+                    break;
+                }
+            }
+            rt.rechecking.set(false);
+        });
     }
 
     fn listen(self: &Rc<Self>) {
@@ -559,7 +570,8 @@ impl Runtime {
         // `stop()` fires no `ended` event, so the handed-out track's own `stop` is wrapped.
         let original: Option<Function> = js_sys::Reflect::get(&track, &"stop".into()).ok().and_then(|f| f.dyn_into().ok());
         let weak = Rc::downgrade(self);
-        let target = track.clone();
+        // The same JS object (`track.clone()` would be MediaStreamTrack's own clone(): a new track).
+        let target: MediaStreamTrack = JsValue::clone(&track).unchecked_into();
         let wrapper = original.map(|original| {
             let closure: Closure<dyn FnMut()> = Closure::new(move || {
                 let _ = original.call0(&target);

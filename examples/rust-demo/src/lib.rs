@@ -1,0 +1,163 @@
+//! Using `jit_permissions` from Rust, with plain wasm-bindgen and web-sys.
+//!
+//! On start the example installs the runtime, shows the camera's state and keeps it up to date
+//! with `on_change`. The "Use the camera" button asks for the camera just in time: the
+//! library's pre-prompt with this site's reason, then the browser's own request from the same
+//! click. "Revoke" takes a grant back. Build with `./build.sh`, see `index.html`.
+
+use std::cell::RefCell;
+
+use jit_permissions::{
+    Capability, Error, GrantKind, Permissions, PromptContent, PromptImage, State, Status, Subscription,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlButtonElement};
+
+/// What the page keeps for its whole life: the runtime, the subscription (dropping it would
+/// unsubscribe) and the click handlers.
+struct App {
+    _subscription: Subscription,
+    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen(start)]
+pub async fn start() -> Result<(), JsValue> {
+    let document = document()?;
+    let permissions = Permissions::install(Default::default()).await?;
+
+    // The state now, and every change from here on (a decision, expiry, revocation, the browser).
+    show_status(&document, permissions.query(Capability::Camera));
+    let subscription = {
+        let document = document.clone();
+        permissions.on_change(Capability::Camera, move |status| {
+            show_status(&document, status);
+            log(&document, &format!("change: camera is now {}", describe(status)));
+        })
+    };
+
+    let ask = on_click(&document, "ask", {
+        let permissions = permissions.clone();
+        let document = document.clone();
+        move || {
+            let permissions = permissions.clone();
+            let document = document.clone();
+            // The request starts inside the click, so the browser's prompt has user activation.
+            wasm_bindgen_futures::spawn_local(async move {
+                set_busy(&document, true);
+                match permissions.request(Capability::Camera, camera_prompt()).await {
+                    Ok(status) => log(&document, &format!("request: {}", describe(status))),
+                    Err(e) => log(&document, &format!("request failed: {}", explain(&e))),
+                }
+                set_busy(&document, false);
+            });
+        }
+    })?;
+
+    let revoke = on_click(&document, "revoke", {
+        let permissions = permissions.clone();
+        let document = document.clone();
+        move || {
+            permissions.revoke(Capability::Camera);
+            log(&document, "revoke: the camera grant was taken back");
+        }
+    })?;
+
+    if let Some(button) = button(&document, "ask") {
+        button.set_disabled(false);
+    }
+    if let Some(el) = document.get_element_by_id("ready") {
+        el.set_text_content(Some("Ready."));
+    }
+    document
+        .document_element()
+        .ok_or("no document element")?
+        .set_attribute("data-ready", "true")?;
+    APP.with(|app| {
+        *app.borrow_mut() = Some(App { _subscription: subscription, _handlers: vec![ask, revoke] });
+    });
+    Ok(())
+}
+
+/// The site's own reason, shown in the pre-prompt. Every field is text, never markup.
+fn camera_prompt() -> PromptContent {
+    PromptContent {
+        title: Some("Use your camera for a video check?".into()),
+        reason: Some("We check that your camera works before the call starts. Nothing is recorded.".into()),
+        image: Some(PromptImage {
+            src: "../../demo/img/camera.svg".into(),
+            alt: "A camera viewfinder framing a smiling face".into(),
+        }),
+    }
+}
+
+fn describe(status: Status) -> String {
+    let mut text = String::from(status.state.as_str());
+    if status.state == State::Granted {
+        text.push_str(match status.grant {
+            Some(GrantKind::OneTime) => " (this time)",
+            Some(GrantKind::Persistent) => " (on every visit)",
+            None => "",
+        });
+    }
+    if let Some(reason) = status.reason {
+        text.push_str(&format!(" ({reason:?})"));
+    }
+    text
+}
+
+fn explain(e: &Error) -> String {
+    if e.is_not_allowed() {
+        format!("not allowed: {}", e.message())
+    } else {
+        e.to_string()
+    }
+}
+
+fn show_status(document: &Document, status: Status) {
+    if let Some(el) = document.get_element_by_id("camera-state") {
+        el.set_text_content(Some(&describe(status)));
+        let _ = el.set_attribute("data-state", status.state.as_str());
+    }
+    if let Some(button) = button(document, "revoke") {
+        button.set_disabled(status.state != State::Granted);
+    }
+}
+
+fn log(document: &Document, text: &str) {
+    web_sys::console::log_1(&text.into());
+    let Some(list) = document.get_element_by_id("log") else { return };
+    if let Ok(item) = document.create_element("li") {
+        item.set_text_content(Some(text));
+        let _ = list.append_child(&item);
+    }
+}
+
+fn set_busy(document: &Document, busy: bool) {
+    if let Some(button) = button(document, "ask") {
+        button.set_disabled(busy);
+    }
+}
+
+fn document() -> Result<Document, JsValue> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| "no document".into())
+}
+
+fn button(document: &Document, id: &str) -> Option<HtmlButtonElement> {
+    document.get_element_by_id(id).and_then(|e| e.dyn_into().ok())
+}
+
+fn on_click(
+    document: &Document,
+    id: &str,
+    mut f: impl FnMut() + 'static,
+) -> Result<Closure<dyn FnMut(web_sys::Event)>, JsValue> {
+    let target: Element = document.get_element_by_id(id).ok_or("missing button")?;
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| f());
+    target.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref())?;
+    Ok(handler)
+}
