@@ -21,6 +21,10 @@ echo "ok"
 step "native: cargo test"
 cargo test --quiet
 
+step "docs: cargo doc builds with no warnings"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --lib --target wasm32-unknown-unknown
+echo "ok"
+
 step "wasm: build the npm package"
 bash scripts/build.sh
 
