@@ -71,6 +71,12 @@ export interface AuditDetail {
   detail: Choice | ExpiryCause | number | null;
   /** When it happened (epoch ms). */
   at: number;
+  /** For `decision`: the choice (same as `detail`). */
+  choice?: Choice;
+  /** For `expiry`: why it ended (same as `detail`). */
+  cause?: ExpiryCause;
+  /** For `embargo`: when it ends, epoch ms (same as `detail`). */
+  until?: number;
 }
 
 /** A PermissionStatus-like EventTarget that tells the truth and fires `change` on every change. */

@@ -26,6 +26,15 @@ async function create(options) {
   return permissions;
 }
 
+// An audit record: `detail` is the choice, the cause or the embargo's end, also named for what it is.
+function audit(type, name, detail, at) {
+  const record = { type, name, detail, at };
+  if (type === 'decision') record.choice = detail;
+  else if (type === 'expiry') record.cause = detail;
+  else if (type === 'embargo') record.until = detail;
+  return record;
+}
+
 /** A PermissionStatus-like EventTarget for one gated capability. */
 export class JitPermissionStatus extends EventTarget {
   #owner;
@@ -97,7 +106,7 @@ export class JitPermissions extends EventTarget {
     this.#controller = new Controller(
       options,
       (index, state, grant, expiresAt, reason, changed) => this.#publish(index, state, grant, expiresAt, reason, changed),
-      (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: { type, name, detail, at } })),
+      (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: audit(type, name, detail, at) })),
     );
     await this.#controller.start();
     if (this.#controller.patch) {
