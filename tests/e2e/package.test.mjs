@@ -16,6 +16,42 @@ import {
 
 // Vite 8 installs and builds here (Node 20.19+); pinned exactly so the check does not drift.
 const VITE = '8.3.8';
+// The package's types are checked the way a TypeScript user meets them: through the exports map.
+const TYPESCRIPT = '5.9.3';
+
+// Uses every part of the public API with its declared types; \`tsc --strict\` must accept it, and the
+// @ts-expect-error lines prove the types are narrow (they fail the check if the types were \`any\`).
+const CHECK_TS = `import { install, type JitPermissions, type JitPermissionStatus, type PermissionState,
+  type InstallOptions, type PromptContent, type AuditDetail } from 'jit-permissions';
+
+const options: InstallOptions = { oneTime: { hiddenTimeout: 10_000 }, embargo: { dismissals: 3 }, locale: 'de', patch: false };
+const prompt: PromptContent = { title: 'Take a photo?', reason: 'For your profile.', image: { src: '/a.svg', alt: 'A camera' } };
+
+async function main(): Promise<PermissionState> {
+  const permissions: JitPermissions = await install(options);
+  const status: JitPermissionStatus = await permissions.query({ name: 'camera' });
+  status.onchange = () => undefined;
+  const state: PermissionState = status.state;
+  const grant: 'one-time' | 'persistent' | null = status.grant;
+  const expires: number | null = status.expiresAt;
+  const stream: MediaStream = await permissions.getUserMedia({ video: true }, prompt);
+  const position: GeolocationPosition = await permissions.getCurrentPosition(undefined, prompt);
+  const watch: number = await permissions.watchPosition(() => undefined, null, {}, prompt);
+  permissions.clearWatch(watch);
+  const answer: NotificationPermission = await permissions.requestNotifications(prompt);
+  await permissions.revoke({ name: 'camera' });
+  await permissions.reset({ name: 'camera' });
+  permissions.addEventListener('audit', (e) => { const d: AuditDetail = e.detail; void d.type; });
+  permissions.controls(document.body).destroy();
+  // @ts-expect-error: not a gated name
+  await permissions.request({ name: 'midi' });
+  // @ts-expect-error: state is a PermissionState, not a number
+  const wrong: number = status.state;
+  void [grant, expires, stream, position, answer, wrong];
+  return state;
+}
+void main;
+`;
 
 function run(command, args, cwd, timeout = 120000) {
   return new Promise((resolve, reject) => {
@@ -121,13 +157,19 @@ export const tests = [
         type: 'module',
         scripts: { build: 'vite build' },
         dependencies: { 'jit-permissions': `file:../pack/${info.filename}` },
-        devDependencies: { vite: VITE },
+        devDependencies: { vite: VITE, typescript: TYPESCRIPT },
       }, null, 2)}\n`);
       writeFileSync(join(app, 'index.html'), INDEX_HTML);
       writeFileSync(join(app, 'main.js'), MAIN_JS);
       await lap('npm install', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app));
       const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
       assertEqual(installed, VITE, 'installed Vite');
+
+      const types = readFileSync(join(app, 'node_modules', 'jit-permissions', 'index.d.ts'), 'utf8');
+      assert(!/\bany\b/.test(types.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '')), 'index.d.ts declares no `any`');
+      writeFileSync(join(app, 'check.ts'), CHECK_TS);
+      await lap('tsc', () => run(join(app, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--target', 'es2022',
+        '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2022,dom', 'check.ts'], app));
 
       await lap('vite build', () => run(join(app, 'node_modules', '.bin', 'vite'), ['build'], app));
       const assets = readdirSync(join(app, 'dist', 'assets'));
