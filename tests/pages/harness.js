@@ -7,7 +7,8 @@
 //   __partial  the results so far (the runner prints them when a page times out)
 //   __errors   uncaught errors and unhandled rejections seen in the page (the runner fails on them)
 //   __request  { id, kind, ...args }: an action the page asks the runner to do from outside
-//   __reply    { id, ok, error, value? }: the runner's answer to the request with the same id
+//   __reply    { id, ok, error, value? }: the runner's answer to the request with the same id, followed by a
+//              'jit-permissions-reply' event on window
 //
 // Tests run one after another in the order they were declared; each has a timeout.
 
@@ -199,7 +200,12 @@ export async function outside(kind, args = {}, timeout = 10000) {
   const end = performance.now() + timeout;
   while (!(window.__reply && window.__reply.id === id)) {
     if (performance.now() > end) throw new AssertionError(`outside(${kind}) got no reply in ${timeout} ms (is run.mjs driving this page?)`);
-    await sleep(20);
+    // The runner fires 'jit-permissions-reply' with each reply: a hidden page, whose timers run late, wakes at once.
+    await new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); window.removeEventListener('jit-permissions-reply', done); resolve(); };
+      const timer = setTimeout(done, 20);
+      window.addEventListener('jit-permissions-reply', done);
+    });
   }
   const reply = window.__reply;
   window.__request = null;

@@ -398,7 +398,10 @@ async function runPage(engine, driver, ctx, page, baseUrl) {
   let pollFailingSince = 0;
   while (Date.now() < end) {
     try {
-      last = await withTimeout(driver.executeScript(POLL), 10000, 'polling the page');
+      const polled = await withTimeout(driver.executeScript(POLL), 10000, 'polling the page');
+      // geckodriver answers null for a script run in a document that is being unloaded.
+      if (!polled || typeof polled !== 'object') throw new Error(`the page answered ${JSON.stringify(polled)} to the poll`);
+      last = polled;
       pollFailingSince = 0;
     } catch (err) {
       // A page that hands over to the next one (harness.js handOff()) can be between two documents: poll again.
@@ -424,7 +427,8 @@ async function runPage(engine, driver, ctx, page, baseUrl) {
         reply = { id: req.id, ok: false, error: err.message };
       }
       if (VERBOSE) console.error(`[runner] ${engine} ${page}: ${JSON.stringify(req)} -> ${JSON.stringify(reply)}`);
-      await driver.executeScript('window.__reply = arguments[0];', reply);
+      // The event wakes a page that waits on it at once: timers of a hidden page run late (about once a second).
+      await driver.executeScript("window.__reply = arguments[0]; window.dispatchEvent(new Event('jit-permissions-reply'));", reply);
       continue;
     }
     await sleep(50);
