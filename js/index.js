@@ -40,7 +40,8 @@ export class JitPermissionStatus extends EventTarget {
   #owner;
   #index;
   #onchange = null;
-  #listening = new Set();
+  // The page's `change` listeners, as EventTarget counts them: listener -> (capture -> once).
+  #listeners = new Map();
 
   constructor(owner, index) {
     super();
@@ -64,24 +65,45 @@ export class JitPermissionStatus extends EventTarget {
 
   addEventListener(type, listener, options) {
     super.addEventListener(type, listener, options);
-    if (type === 'change' && listener) {
-      this.#listening.add(listener);
-      this.#sync();
-    }
+    if (type !== 'change' || !listener) return;
+    const object = typeof options === 'object' && options !== null;
+    const capture = object ? Boolean(options.capture) : Boolean(options);
+    const signal = object ? options.signal : undefined;
+    if (signal && signal.aborted) return;
+    let byCapture = this.#listeners.get(listener);
+    if (!byCapture) this.#listeners.set(listener, (byCapture = new Map()));
+    // EventTarget ignores a second add of the same listener and capture: so does the count.
+    if (byCapture.has(capture)) return;
+    byCapture.set(capture, object && Boolean(options.once));
+    if (signal) signal.addEventListener('abort', () => this.#forget(listener, capture), { once: true });
+    this.#sync();
   }
 
   removeEventListener(type, listener, options) {
     super.removeEventListener(type, listener, options);
-    if (type === 'change' && listener) {
-      this.#listening.delete(listener);
-      this.#sync();
+    if (type !== 'change' || !listener) return;
+    const capture = typeof options === 'object' && options !== null ? Boolean(options.capture) : Boolean(options);
+    this.#forget(listener, capture);
+  }
+
+  /** Fires `change` (called by the owner); `once` listeners are gone afterwards. */
+  _fire() {
+    this.dispatchEvent(new Event('change'));
+    for (const [listener, byCapture] of [...this.#listeners]) {
+      for (const [capture, once] of [...byCapture]) if (once) this.#forget(listener, capture);
     }
+  }
+
+  #forget(listener, capture) {
+    const byCapture = this.#listeners.get(listener);
+    if (byCapture && byCapture.delete(capture) && byCapture.size === 0) this.#listeners.delete(listener);
+    this.#sync();
   }
 
   // A status with listeners is held by its owner, so it keeps firing when the page drops
   // every other reference to it; one without listeners is left to the garbage collector.
   #sync() {
-    this.#owner._hold(this.#index, this, this.#listening.size > 0 || this.#onchange !== null);
+    this.#owner._hold(this.#index, this, this.#listeners.size > 0 || this.#onchange !== null);
   }
 
   toJSON() {
@@ -125,7 +147,7 @@ export class JitPermissions extends EventTarget {
     this.#cache[index] = { state, grant, expiresAt, reason };
     if (changed) {
       for (const status of this.#held[index]) {
-        queueMicrotask(() => status.dispatchEvent(new Event('change')));
+        queueMicrotask(() => status._fire());
       }
     }
   }

@@ -59,7 +59,7 @@ const driverError = p && !cap ? (distinct.length === 1 ? `${CANDIDATES.join(', '
 if (p && driverError) {
   for (const name of NAMES) skip(name, `${engine}'s WebDriver cannot set permissions from outside: ${driverError}`);
 } else if (p) {
-  const seen = { onchange: [], listener: [], dropped: [], other: [], native: [] };
+  const seen = { onchange: [], listener: [], dropped: [], other: [], native: [], captures: [], once: [] };
   let a, b, g, nat, droppedRef = null;
 
   await test(`baseline: ${CAP} at prompt natively and in the library; statuses with listeners attached`, async () => {
@@ -82,6 +82,15 @@ if (p && driverError) {
       const s = await p.query({ name: CAP });
       s.addEventListener('change', (e) => seen.dropped.push(e.target.state));
       if (typeof WeakRef === 'function') droppedRef = new WeakRef(s);
+      // The same listener for both phases, one phase removed: EventTarget still has one.
+      const c = await p.query({ name: CAP });
+      const inBoth = (e) => seen.captures.push(e.target.state);
+      c.addEventListener('change', inBoth, true);
+      c.addEventListener('change', inBoth, { capture: false });
+      c.removeEventListener('change', inBoth, false);
+      // A once listener fires for the first change only.
+      const o = await p.query({ name: CAP });
+      o.addEventListener('change', (e) => seen.once.push(e.target.state), { once: true });
     })();
 
     g = await p.query({ name: OTHER });
@@ -173,6 +182,11 @@ if (p && driverError) {
     assertEqual(a.reason, null, 'status.reason');
     expectSeen('other', []);
   }, { timeout: 15000 });
+
+  await test('a dropped status keeps firing while one of its two capture phases still listens; a once listener fires once', async () => {
+    expectSeen('captures', ['granted', 'denied', 'prompt']);
+    expectSeen('once', ['granted']);
+  });
 
   // Leave the browser as we found it for the pages that run after this one in the same session.
   await settle(() => outside('setPermission', { name: CAP, state: 'prompt' }));
