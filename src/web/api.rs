@@ -172,7 +172,10 @@ impl Controller {
     /// Mounts the controls panel into `element`.
     pub fn controls(&self, element: web_sys::Element) -> Result<Controls, JsValue> {
         let host: Rc<dyn PanelHost> = Rc::new(Bridge(Rc::downgrade(&self.rt)));
-        let panel = Rc::new(Panel::mount(&element, self.rt.strings.clone(), host)?);
+        let clock_rt = Rc::downgrade(&self.rt);
+        let clock: Rc<dyn Fn() -> crate::core::Millis> =
+            Rc::new(move || clock_rt.upgrade().map(|rt| rt.now()).unwrap_or_else(|| js_sys::Date::now() as u64));
+        let panel = Rc::new(Panel::mount(&element, self.rt.strings.clone(), host)?.with_clock(clock));
         let weak_rt = Rc::downgrade(&self.rt);
         let weak_panel = Rc::downgrade(&panel);
         let hook: Rc<dyn Fn()> = Rc::new(move || {

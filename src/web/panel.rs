@@ -147,6 +147,7 @@ pub struct Panel {
     host: Element,
     shared: Rc<Shared>,
     timer: RefCell<Option<Interval>>,
+    clock: Rc<dyn Fn() -> Millis>,
     _click: Listener,
 }
 
@@ -290,6 +291,7 @@ impl Panel {
             host: host_el,
             shared,
             timer: RefCell::new(None),
+            clock: Rc::new(|| js_sys::Date::now() as Millis),
             _click: click,
         })
     }
@@ -310,11 +312,17 @@ impl Panel {
                 *timer = None;
             } else if timer.is_none() {
                 let shared = self.shared.clone();
-                *timer = Some(Interval::new(1000, move || {
-                    shared.tick(js_sys::Date::now() as Millis)
-                }));
+                let clock = self.clock.clone();
+                *timer = Some(Interval::new(1000, move || shared.tick(clock())));
             }
         }
+    }
+
+    /// Counts down with this clock (epoch ms) instead of `Date.now()`: the runtime's, which an
+    /// installation may inject.
+    pub fn with_clock(mut self, clock: Rc<dyn Fn() -> Millis>) -> Panel {
+        self.clock = clock;
+        self
     }
 
     /// The host element (`<div data-jit-permissions="controls">`).
