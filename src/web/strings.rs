@@ -14,148 +14,68 @@
 
 use crate::core::types::{Capability, DenyReason, GrantKind, State};
 
-/// The key of a localised string. [`Key::name`] is its camelCase name in the `strings` option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum Key {
-    AllowOnce,
-    AllowAlways,
-    DontAllow,
-    Close,
-    CameraTitle,
-    CameraReason,
-    MicrophoneTitle,
-    MicrophoneReason,
-    GeolocationTitle,
-    GeolocationReason,
-    NotificationsTitle,
-    NotificationsReason,
-    CameraName,
-    MicrophoneName,
-    GeolocationName,
-    NotificationsName,
-    CameraBlocked,
-    MicrophoneBlocked,
-    GeolocationBlocked,
-    NotificationsBlocked,
-    RecoveryIntro,
-    StepsChromium,
-    StepsFirefox,
-    StepsSafari,
-    StepsOther,
-    PanelTitle,
-    StateGranted,
-    StateDenied,
-    StatePrompt,
-    GrantOneTime,
-    GrantPersistent,
-    ReasonBrowser,
-    ReasonUser,
-    ReasonEmbargo,
-    Revoke,
-    Reset,
-    Help,
-    RevokeLabel,
-    ResetLabel,
-    HelpLabel,
-    ExpiresIn,
+/// Declares [`Key`], the table order ([`ALL_KEYS`]) and the camelCase names ([`NAMES`]) from one list.
+macro_rules! keys {
+    ($($key:ident = $name:literal),* $(,)?) => {
+        /// The key of a localised string. [`Key::name`] is its camelCase name in the `strings` option.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Key { $($key),* }
+
+        /// Every key, in table order.
+        const ALL_KEYS: [Key; N] = [$(Key::$key),*];
+
+        /// The camelCase names, in table order.
+        static NAMES: [&str; N] = [$($name),*];
+    };
 }
 
 /// How many keys there are.
 const N: usize = 41;
 
-/// Every key, in table order.
-const ALL_KEYS: [Key; N] = {
-    use Key::*;
-    [
-        AllowOnce,
-        AllowAlways,
-        DontAllow,
-        Close,
-        CameraTitle,
-        CameraReason,
-        MicrophoneTitle,
-        MicrophoneReason,
-        GeolocationTitle,
-        GeolocationReason,
-        NotificationsTitle,
-        NotificationsReason,
-        CameraName,
-        MicrophoneName,
-        GeolocationName,
-        NotificationsName,
-        CameraBlocked,
-        MicrophoneBlocked,
-        GeolocationBlocked,
-        NotificationsBlocked,
-        RecoveryIntro,
-        StepsChromium,
-        StepsFirefox,
-        StepsSafari,
-        StepsOther,
-        PanelTitle,
-        StateGranted,
-        StateDenied,
-        StatePrompt,
-        GrantOneTime,
-        GrantPersistent,
-        ReasonBrowser,
-        ReasonUser,
-        ReasonEmbargo,
-        Revoke,
-        Reset,
-        Help,
-        RevokeLabel,
-        ResetLabel,
-        HelpLabel,
-        ExpiresIn,
-    ]
-};
-
-/// The camelCase names, in table order.
-static NAMES: [&str; N] = [
-    "allowOnce",
-    "allowAlways",
-    "dontAllow",
-    "close",
-    "cameraTitle",
-    "cameraReason",
-    "microphoneTitle",
-    "microphoneReason",
-    "geolocationTitle",
-    "geolocationReason",
-    "notificationsTitle",
-    "notificationsReason",
-    "cameraName",
-    "microphoneName",
-    "geolocationName",
-    "notificationsName",
-    "cameraBlocked",
-    "microphoneBlocked",
-    "geolocationBlocked",
-    "notificationsBlocked",
-    "recoveryIntro",
-    "stepsChromium",
-    "stepsFirefox",
-    "stepsSafari",
-    "stepsOther",
-    "panelTitle",
-    "stateGranted",
-    "stateDenied",
-    "statePrompt",
-    "grantOneTime",
-    "grantPersistent",
-    "reasonBrowser",
-    "reasonUser",
-    "reasonEmbargo",
-    "revoke",
-    "reset",
-    "help",
-    "revokeLabel",
-    "resetLabel",
-    "helpLabel",
-    "expiresIn",
-];
+keys! {
+    AllowOnce = "allowOnce",
+    AllowAlways = "allowAlways",
+    DontAllow = "dontAllow",
+    Close = "close",
+    CameraTitle = "cameraTitle",
+    CameraReason = "cameraReason",
+    MicrophoneTitle = "microphoneTitle",
+    MicrophoneReason = "microphoneReason",
+    GeolocationTitle = "geolocationTitle",
+    GeolocationReason = "geolocationReason",
+    NotificationsTitle = "notificationsTitle",
+    NotificationsReason = "notificationsReason",
+    CameraName = "cameraName",
+    MicrophoneName = "microphoneName",
+    GeolocationName = "geolocationName",
+    NotificationsName = "notificationsName",
+    CameraBlocked = "cameraBlocked",
+    MicrophoneBlocked = "microphoneBlocked",
+    GeolocationBlocked = "geolocationBlocked",
+    NotificationsBlocked = "notificationsBlocked",
+    RecoveryIntro = "recoveryIntro",
+    StepsChromium = "stepsChromium",
+    StepsFirefox = "stepsFirefox",
+    StepsSafari = "stepsSafari",
+    StepsOther = "stepsOther",
+    PanelTitle = "panelTitle",
+    StateGranted = "stateGranted",
+    StateDenied = "stateDenied",
+    StatePrompt = "statePrompt",
+    GrantOneTime = "grantOneTime",
+    GrantPersistent = "grantPersistent",
+    ReasonBrowser = "reasonBrowser",
+    ReasonUser = "reasonUser",
+    ReasonEmbargo = "reasonEmbargo",
+    Revoke = "revoke",
+    Reset = "reset",
+    Help = "help",
+    RevokeLabel = "revokeLabel",
+    ResetLabel = "resetLabel",
+    HelpLabel = "helpLabel",
+    ExpiresIn = "expiresIn",
+}
 
 impl Key {
     /// The camelCase name of the key (`"allowOnce"`).
