@@ -28,7 +28,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlDialogElement, HtmlImageElement, MouseEvent, Node};
+use web_sys::{Document, Element, HtmlDialogElement, HtmlImageElement, MouseEvent, Node};
 
 use super::strings::{BrowserFamily, Key, Strings};
 use super::ui_dom::{
@@ -185,6 +185,14 @@ fn given(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.trim().is_empty())
 }
 
+/// The dialog's title and description (the elements `aria-labelledby` and `aria-describedby`
+/// name), as text.
+fn heading(doc: &Document, body: &Node, title: &str, reason: &str) -> Result<(Element, Element), JsValue> {
+    let title = text_el(doc, body, "h2", &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")], title)?;
+    let reason = text_el(doc, body, "p", &[("id", "jp-reason"), ("class", "jp-reason"), ("part", "reason")], reason)?;
+    Ok((title, reason))
+}
+
 /// Shows the pre-prompt for `cap` and resolves with the person's choice: one of the three
 /// buttons, or [`Choice::Dismiss`] for the × button, Esc or a click on the backdrop.
 ///
@@ -211,28 +219,11 @@ pub async fn pre_prompt(
             let _ = e.set_attribute("lang", l);
         }
     };
-    let title = text_el(
-        &doc,
-        &body,
-        "h2",
-        &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")],
-        strings.title(cap),
-    )?;
+    let (title, reason) = heading(&doc, &body, strings.title(cap), strings.reason(cap))?;
     if let Some(text) = given(&content.title) {
         title.set_text_content(Some(text));
         mark(&title);
     }
-    let reason = text_el(
-        &doc,
-        &body,
-        "p",
-        &[
-            ("id", "jp-reason"),
-            ("class", "jp-reason"),
-            ("part", "reason"),
-        ],
-        strings.reason(cap),
-    )?;
     if let Some(text) = given(&content.reason) {
         reason.set_text_content(Some(text));
         mark(&reason);
@@ -344,24 +335,7 @@ pub async fn recovery(
     let mut modal = Modal::new("recovery", cap, strings.locale())?;
     let body: Node = modal.body.clone().into();
     icon(&doc, &body, cap, true)?;
-    text_el(
-        &doc,
-        &body,
-        "h2",
-        &[("id", "jp-title"), ("class", "jp-title"), ("part", "title")],
-        strings.blocked(cap),
-    )?;
-    text_el(
-        &doc,
-        &body,
-        "p",
-        &[
-            ("id", "jp-reason"),
-            ("class", "jp-reason"),
-            ("part", "reason"),
-        ],
-        strings.get(Key::RecoveryIntro),
-    )?;
+    heading(&doc, &body, strings.blocked(cap), strings.get(Key::RecoveryIntro))?;
     let list = el(
         &doc,
         &body,
