@@ -20,7 +20,7 @@ mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
 cp js/index.js js/index.d.ts pkg/
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
-cp README.md pkg/
+cp README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 sed "s/@VERSION@/$version/" pkg-template/package.json > pkg/package.json
 echo "[build] pkg/ ready: $(wc -c < pkg/jit_permissions_bg.wasm) bytes of wasm" >&2
