@@ -333,7 +333,9 @@ impl Runtime {
             let weak = Rc::downgrade(self);
             Timeout::new(delay, move || {
                 if let Some(rt) = weak.upgrade() {
-                    rt.timer.borrow_mut().take().map(Timeout::forget);
+                    // This timeout is running: it is dropped once its callback has returned.
+                    let fired = rt.timer.borrow_mut().take();
+                    spawn(async move { drop(fired) });
                     rt.input(Input::Tick);
                 }
             })
@@ -613,8 +615,8 @@ impl Runtime {
             }
             self.input(Input::UseEnded(id));
             // Dropping the use drops its closures; a track's stop wrapper may be running right
-            // now, so it is dropped on a later turn.
-            Timeout::new(0, move || drop(u)).forget();
+            // now, so it is dropped after it returns.
+            spawn(async move { drop(u) });
         }
     }
 
