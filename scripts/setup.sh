@@ -15,7 +15,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # 1. Debian packages: browsers, their drivers, a virtual display, wasm-opt.
-apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth gzip)
+apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth gzip locales)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
