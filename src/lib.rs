@@ -11,9 +11,9 @@
 pub mod core;
 pub mod web;
 
-pub use crate::core::{Capability, Choice, Config, DenyReason, GrantKind, State, Status};
+pub use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
 pub use web::dialog::{PromptContent, PromptImage};
-pub use web::rust_api::{Error, InstallOptions, Permissions, Subscription};
+pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, Subscription};
 
 /// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).
 #[cfg(target_arch = "wasm32")]

@@ -171,23 +171,30 @@ impl Controller {
 
     /// Mounts the controls panel into `element`.
     pub fn controls(&self, element: web_sys::Element) -> Result<Controls, JsValue> {
-        let host: Rc<dyn PanelHost> = Rc::new(Bridge(Rc::downgrade(&self.rt)));
-        let clock_rt = Rc::downgrade(&self.rt);
-        let clock: Rc<dyn Fn() -> crate::core::Millis> =
-            Rc::new(move || clock_rt.upgrade().map(|rt| rt.now()).unwrap_or_else(|| js_sys::Date::now() as u64));
-        let panel = Rc::new(Panel::mount(&element, self.rt.strings.clone(), host)?.with_clock(clock));
-        let weak_rt = Rc::downgrade(&self.rt);
-        let weak_panel = Rc::downgrade(&panel);
-        let hook: Rc<dyn Fn()> = Rc::new(move || {
-            if let (Some(rt), Some(panel)) = (weak_rt.upgrade(), weak_panel.upgrade()) {
-                let statuses: Vec<_> = Capability::ALL.into_iter().map(|c| (c, rt.status(c))).collect();
-                panel.update(&statuses, rt.now());
-            }
-        });
-        self.rt.on_update.borrow_mut().push(Rc::downgrade(&hook));
-        hook();
+        let (panel, hook) = mount_controls(&self.rt, &element)?;
         Ok(Controls { _panel: Some(panel), _hook: Some(hook) })
     }
+}
+
+/// Mounts the controls panel into `element`, kept up to date by a hook on the runtime for as
+/// long as the returned values live.
+pub fn mount_controls(rt: &Rc<Runtime>, element: &web_sys::Element) -> Result<(Rc<Panel>, Rc<dyn Fn()>), JsValue> {
+    let host: Rc<dyn PanelHost> = Rc::new(Bridge(Rc::downgrade(rt)));
+    let clock_rt = Rc::downgrade(rt);
+    let clock: Rc<dyn Fn() -> crate::core::Millis> =
+        Rc::new(move || clock_rt.upgrade().map(|rt| rt.now()).unwrap_or_else(|| js_sys::Date::now() as u64));
+    let panel = Rc::new(Panel::mount(element, rt.strings.clone(), host)?.with_clock(clock));
+    let weak_rt = Rc::downgrade(rt);
+    let weak_panel = Rc::downgrade(&panel);
+    let hook: Rc<dyn Fn()> = Rc::new(move || {
+        if let (Some(rt), Some(panel)) = (weak_rt.upgrade(), weak_panel.upgrade()) {
+            let statuses: Vec<_> = Capability::ALL.into_iter().map(|c| (c, rt.status(c))).collect();
+            panel.update(&statuses, rt.now());
+        }
+    });
+    rt.on_update.borrow_mut().push(Rc::downgrade(&hook));
+    hook();
+    Ok((panel, hook))
 }
 
 /// The controls panel, mounted; `destroy()` removes it.

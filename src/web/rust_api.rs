@@ -31,7 +31,7 @@ use wasm_bindgen::JsCast;
 use super::dialog::PromptContent;
 use super::options::Options;
 use super::runtime::{Hooks, Runtime};
-use crate::core::{Capability, Config, GrantKind, Input, State, Status, DenyReason};
+use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, Input, State, Status};
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
 #[derive(Clone, Debug)]
@@ -107,6 +107,7 @@ type Listener = Rc<dyn Fn(Status)>;
 pub struct Permissions {
     rt: Rc<Runtime>,
     listeners: Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>,
+    audits: Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>,
     _hooks: Rc<(Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue, JsValue, JsValue)>, Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)>)>,
 }
 
@@ -116,9 +117,23 @@ impl fmt::Debug for Permissions {
     }
 }
 
-/// A subscription made by [`Permissions::on_change`]; dropping it unsubscribes.
+/// The controls panel mounted by [`Permissions::controls`]; dropping it removes the panel.
+#[must_use = "dropping the panel removes it at once"]
+pub struct ControlsPanel {
+    _panel: Rc<super::panel::Panel>,
+    _hook: Rc<dyn Fn()>,
+}
+
+impl fmt::Debug for ControlsPanel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ControlsPanel")
+    }
+}
+
+/// A subscription made by [`Permissions::on_change`] or [`Permissions::on_audit`]; dropping it
+/// unsubscribes.
 #[must_use = "dropping the subscription unsubscribes at once"]
-pub struct Subscription(#[allow(dead_code)] Listener);
+pub struct Subscription(#[allow(dead_code)] Rc<dyn std::any::Any>);
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -144,6 +159,31 @@ fn parse_status(state: &JsValue, grant: &JsValue, expires_at: &JsValue, reason: 
         _ => None,
     };
     Status { state, grant, expires_at: expires_at.as_f64().map(|t| t as u64), reason }
+}
+
+/// The audit event the runtime reported to its hook, read back.
+fn parse_audit(kind: &JsValue, name: &JsValue, detail: &JsValue) -> Option<AuditEvent> {
+    let cap = Capability::from_name(&name.as_string()?)?;
+    let detail_str = detail.as_string().unwrap_or_default();
+    Some(match kind.as_string()?.as_str() {
+        "prompt-shown" => AuditEvent::PromptShown(cap),
+        "decision" => AuditEvent::Decision(
+            cap,
+            [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow, Choice::Dismiss]
+                .into_iter()
+                .find(|c| c.as_str() == detail_str)?,
+        ),
+        "expiry" => AuditEvent::Expired(
+            cap,
+            [ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone]
+                .into_iter()
+                .find(|c| c.as_str() == detail_str)?,
+        ),
+        "revocation" => AuditEvent::Revoked(cap),
+        "reset" => AuditEvent::Reset(cap),
+        "embargo" => AuditEvent::EmbargoStarted(cap, detail.as_f64()? as u64),
+        _ => return None,
+    })
 }
 
 impl Permissions {
@@ -175,7 +215,20 @@ impl Permissions {
                     callback(status);
                 }
             });
-        let audit_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)> = Closure::new(|_, _, _, _| {});
+        let audits: Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>> = Rc::new(RefCell::new(Vec::new()));
+        let for_audit = Rc::downgrade(&audits);
+        let audit_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)> =
+            Closure::new(move |kind: JsValue, name: JsValue, detail: JsValue, _at: JsValue| {
+                let (Some(list), Some(event)) = (for_audit.upgrade(), parse_audit(&kind, &name, &detail)) else { return };
+                let callbacks: Vec<Rc<dyn Fn(AuditEvent)>> = {
+                    let mut list = list.borrow_mut();
+                    list.retain(|w| w.strong_count() > 0);
+                    list.iter().filter_map(Weak::upgrade).collect()
+                };
+                for callback in callbacks {
+                    callback(event);
+                }
+            });
         let hooks = Hooks {
             status: status_hook.as_ref().unchecked_ref::<Function>().clone(),
             audit: audit_hook.as_ref().unchecked_ref::<Function>().clone(),
@@ -191,7 +244,7 @@ impl Permissions {
         };
         let rt = Runtime::new(options, hooks)?;
         rt.start().await?;
-        Ok(Permissions { rt, listeners, _hooks: Rc::new((status_hook, audit_hook)) })
+        Ok(Permissions { rt, listeners, audits, _hooks: Rc::new((status_hook, audit_hook)) })
     }
 
     /// The reported status of a capability (after the clock check).
@@ -204,7 +257,15 @@ impl Permissions {
     pub fn on_change(&self, cap: Capability, callback: impl Fn(Status) + 'static) -> Subscription {
         let listener: Listener = Rc::new(callback);
         self.listeners.borrow_mut().push((cap, Rc::downgrade(&listener)));
-        Subscription(listener)
+        Subscription(Rc::new(listener))
+    }
+
+    /// Calls `callback` with each audit event: prompt shown, decision, expiry, revocation, reset,
+    /// embargo.
+    pub fn on_audit(&self, callback: impl Fn(AuditEvent) + 'static) -> Subscription {
+        let listener: Rc<dyn Fn(AuditEvent)> = Rc::new(callback);
+        self.audits.borrow_mut().push(Rc::downgrade(&listener));
+        Subscription(Rc::new(listener))
     }
 
     /// The pre-prompt when needed, then the browser's request; resolves with the status.
@@ -226,6 +287,31 @@ impl Permissions {
     pub async fn request_notifications(&self, prompt: PromptContent) -> Result<String, Error> {
         let answer = self.rt.clone().request_notifications(prompt, false).await?;
         Ok(answer.as_string().unwrap_or_default())
+    }
+
+    /// Gated `watchPosition`: `on_position` gets each `GeolocationPosition` (none while the page
+    /// is hidden); resolves with the watch id. The watch is cleared when the grant ends.
+    pub async fn watch_position(&self, on_position: impl FnMut(JsValue) + 'static, prompt: PromptContent) -> Result<i32, Error> {
+        let callback: Closure<dyn FnMut(JsValue)> = Closure::new(on_position);
+        let function: Function = callback.into_js_value().unchecked_into();
+        Ok(self.rt.clone().watch_position(function, JsValue::UNDEFINED, JsValue::UNDEFINED, prompt, false).await?)
+    }
+
+    /// Clears a watch made by [`Permissions::watch_position`].
+    pub fn clear_watch(&self, id: i32) {
+        self.rt.clear_watch_id(id);
+    }
+
+    /// Shows how to unblock `cap` in this browser; resolves when the help closes (by itself once
+    /// the person has unblocked it).
+    pub async fn help(&self, cap: Capability) {
+        self.rt.clone().recovery(cap).await;
+    }
+
+    /// Mounts the controls panel into `element`; it stays while the returned value lives.
+    pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
+        let (panel, hook) = super::api::mount_controls(&self.rt, element)?;
+        Ok(ControlsPanel { _panel: panel, _hook: hook })
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.

@@ -52,14 +52,20 @@ export const tests = [
       assertEqual(await page.textContent('#camera-state'), 'granted (this time)', 'camera state after Allow this time');
       await until('the log lines', async () => {
         const log = await page.$$eval('#log li', (l) => l.map((x) => x.textContent));
-        return log.includes('change: camera is now granted (this time)') && log.includes('request: granted (this time)');
+        return log.includes('change: camera is now granted (this time)') && log.includes('request: granted (this time)')
+          && log.includes('audit: pre-prompt shown for camera') && log.includes('audit: decision for camera: allow-once');
       });
+      // The controls panel mounted from Rust shows the one-time grant.
+      await page.waitForSelector('#controls div[data-jit-permissions="controls"] li[part~="row"][data-capability="camera"][data-state="granted"]');
       await env.shot(page, '17-rust-example-granted.png', { fullPage: true });
 
       await page.click('#revoke');
       await page.waitForSelector('#camera-state[data-state="prompt"]');
-      await until('the change after revoke', async () => (await page.$$eval('#log li', (l) => l.map((x) => x.textContent)))
-        .includes('change: camera is now prompt'));
+      await until('the change after revoke', async () => {
+        const log = await page.$$eval('#log li', (l) => l.map((x) => x.textContent));
+        return log.includes('change: camera is now prompt') && log.includes('audit: camera revoked');
+      });
+      await page.waitForSelector('#controls div[data-jit-permissions="controls"] li[part~="row"][data-capability="camera"][data-state="prompt"]');
       assert(page.problems.length === 0, `the page reported problems: ${page.problems.join(' | ')}`);
       await context.close();
     },

@@ -8,7 +8,8 @@
 use std::cell::RefCell;
 
 use jit_permissions::{
-    Capability, Error, GrantKind, Permissions, PromptContent, PromptImage, State, Status, Subscription,
+    AuditEvent, Capability, ControlsPanel, Error, GrantKind, Permissions, PromptContent, PromptImage, State, Status,
+    Subscription,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,6 +19,8 @@ use web_sys::{Document, Element, HtmlButtonElement};
 /// unsubscribe) and the click handlers.
 struct App {
     _subscription: Subscription,
+    _audit: Subscription,
+    _controls: ControlsPanel,
     _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
@@ -39,6 +42,25 @@ pub async fn start() -> Result<(), JsValue> {
             log(&document, &format!("change: camera is now {}", describe(status)));
         })
     };
+
+    // The site's audit log: what was asked, what the person chose, what ended.
+    let audit = {
+        let document = document.clone();
+        permissions.on_audit(move |event| {
+            let line = match event {
+                AuditEvent::PromptShown(cap) => format!("audit: pre-prompt shown for {}", cap.name()),
+                AuditEvent::Decision(cap, choice) => format!("audit: decision for {}: {}", cap.name(), choice.as_str()),
+                AuditEvent::Expired(cap, cause) => format!("audit: {} expired ({})", cap.name(), cause.as_str()),
+                AuditEvent::Revoked(cap) => format!("audit: {} revoked", cap.name()),
+                AuditEvent::Reset(cap) => format!("audit: {} reset", cap.name()),
+                AuditEvent::EmbargoStarted(cap, _) => format!("audit: {} paused after repeated dismissals", cap.name()),
+            };
+            log(&document, &line);
+        })
+    };
+
+    // The person's controls: every capability, its state and time left, revoke and reset.
+    let controls = permissions.controls(&document.get_element_by_id("controls").ok_or("no #controls")?)?;
 
     let ask = on_click(&document, "ask", {
         let permissions = permissions.clone();
@@ -78,7 +100,12 @@ pub async fn start() -> Result<(), JsValue> {
         .ok_or("no document element")?
         .set_attribute("data-ready", "true")?;
     APP.with(|app| {
-        *app.borrow_mut() = Some(App { _subscription: subscription, _handlers: vec![ask, revoke] });
+        *app.borrow_mut() = Some(App {
+            _subscription: subscription,
+            _audit: audit,
+            _controls: controls,
+            _handlers: vec![ask, revoke],
+        });
     });
     Ok(())
 }
