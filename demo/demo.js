@@ -270,9 +270,17 @@ function stopCamera() {
   show(button('camera-start'));
 }
 
+// A task button stays focusable while its request runs (aria-disabled, not disabled), so the pre-prompt
+// can give focus back to it when it closes; a second click meanwhile is ignored.
+function setBusy(el, busy) {
+  if (busy) el.setAttribute('aria-disabled', 'true');
+  else el.removeAttribute('aria-disabled');
+}
+
 button('camera-start').addEventListener('click', async () => {
   const start = button('camera-start');
-  start.disabled = true;
+  if (start.getAttribute('aria-disabled') === 'true') return;
+  setBusy(start, true);
   result('camera', 'Asking for the camera…');
   try {
     const stream = await permissions.getUserMedia({ video: { width: 640, height: 480 } }, PROMPTS.camera);
@@ -289,7 +297,7 @@ button('camera-start').addEventListener('click', async () => {
   } catch (e) {
     result('camera', refusal('camera', e), 'warn');
   } finally {
-    start.disabled = false;
+    setBusy(start, false);
   }
 });
 
@@ -333,7 +341,8 @@ function stopMeter() {
 
 button('microphone-start').addEventListener('click', async () => {
   const start = button('microphone-start');
-  start.disabled = true;
+  if (start.getAttribute('aria-disabled') === 'true') return;
+  setBusy(start, true);
   result('microphone', 'Asking for the microphone…');
   try {
     const stream = await permissions.getUserMedia({ audio: true }, PROMPTS.microphone);
@@ -370,7 +379,7 @@ button('microphone-start').addEventListener('click', async () => {
   } catch (e) {
     result('microphone', refusal('microphone', e), 'warn');
   } finally {
-    start.disabled = false;
+    setBusy(start, false);
   }
 });
 
@@ -389,7 +398,8 @@ $('[data-form="geolocation"]').addEventListener('submit', async (event) => {
   event.preventDefault();
   const tag = button('geolocation-tag');
   const text = $('#note-text').value.trim() || 'Untitled note';
-  tag.disabled = true;
+  if (tag.getAttribute('aria-disabled') === 'true') return;
+  setBusy(tag, true);
   result('geolocation', 'Asking for your location…');
   try {
     const position = await permissions.getCurrentPosition(
@@ -418,7 +428,7 @@ $('[data-form="geolocation"]').addEventListener('submit', async (event) => {
       result('geolocation', refusal('geolocation', e), 'warn');
     }
   } finally {
-    tag.disabled = false;
+    setBusy(tag, false);
   }
 });
 
@@ -426,7 +436,8 @@ $('[data-form="geolocation"]').addEventListener('submit', async (event) => {
 
 button('notifications-send').addEventListener('click', async () => {
   const send = button('notifications-send');
-  send.disabled = true;
+  if (send.getAttribute('aria-disabled') === 'true') return;
+  setBusy(send, true);
   result('notifications', 'Asking to send notifications…');
   try {
     const answer = await permissions.requestNotifications(PROMPTS.notifications);
@@ -451,7 +462,7 @@ button('notifications-send').addEventListener('click', async () => {
   } catch (e) {
     result('notifications', refusal('notifications', e), 'warn');
   } finally {
-    send.disabled = false;
+    setBusy(send, false);
   }
 });
 

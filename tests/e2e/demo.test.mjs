@@ -8,16 +8,6 @@
 // as granted on every visit until the person's "Allow this time" makes it one-time.) Camera and microphone
 // use `--auto-accept-camera-and-microphone-capture` (see lib.mjs MEDIA_ARGS).
 //
-// Known library bugs these tests expose; they fail, on purpose, until the library is fixed:
-// - "camera: Allow this time ...": src/web/runtime.rs `track_started` does `let target = track.clone();`,
-//   which is web-sys's `MediaStreamTrack::clone` (the JS `clone()`: a second, live track), not
-//   `Clone::clone`. The `stop` wrapper then stops that copy: the handed-out track stays live after the
-//   site calls `stop()`, and the copy stays live after expiry or revocation. After this test, Chromium's
-//   fake camera no longer starts in the same browser, so "blocked in the browser ..." and "Revoke in the
-//   panel ..." time out too (each passes alone: E2E_ONLY=...).
-// - "the controls panel stays mounted ...": js/index.js `controls()` keeps the wasm `Controls` object only
-//   in the returned handle's closure; when the page drops the handle, wasm-bindgen's FinalizationRegistry
-//   frees it and `Panel`'s Drop removes the panel from the page.
 import {
   CONTROLS, GC_ARGS, MEDIA_ARGS, PRE_PROMPT, RECOVERY, assert, assertEqual, badgeOf, choice, launch, logEntries,
   newPage, openDemo, panelButton, panelRowOf, prePromptContent, setPermission, until, waitBadge, waitLog,

@@ -10,10 +10,10 @@
 // Prints one line per test and ends with exactly one line `N passed, N failed`; exits non-zero when a test
 // failed. Screenshots of each state go to test-output/e2e/ at the repository root (cleared at each run).
 //
-// Browsers: Chromium only. Playwright drives Firefox only through its own patched Firefox build, which
-// cannot be downloaded here (Debian's firefox-esr does not speak Playwright's protocol), and WebKit likewise;
-// tests/pages/ already runs the in-page tests in Firefox and WebKit through WebDriver (selenium), so Firefox
-// and WebKit are not covered here.
+// Browsers: Chromium through Playwright. Playwright drives Firefox only through its own patched Firefox build,
+// which cannot be downloaded here (Debian's firefox-esr does not speak Playwright's protocol), so firefox.test.mjs
+// drives the demo in Firefox through WebDriver (geckodriver, selenium-webdriver) instead. WebKit is covered by
+// tests/pages/ through WebKitWebDriver.
 //
 // Environment:
 //   E2E_ONLY=text     run only the tests whose "file › name" contains text (comma-separated for several)
@@ -39,7 +39,7 @@ const repoRoot = resolve(here, '..', '..');
 const VERBOSE = process.env.VERBOSE === '1';
 const SCALE = Number(process.env.E2E_TIMEOUT_SCALE || 1);
 const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-const FILES = ['demo.test.mjs', 'a11y.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs'];
+const FILES = ['demo.test.mjs', 'a11y.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'firefox.test.mjs'];
 
 const shots = join(repoRoot, 'test-output', 'e2e');
 const pkgDir = resolve(process.env.E2E_PKG || join(repoRoot, 'pkg'));
