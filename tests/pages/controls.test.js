@@ -3,23 +3,13 @@
 // WebDriver click inside its shadow root) shows in the API with a `change` event, the one-time row counts down, Reset
 // clears a Don't allow, destroy() removes the panel, and controls() rejects a non-element with TypeError.
 import {
-  test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
+  test, skip, assert, assertEqual, settle, note, engine, describe, finish, outside, sleep, waitFor,
 } from './harness.js';
 import {
-  CONTROLS, waitHost, waitGone, choose, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative,
+  CONTROLS, waitHost, waitGone, choose, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative, installPage,
 } from './prompt-util.js';
 
-freshStorage();
-const mod = await load();
-let p = null;
-let audit = null;
-if (mod) {
-  await test('install() resolves', async () => {
-    p = await mod.install({ storageKey: 'jp-test-controls' });
-    assert(p && typeof p.controls === 'function', `install() resolved with ${describe(p)}`);
-    audit = auditLog(p);
-  });
-}
+const { p, audit } = await installPage('jp-test-controls');
 
 const GATED = ['camera', 'microphone', 'geolocation', 'notifications'];
 const parent = document.createElement('div');

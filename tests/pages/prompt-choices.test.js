@@ -13,24 +13,14 @@
 // WebKit: MiniBrowser's mock capture devices); notifications in Chromium and Firefox (set granted through WebDriver).
 // Refusals make no native call, so they are tested with every gated call in every engine.
 import {
-  test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
+  test, skip, assert, assertEqual, settle, note, engine, describe, finish, outside, sleep, waitFor,
 } from './harness.js';
 import {
   PRE, hosts, waitHost, waitGone, choose, watchHosts, auditLog, expectStatus, toPrompt, nativeAllows, stopAll,
-  restoreNative, view,
+  restoreNative, view, installPage,
 } from './prompt-util.js';
 
-freshStorage();
-const mod = await load();
-let p = null;
-let audit = null;
-if (mod) {
-  await test('install() resolves', async () => {
-    p = await mod.install({ storageKey: 'jp-test-choices' });
-    assert(p && typeof p.request === 'function', `install() resolved with ${describe(p)}`);
-    audit = auditLog(p);
-  });
-}
+const { p, audit } = await installPage('jp-test-choices');
 
 /** Checks a rejection: a DOMException named NotAllowedError whose message matches. */
 async function expectNotAllowed(promise, pattern, what) {

@@ -3,23 +3,13 @@
 // (run.mjs `keys`), so the browser's own handling runs: Enter on the page's button starts the request, a real Esc
 // makes the modal <dialog> fire `cancel` natively, Tab moves focus, Enter and Space activate the focused button.
 import {
-  test, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, sleep, waitFor,
+  test, assert, assertEqual, settle, note, engine, describe, finish, sleep, waitFor,
 } from './harness.js';
 import {
-  hosts, waitHost, waitGone, press, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative,
+  hosts, waitHost, waitGone, press, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative, installPage,
 } from './prompt-util.js';
 
-freshStorage();
-const mod = await load();
-let p = null;
-let audit = null;
-if (mod) {
-  await test('install() resolves', async () => {
-    p = await mod.install({ storageKey: 'jp-test-keyboard' });
-    assert(p && typeof p.request === 'function', `install() resolved with ${describe(p)}`);
-    audit = auditLog(p);
-  });
-}
+const { p, audit } = await installPage('jp-test-keyboard');
 
 // The page's own button, as a site would have it: pressing it asks for the camera.
 const start = document.createElement('button');

@@ -3,23 +3,13 @@
 // And safety: a caller's title and reason are text, never markup (no element made from them, no script run).
 // Every answer is a real WebDriver click inside the dialog's shadow root.
 import {
-  test, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, sleep, waitFor,
+  test, assert, assertEqual, settle, note, engine, describe, finish, sleep, waitFor,
 } from './harness.js';
 import {
-  hosts, waitHost, waitGone, choose, watchHosts, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative,
+  hosts, waitHost, waitGone, choose, watchHosts, auditLog, expectStatus, toPrompt, nativeAllows, restoreNative, installPage,
 } from './prompt-util.js';
 
-freshStorage();
-const mod = await load();
-let p = null;
-let audit = null;
-if (mod) {
-  await test('install() resolves', async () => {
-    p = await mod.install({ storageKey: 'jp-test-queue' });
-    assert(p && typeof p.request === 'function', `install() resolved with ${describe(p)}`);
-    audit = auditLog(p);
-  });
-}
+const { p, audit } = await installPage('jp-test-queue');
 
 const capOf = (host) => host.shadowRoot.querySelector('dialog').getAttribute('data-capability');
 

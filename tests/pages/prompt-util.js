@@ -4,11 +4,32 @@
 // Every person's action goes through the runner (harness.js `outside()`): a real WebDriver click on a button inside
 // the dialog's open shadow root, or real key presses through WebDriver Actions. Nothing here calls `.click()` on the
 // library's own buttons, so a test passes only if the dialog works for a real pointer and keyboard.
-import { assert, assertEqual, engine, outside, settle, sleep, waitFor } from './harness.js';
+import {
+  assert, assertEqual, describe, engine, freshStorage, load, outside, settle, sleep, test, waitFor,
+} from './harness.js';
 
 export const PRE = 'div[data-jit-permissions="pre-prompt"]';
 export const RECOVERY = 'div[data-jit-permissions="recovery"]';
 export const CONTROLS = 'div[data-jit-permissions="controls"]';
+
+/**
+ * Starts a page of these tests: clears storage, loads the package and installs it under the page's own storage
+ * key, as a test. Resolves with the controller (null if it could not start) and its audit log.
+ */
+export async function installPage(storageKey) {
+  freshStorage();
+  const mod = await load();
+  let p = null;
+  let audit = null;
+  if (mod) {
+    await test('install() resolves', async () => {
+      p = await mod.install({ storageKey });
+      assert(p && typeof p.request === 'function' && typeof p.controls === 'function', `install() resolved with ${describe(p)}`);
+      audit = auditLog(p);
+    });
+  }
+  return { p, audit };
+}
 
 /** Every host of this kind (`pre-prompt`, `recovery`, `controls`) in the document. */
 export const hosts = (kind) => [...document.querySelectorAll(`div[data-jit-permissions="${kind}"]`)];
