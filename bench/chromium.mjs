@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   fmtBytes, fmtMB, fmtMs, fmtSigned, fmtUs, freePort, log, max, median, onCleanup, p90, runTmp, sleep, start, stop,
-  waitForHttp, withTimeout,
+  waitForHttp, until, withTimeout,
 } from './lib.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -14,16 +14,6 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-back
   '--disable-component-update', '--disable-sync'];
 const PRE_PROMPT_ALLOW_ONCE = 'div[data-jit-permissions="pre-prompt"] button[data-choice="allow-once"]';
 const GEO = { latitude: 52.52, longitude: 13.405, accuracy: 10 };
-
-async function until(fn, ms, what, every = 10) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(every);
-  }
-}
 
 async function openPage(context, url) {
   const page = await context.newPage();

@@ -4,20 +4,10 @@ import { Builder } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
 import {
   fmtBytes, fmtMB, fmtMs, fmtSigned, fmtUs, freePort, max, median, onCleanup, p90, runTmp, sleep, start, stop, waitForHttp,
-  withTimeout,
+  until, withTimeout,
 } from './lib.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
-
-async function until(fn, ms, what, every = 10) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(every);
-  }
-}
 
 async function startFirefox() {
   const port = await freePort();

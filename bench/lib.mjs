@@ -10,6 +10,17 @@ export const VERBOSE = process.env.BENCH_VERBOSE === '1';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `fn` every `every` ms until it returns something truthy (returned), or throws after `ms`. */
+export async function until(fn, ms, what, every = 10) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(every);
+  }
+}
+
 export function log(...args) {
   console.error('[bench]', ...args);
 }

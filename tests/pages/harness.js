@@ -319,3 +319,15 @@ export async function hidePage({ timeout = 3000 } = {}) {
     document.dispatchEvent(new Event('visibilitychange'));
   });
 }
+
+/** Arguments that native `navigator.permissions.query` rejects with TypeError, labelled for test names. */
+export const BAD_DESCRIPTORS = [
+  ['no argument', []],
+  ['undefined', [undefined]],
+  ['null', [null]],
+  ['a number', [5]],
+  ['a string', ['camera']],
+  ['{} (no name)', [{}]],
+  ['{name: 5}', [{ name: 5 }]],
+  ["{name: 'bogus-name'}", [{ name: 'bogus-name' }]],
+];

@@ -2,6 +2,7 @@
 // install() is idempotent, so in a page that already installed without patch a later patch is ignored.
 import {
   test, assert, assertEqual, assertRejects, settle, note, engine, describe, load, freshStorage, finish,
+  BAD_DESCRIPTORS,
 } from './harness.js';
 
 const GATED = ['geolocation', 'notifications', 'camera', 'microphone'];
@@ -42,17 +43,7 @@ if (p) {
     }
   });
 
-  const BAD = [
-    ['no argument', []],
-    ['undefined', [undefined]],
-    ['null', [null]],
-    ['a number', [5]],
-    ['a string', ['camera']],
-    ['{} (no name)', [{}]],
-    ['{name: 5}', [{ name: 5 }]],
-    ["{name: 'bogus-name'}", [{ name: 'bogus-name' }]],
-  ];
-  for (const [label, args] of BAD) {
+  for (const [label, args] of BAD_DESCRIPTORS) {
     await test(`patched query, bad input ${label}: rejects TypeError`, async () => {
       await assertRejects(() => navigator.permissions.query(...args), 'TypeError', `navigator.permissions.query(${label})`);
     });

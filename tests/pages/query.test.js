@@ -14,6 +14,7 @@
 // - Every engine rejects an unknown name and a missing descriptor with TypeError.
 import {
   test, assert, assertEqual, assertRejects, settle, note, engine, describe, load, freshStorage, finish,
+  BAD_DESCRIPTORS,
 } from './harness.js';
 
 const GATED = ['geolocation', 'notifications', 'camera', 'microphone'];
@@ -79,17 +80,7 @@ if (p) {
   }
 
   // ---- bad input rejects with TypeError, as native does -------------------------------------------------
-  const BAD = [
-    ['no argument', []],
-    ['undefined', [undefined]],
-    ['null', [null]],
-    ['a number', [5]],
-    ['a string', ['camera']],
-    ['{} (no name)', [{}]],
-    ['{name: 5}', [{ name: 5 }]],
-    ["{name: 'bogus-name'}", [{ name: 'bogus-name' }]],
-  ];
-  for (const [label, args] of BAD) {
+  for (const [label, args] of BAD_DESCRIPTORS) {
     await test(`bad input, ${label}: rejects TypeError like native`, async () => {
       const n = await settle(() => native(...args));
       if (n.ok) note(`native query(${label}) RESOLVES here (state ${n.value.state})`);
