@@ -51,12 +51,6 @@ impl Controller {
         Ok(descriptor(&value)?.map(|c| c.index() as i32).unwrap_or(-1))
     }
 
-    /// The index of the gated capability a descriptor names; `TypeError` for any other.
-    #[wasm_bindgen(js_name = gatedIndex)]
-    pub fn gated_index(&self, value: JsValue) -> Result<u32, JsValue> {
-        Ok(gated(&value)?.index() as u32)
-    }
-
     /// The clock check, run before every read of a state.
     pub fn check(&self) {
         self.rt.check();

@@ -196,7 +196,7 @@ impl Runtime {
     fn learn(self: &Rc<Self>, caps: &[Capability], outcome: Option<AccessOutcome>) {
         if let Some(outcome) = outcome {
             for cap in caps {
-                self.access(*cap, outcome);
+                self.input(Input::Access(*cap, outcome));
             }
             if outcome == AccessOutcome::Denied {
                 // A dismissed native prompt also rejects: let the browser's own state correct it.

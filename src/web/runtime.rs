@@ -17,13 +17,13 @@ use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionSta
 
 use super::options::Options;
 use super::strings::Strings;
-use crate::core::{AccessOutcome, AuditEvent, Capability, Engine, GrantKind, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
+use crate::core::{AuditEvent, Capability, Engine, GrantKind, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
 
 /// Something the library handed out and must be able to take back.
 #[derive(Debug)]
 pub enum Use {
     /// A media track, with the closure that replaced its `stop` method.
-    Track(MediaStreamTrack, Option<Closure<dyn FnMut()>>, Option<EventListener>),
+    Track(MediaStreamTrack, Option<Closure<dyn FnMut()>>, EventListener),
     /// A geolocation watch id and the callbacks it holds.
     Watch(i32, Vec<Closure<dyn FnMut(JsValue)>>),
 }
@@ -54,9 +54,10 @@ impl Store {
         }
     }
 
-    /// Whether decisions are kept only in memory.
+    /// Whether decisions are kept only in memory: storage was unavailable from the start, or a
+    /// read or write failed since (both warn, once).
     fn in_memory(&self) -> bool {
-        self.storage.is_none()
+        self.warned.get()
     }
 
     fn load(&self) -> Record {
@@ -217,7 +218,7 @@ impl Runtime {
 
     /// Whether decisions are kept in memory only (storage blocked or full).
     pub fn in_memory(&self) -> bool {
-        self.store.in_memory() || self.store.warned.get()
+        self.store.in_memory()
     }
 
     /// The current time, from the injected clock if there is one.
@@ -590,7 +591,7 @@ impl Runtime {
                 rt.use_ended(id);
             }
         });
-        self.uses.borrow_mut().push((id, Use::Track(track, wrapper, Some(ended))));
+        self.uses.borrow_mut().push((id, Use::Track(track, wrapper, ended)));
         self.input(Input::UseStarted(cap, id));
     }
 
@@ -647,11 +648,6 @@ impl Runtime {
             Some((_, Use::Watch(watch, _))) => clear_watch(watch),
             None => {}
         }
-    }
-
-    /// Feeds the result of a capability's own call.
-    pub fn access(self: &Rc<Self>, cap: Capability, outcome: AccessOutcome) {
-        self.input(Input::Access(cap, outcome));
     }
 }
 
