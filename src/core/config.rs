@@ -13,6 +13,13 @@ pub struct Config {
     pub embargo_dismissals: u32,
     /// How long an embargo lasts (default 7 days).
     pub embargo_duration: Millis,
+    /// A persistent grant not used through the library for this long ends (cause `unused`);
+    /// `None` (the default) keeps it.
+    pub unused_after: Option<Millis>,
+    /// How long after the last page of the origin left a page that arrives by reload or by a
+    /// navigation from a page of the origin may still take over its one-time grants (default
+    /// 5 seconds). Not an install option: the bound of the handover.
+    pub handover: Millis,
 }
 
 impl Default for Config {
@@ -22,6 +29,8 @@ impl Default for Config {
             hidden_timeout: 5 * 60 * 1000,
             embargo_dismissals: 3,
             embargo_duration: 7 * 24 * 60 * 60 * 1000,
+            unused_after: None,
+            handover: 5 * 1000,
         }
     }
 }
@@ -38,7 +47,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     /// The option's name: `"oneTime.maxLifetime"`, `"oneTime.hiddenTimeout"`,
-    /// `"embargo.dismissals"` or `"embargo.duration"`.
+    /// `"embargo.dismissals"`, `"embargo.duration"`, `"persistent.unusedAfter"` or `"handover"`.
     pub fn field(&self) -> &'static str {
         self.field
     }
@@ -82,6 +91,16 @@ impl Config {
                 "embargo.duration",
                 duration(self.embargo_duration),
                 DURATION,
+            ),
+            (
+                "persistent.unusedAfter",
+                self.unused_after.map_or(true, duration),
+                DURATION,
+            ),
+            (
+                "handover",
+                self.handover > 0 && self.handover <= 60_000,
+                "more than 0 and at most 60000 milliseconds",
             ),
         ];
         match checks.into_iter().find(|(_, ok, _)| !ok) {

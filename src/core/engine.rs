@@ -4,15 +4,18 @@
 //! [`Engine::poll_output`] until it returns `None`; [`Engine::next_deadline`] says when to call
 //! `handle(now, Input::Tick)` again. Reads ([`Engine::status`]) check the clock first.
 //!
-//! Every `handle` runs the same steps: check the clock (end one-time grants whose time is up),
-//! apply the input, note when the last use of a capability ended, check the clock again, stop this page's uses of every grant that ended,
-//! then compare the record and the reported statuses with what they were, and emit
-//! `Persist`, `Changed` and `Updated` for exactly what differs. Events are therefore derived
-//! from state, once per change, whatever the cause.
+//! Every `handle` runs the same steps: check the clock (end grants whose time is up), apply the
+//! input, note when the last use of a capability ended, check the clock again, stamp a new
+//! version on every capability entry that changed, then compare the record and the reported
+//! statuses with what they were, and emit `Persist`, `Changed` and `Updated` for exactly what
+//! differs. Events are therefore derived from state, once per change, whatever the cause. A use
+//! (a track or a watch) lives only while its capability is reported granted: whenever it is not,
+//! the engine asks for the use to be stopped.
 //!
 //! ```
 //! use jit_permissions::core::*;
 //! let mut engine = Engine::new(Config::default(), 7, 0);
+//! engine.handle(0, Input::Arrived(Arrival { kind: ArrivalKind::Fresh, at: 0 }));
 //! engine.handle(0, Input::PageVisible(7, true));
 //! engine.handle(10, Input::Native(Capability::Camera, NativeState::Prompt));
 //! engine.handle(20, Input::Decision(Capability::Camera, Choice::AllowOnce));
@@ -38,6 +41,9 @@ pub enum Input {
     Tick,
     /// The browser's own state for a capability (from `query()` or its `change` event).
     Native(Capability, NativeState),
+    /// Whether this frame's Permissions Policy allows the capability (`false`: reported denied,
+    /// reason policy).
+    Policy(Capability, bool),
     /// A choice in the pre-prompt. For AllowOnce and AllowAlways, the browser layer feeds this
     /// just before making the native request from the same click, then feeds [`Input::Access`]
     /// with the request's result.
@@ -45,24 +51,35 @@ pub enum Input {
     /// The result of the capability's own call made under the current record.
     Access(Capability, AccessOutcome),
     /// The person (controls) or the site (API) takes the grant back: reported `prompt` from now
-    /// on, even where the browser still grants (the library cannot revoke the browser's grant).
+    /// on, even where the browser still grants (the library cannot revoke the browser's grant),
+    /// and every use of the capability in this page is stopped.
     Revoke(Capability),
-    /// Forget everything the library recorded for the capability (grant, block, dismissals,
-    /// embargo): back to what the browser says.
+    /// Forget the site-level verdict of the capability (grant, block, dismissals, embargo; the
+    /// history of decisions stays): back to what the browser says.
     Reset(Capability),
     /// The pre-prompt was shown (for the audit log).
     PromptShown(Capability),
-    /// This page's visibility (`document.visibilityState`), also announcing the page as live.
+    /// This page arrived: fed once the stored record is loaded and the listed pages that did
+    /// not answer are gone. A one-time grant with no other live page survives only a handover
+    /// (a reload or a navigation from a page of the origin, soon after the last page left).
+    Arrived(Arrival),
+    /// A page's visibility (`document.visibilityState`); for this page, also an announcement
+    /// that it is live.
     PageVisible(PageId, bool),
-    /// A page of the origin was closed, navigated away, discarded, or found dead.
+    /// A page of the origin is gone: this page leaving (`pagehide`: closed, navigated, reloaded,
+    /// put in the back/forward cache), or another page found dead.
     PageGone(PageId),
     /// A media track or geolocation watch of the capability was handed out.
     UseStarted(Capability, UseId),
     /// A handed-out track ended or a watch was cleared.
     UseEnded(UseId),
-    /// The shared record as stored (at start-up, or after another page wrote it). Replaces the
-    /// engine's shared state; statuses that differ are reported as changes.
+    /// The shared record as stored (at start-up, or after another page wrote it). Merged into
+    /// this page's record entry by entry (the newer version wins); statuses that differ are
+    /// reported as changes, and a merge that kept something newer asks to persist it.
     Loaded(Record),
+    /// The stored record disappeared (storage cleared or the key removed by the site, another
+    /// tab or the person): every library grant ends (cause cleared).
+    Cleared,
 }
 
 /// Something the browser layer must do or report.
@@ -70,15 +87,18 @@ pub enum Input {
 pub enum Output {
     /// The reported `state` of a capability changed. Emitted exactly once per change.
     Changed(Capability, Status),
-    /// Only the extension fields (`grant`, `expiresAt`, `reason`) changed; `state` did not.
+    /// Only other fields (`grant`, `expiresAt`, `reason`, the history) changed; `state` did not.
     Updated(Capability, Status),
-    /// Stop this track or clear this watch: its capability's grant ended.
+    /// Stop this track or clear this watch: its capability is no longer granted.
     StopUse(UseId),
-    /// Write this record to storage.
+    /// Write this record to storage (merging it into what is stored).
     Persist(Record),
     /// An event for the site's audit log.
     Audit(AuditEvent),
 }
+
+/// How many gone pages an engine remembers, so that a merge does not list them again.
+const TOMBSTONES: usize = 64;
 
 /// The permission engine of one page.
 #[derive(Debug)]
@@ -87,17 +107,29 @@ pub struct Engine {
     page: PageId,
     /// The time of the latest input or read.
     now: Millis,
-    /// The shared record (one-time grants, decisions, dismissals, embargoes, the page registry).
+    /// The shared record (grants, decisions, dismissals, embargoes, the page registry).
     record: Record,
     /// The browser's own state N per capability, from [`Input::Native`].
     native: [NativeState; 4],
-    /// A capability's own call failed since the latest [`Input::Native`]: the browser denies.
-    access_denied: [bool; 4],
+    /// This frame's Permissions Policy blocks the capability.
+    policy_blocked: [bool; 4],
+    /// A capability's own call failed: [`DenyReason::Browser`] until the next [`Input::Native`],
+    /// [`DenyReason::System`] until the browser's state changes or a call succeeds.
+    access_denied: [Option<DenyReason>; 4],
+    /// A call succeeded in this page under the standing grant, and the browser's state has not
+    /// changed since. Never stored.
+    evidence: [bool; 4],
+    /// Whether this page has arrived (see [`Input::Arrived`]).
+    arrived: bool,
+    /// This page's hidden-since time reported before it arrived.
+    early_hidden: Option<Millis>,
     /// This page in the registry: `None` while not live (not announced yet, or gone);
     /// `Some(None)` visible; `Some(Some(t))` hidden since `t`.
     own: Option<Option<Millis>>,
     /// Uses handed out in this page.
     uses: Vec<(UseId, Capability)>,
+    /// Pages this engine saw gone (most recent last).
+    gone: Vec<PageId>,
     /// The statuses last reported through `Changed` and `Updated`.
     reported: [Status; 4],
     out: VecDeque<Output>,
@@ -112,9 +144,14 @@ impl Engine {
             now,
             record: Record::default(),
             native: [NativeState::Unknown; 4],
-            access_denied: [false; 4],
+            policy_blocked: [false; 4],
+            access_denied: [None; 4],
+            evidence: [false; 4],
+            arrived: false,
+            early_hidden: None,
             own: None,
             uses: Vec::new(),
+            gone: Vec::new(),
             reported: [Status::default(); 4],
             out: VecDeque::new(),
         }
@@ -124,19 +161,34 @@ impl Engine {
     pub fn handle(&mut self, now: Millis, input: Input) {
         self.now = now;
         let before = self.record.clone();
-        let loaded = matches!(input, Input::Loaded(_));
-        if !loaded {
-            // Loaded replaces the record: ending grants of the old one first would audit twice.
-            self.expire_due(now);
-        }
-        self.apply(now, input);
-        if !loaded {
-            // Another page's record carries its own use ends.
-            self.note_use_ends(&before, now);
-        }
+        // What the record is compared with to decide whether to persist: what was loaded, for a
+        // load (it is in storage already); else the record before the input.
+        let (base, unchanged) = match input {
+            Input::Loaded(theirs) => {
+                self.merge(theirs.clone());
+                (self.record.clone(), theirs)
+            }
+            input => {
+                // After a clear, storage holds nothing: anything this page knows is written back.
+                let stored = if input == Input::Cleared { Record::default() } else { before.clone() };
+                self.expire_due(now);
+                self.apply(now, input);
+                self.note_use_ends(&before, now);
+                (before, stored)
+            }
+        };
         self.expire_due(now);
-        self.stop_ended_uses(&before);
-        if !loaded && self.record != before {
+        for cap in Capability::ALL {
+            if self.record.grant_of(cap).is_none() {
+                set(&mut self.evidence, cap, false);
+            }
+            // A use lives only while its capability is granted.
+            if self.compose(now, cap).state != State::Granted {
+                self.stop_uses(cap);
+            }
+        }
+        self.stamp(&base, now);
+        if self.record != unchanged {
             self.out.push_back(Output::Persist(self.record.clone()));
         }
         self.report(now);
@@ -147,17 +199,41 @@ impl Engine {
         self.out.pop_front()
     }
 
-    /// When the engine next needs `handle(now, Input::Tick)`, if ever: the end of a one-time
-    /// grant (its maximum lifetime, or the hidden timeout while it runs) or of an embargo.
+    /// When the engine next needs `handle(now, Input::Tick)`, if ever: the end of a grant (a
+    /// one-time grant's maximum lifetime or hidden timeout, a persistent grant left unused) or
+    /// of an embargo.
     pub fn next_deadline(&self) -> Option<Millis> {
         let grants = Capability::ALL
             .into_iter()
-            .filter_map(|cap| self.grant_deadline(cap).map(|(d, _)| d));
+            .filter_map(|cap| self.deadline(cap).map(|(d, _)| d));
         let embargoes = Capability::ALL
             .into_iter()
             .filter_map(|cap| self.record.cap(cap).embargo_until)
             .filter(|until| *until > self.now);
         grants.chain(embargoes).min()
+    }
+
+    /// When the grant of `cap` ends by the clock and why, if it does.
+    pub fn deadline(&self, cap: Capability) -> Option<(Millis, ExpiryCause)> {
+        let g = self.record.grant_of(cap)?;
+        let live_use = self.record.live_uses() & bit(cap) != 0;
+        if g.kind == GrantKind::Persistent {
+            let after = self.config.unused_after?;
+            return (!live_use).then(|| (g.used.saturating_add(after), ExpiryCause::Unused));
+        }
+        let lifetime = g.at.saturating_add(self.config.max_lifetime);
+        let paused = cap.runs_in_background() && live_use;
+        let hidden = match self.record.all_hidden_since() {
+            Some(since) if !paused => {
+                let start = since.max(g.at).max(g.last_use_end.unwrap_or(0));
+                Some(start.saturating_add(self.config.hidden_timeout))
+            }
+            _ => None,
+        };
+        match hidden {
+            Some(h) if h < lifetime => Some((h, ExpiryCause::Hidden)),
+            _ => Some((lifetime, ExpiryCause::MaxLifetime)),
+        }
     }
 
     /// The reported status of a capability at `now`. Checks the clock first (an expired grant
@@ -170,6 +246,27 @@ impl Engine {
     /// Whether a gated call for `cap` may run now without asking: the status is granted.
     pub fn may_use(&mut self, now: Millis, cap: Capability) -> bool {
         self.status(now, cap).state == State::Granted
+    }
+
+    /// The library grant of `cap` that stands at `now`, whether or not the browser has shown
+    /// yet that it honours it: a gated call then goes to the browser without a pre-prompt
+    /// (the person decided already). `None` when none stands or the capability is denied.
+    pub fn standing_grant(&mut self, now: Millis, cap: Capability) -> Option<GrantKind> {
+        let status = self.status(now, cap);
+        if status.state == State::Denied || !self.grant_live(cap) {
+            return None;
+        }
+        self.record.grant(cap)
+    }
+
+    /// Whether this page holds a live use (track or watch) of `cap`.
+    pub fn in_use(&self, cap: Capability) -> bool {
+        self.uses.iter().any(|(_, c)| *c == cap)
+    }
+
+    /// Whether any page of the origin holds a live use of `cap`.
+    pub fn in_use_anywhere(&self, cap: Capability) -> bool {
+        self.in_use(cap) || self.record.live_uses() & bit(cap) != 0
     }
 
     /// The shared record as this engine holds it.
@@ -187,21 +284,20 @@ impl Engine {
         &self.config
     }
 
+    /// Whether this page has arrived ([`Input::Arrived`]) and not left since.
+    pub fn arrived(&self) -> bool {
+        self.arrived
+    }
+
     /// The live pages of the origin in the shared registry (this page included once announced).
     pub fn live_pages(&self) -> Vec<PageId> {
         self.record.pages()
     }
 
     /// The browser's state N as the engine takes it: the latest [`Input::Native`], or `Denied`
-    /// when the capability's own call failed since ([`Input::Access`] with
-    /// [`AccessOutcome::Denied`]; a later successful call or `Native` input clears that).
+    /// when the capability's own call failed since.
     pub fn native(&self, cap: Capability) -> NativeState {
-        if self
-            .access_denied
-            .get(cap.index())
-            .copied()
-            .unwrap_or(false)
-        {
+        if self.access_denied.get(cap.index()).copied().flatten() == Some(DenyReason::Browser) {
             NativeState::Denied
         } else {
             self.native.get(cap.index()).copied().unwrap_or_default()
@@ -214,49 +310,62 @@ impl Engine {
 
     fn apply(&mut self, now: Millis, input: Input) {
         match input {
-            Input::Tick => {}
-            Input::Native(cap, state) => {
-                set(&mut self.native, cap, state);
-                set(&mut self.access_denied, cap, false);
-            }
+            Input::Tick | Input::Loaded(_) => {}
+            Input::Native(cap, state) => self.native_state(cap, state),
+            Input::Policy(cap, allowed) => set(&mut self.policy_blocked, cap, !allowed),
             Input::Decision(cap, choice) => self.decide(now, cap, choice),
             Input::Access(cap, outcome) => {
-                let granted = outcome == AccessOutcome::Granted;
-                set(&mut self.access_denied, cap, !granted);
-                if let Some(CapRecord {
-                    verdict: Verdict::Grant(g),
-                    ..
-                }) = self.record.cap_mut(cap)
-                {
-                    g.honoured = granted;
+                let (denied, evidence) = match outcome {
+                    AccessOutcome::Granted => (None, true),
+                    AccessOutcome::Denied => (Some(DenyReason::Browser), false),
+                    AccessOutcome::SystemDenied => (Some(DenyReason::System), false),
+                };
+                set(&mut self.access_denied, cap, denied);
+                set(&mut self.evidence, cap, evidence);
+                if evidence {
+                    self.touch(cap, now);
                 }
             }
             Input::Revoke(cap) => {
-                let rule5 = self.native(cap) == NativeState::Granted;
+                let granted = self.compose(now, cap).state == State::Granted;
                 if let Some(c) = self.record.cap_mut(cap) {
                     let grant = match c.verdict {
                         Verdict::Grant(_) => true,
-                        Verdict::None => rule5,
+                        Verdict::None => granted,
                         Verdict::Ended | Verdict::Blocked => false,
                     };
                     if grant {
                         c.verdict = Verdict::Ended;
-                        self.audit(AuditEvent::Revoked(cap));
+                        self.audit(AuditEvent::Revoked(cap, RevocationCause::Manual));
                     }
                 }
+                // Every use of the capability stops, whatever grant it came from.
+                self.stop_uses(cap);
             }
             Input::Reset(cap) => {
                 if let Some(c) = self.record.cap_mut(cap) {
-                    *c = CapRecord::default();
+                    *c = CapRecord {
+                        version: c.version,
+                        counts_version: c.counts_version,
+                        last: c.last,
+                        ..CapRecord::default()
+                    };
                 }
                 self.audit(AuditEvent::Reset(cap));
             }
             Input::PromptShown(cap) => self.audit(AuditEvent::PromptShown(cap)),
+            Input::Arrived(arrival) => self.arrive(arrival),
             Input::PageVisible(page, visible) if page == self.page => {
-                let hidden = hidden_since(self.own.flatten(), visible, now);
-                self.announce(hidden);
+                if self.arrived {
+                    let hidden = hidden_since(self.own.flatten(), visible, now);
+                    self.announce(hidden);
+                } else {
+                    // Announced on arrival: until then this page does not count as live.
+                    self.early_hidden = hidden_since(self.early_hidden, visible, now);
+                }
             }
             Input::PageVisible(page, visible) => {
+                self.gone.retain(|p| *p != page);
                 let old = self.record.pages.iter().find(|p| p.id == page);
                 let entry = PageEntry {
                     id: page,
@@ -265,26 +374,83 @@ impl Engine {
                 };
                 self.upsert_page(entry);
             }
+            Input::PageGone(page) if page == self.page => {
+                // Leaving: the page's uses end with it, and a one-time grant waits for a page
+                // that arrives by handover (or ends when the next page arrives fresh).
+                self.own = None;
+                self.arrived = false;
+                self.uses.clear();
+                self.record.pages.retain(|p| p.id != page);
+                self.record.left = Some(self.record.left.map_or(now, |l| l.max(now)));
+            }
             Input::PageGone(page) => {
-                if page == self.page {
-                    self.own = None;
+                self.gone.retain(|p| *p != page);
+                self.gone.push(page);
+                if self.gone.len() > TOMBSTONES {
+                    self.gone.remove(0);
                 }
                 self.record.pages.retain(|p| p.id != page);
             }
             Input::UseStarted(cap, id) => {
                 self.uses.retain(|(u, _)| *u != id);
                 self.uses.push((id, cap));
+                self.touch(cap, now);
                 self.sync_own();
             }
             Input::UseEnded(id) => {
+                let ended = self.uses.iter().find(|(u, _)| *u == id).map(|(_, c)| *c);
                 self.uses.retain(|(u, _)| *u != id);
+                if let Some(cap) = ended {
+                    self.touch(cap, now);
+                }
                 self.sync_own();
             }
-            Input::Loaded(record) => {
-                self.record = record;
-                // This page knows best whether it is live and what it uses.
+            Input::Cleared => {
+                for cap in Capability::ALL {
+                    if let Some(c) = self.record.cap_mut(cap) {
+                        if matches!(c.verdict, Verdict::Grant(_)) {
+                            c.verdict = Verdict::Ended;
+                            self.audit(AuditEvent::Revoked(cap, RevocationCause::Cleared));
+                        }
+                    }
+                }
                 self.sync_own();
             }
+        }
+    }
+
+    /// The browser's state of `cap` is `state`. A change voids this page's evidence; a change
+    /// from granted to prompt or denied is the browser taking its grant back.
+    fn native_state(&mut self, cap: Capability, state: NativeState) {
+        let old = self.native.get(cap.index()).copied().unwrap_or_default();
+        let was_granted = self.compose(self.now, cap).state == State::Granted;
+        set(&mut self.native, cap, state);
+        if self.access_denied.get(cap.index()).copied().flatten() == Some(DenyReason::Browser) {
+            set(&mut self.access_denied, cap, None);
+        }
+        if state == old {
+            return;
+        }
+        set(&mut self.evidence, cap, false);
+        set(&mut self.access_denied, cap, None);
+        let taken_back = old == NativeState::Granted
+            && matches!(state, NativeState::Prompt | NativeState::Denied);
+        if !taken_back {
+            return;
+        }
+        let Some(c) = self.record.cap_mut(cap) else {
+            return;
+        };
+        match c.verdict {
+            Verdict::Grant(_) => {
+                // The next gated call asks again; the browser's own state speaks meanwhile.
+                c.verdict = Verdict::None;
+                self.audit(AuditEvent::Revoked(cap, RevocationCause::Browser));
+            }
+            Verdict::None if was_granted => {
+                self.audit(AuditEvent::Revoked(cap, RevocationCause::Browser));
+            }
+            _ => {}
         }
     }
 
@@ -292,16 +458,20 @@ impl Engine {
         self.audit(AuditEvent::Decision(cap, choice));
         if self.own.is_none() {
             // A choice is a click in this page: it is live and visible.
+            if !self.arrived {
+                self.arrive(Arrival { kind: ArrivalKind::Fresh, at: now });
+            }
             self.announce(None);
         }
         let Some(c) = self.record.cap_mut(cap) else {
             return;
         };
+        c.last = Some((choice, now));
         let grant = |kind| {
             Verdict::Grant(Grant {
                 kind,
                 at: now,
-                honoured: false,
+                used: now,
                 last_use_end: None,
             })
         };
@@ -320,11 +490,62 @@ impl Engine {
                 return;
             }
         };
-        *c = CapRecord {
-            verdict,
-            dismissals: 0,
-            embargo_until: None,
-        };
+        c.verdict = verdict;
+        c.dismissals = 0;
+        c.embargo_until = None;
+    }
+
+    /// The arrival of this page: a one-time grant with no other live page ends unless the page
+    /// came by handover. Then the page announces itself.
+    fn arrive(&mut self, arrival: Arrival) {
+        if self.arrived {
+            return;
+        }
+        self.arrived = true;
+        let own = self.page;
+        let others = self.record.pages.iter().any(|p| p.id != own);
+        let handover = arrival.kind != ArrivalKind::Fresh
+            && self
+                .record
+                .left
+                .is_some_and(|left| arrival.at <= left.saturating_add(self.config.handover));
+        if !others && !handover {
+            for cap in Capability::ALL {
+                if self.record.grant(cap) == Some(GrantKind::OneTime) {
+                    if let Some(c) = self.record.cap_mut(cap) {
+                        c.verdict = Verdict::Ended;
+                    }
+                    self.audit(AuditEvent::Expired(cap, ExpiryCause::PagesGone));
+                }
+            }
+        }
+        let hidden = self.early_hidden.take();
+        self.announce(hidden);
+    }
+
+    /// A grant counts only once this page has arrived (a one-time grant may have ended with
+    /// the last page before it); a persistent grant always.
+    fn grant_live(&self, cap: Capability) -> bool {
+        match self.record.grant(cap) {
+            Some(GrantKind::OneTime) => self.arrived,
+            Some(GrantKind::Persistent) => true,
+            None => false,
+        }
+    }
+
+    /// Notes a use of the capability through the library (for `persistent.unusedAfter`; a
+    /// no-op without it, so that uses write nothing they do not need).
+    fn touch(&mut self, cap: Capability, now: Millis) {
+        if self.config.unused_after.is_none() {
+            return;
+        }
+        if let Some(CapRecord {
+            verdict: Verdict::Grant(g),
+            ..
+        }) = self.record.cap_mut(cap)
+        {
+            g.used = g.used.max(now);
+        }
     }
 
     /// This page announces itself as live, or reports its visibility.
@@ -368,38 +589,46 @@ impl Engine {
         pages.push(entry);
     }
 
-    /// When a one-time grant of `cap` ends by the clock, and why; `None` for any other verdict.
-    fn grant_deadline(&self, cap: Capability) -> Option<(Millis, ExpiryCause)> {
-        let g = self
-            .record
-            .grant_of(cap)
-            .filter(|g| g.kind == GrantKind::OneTime)?;
-        let lifetime = g.at.saturating_add(self.config.max_lifetime);
-        let paused = cap.runs_in_background() && self.record.live_uses() & bit(cap) != 0;
-        let hidden = match self.record.all_hidden_since() {
-            Some(since) if !paused => {
-                let start = since.max(g.at).max(g.last_use_end.unwrap_or(0));
-                Some(start.saturating_add(self.config.hidden_timeout))
+    /// Merges a stored record into this page's: capability entries by version, the pages as
+    /// stored except those this engine saw gone, and this page's own entry as it knows it.
+    fn merge(&mut self, theirs: Record) {
+        let mut merged = theirs;
+        let gone = &self.gone;
+        merged.pages.retain(|p| !gone.contains(&p.id));
+        let mut caps = self.record.clone();
+        caps.merge_caps(&merged);
+        merged.caps = caps.caps;
+        merged.left = caps.left;
+        self.record = merged;
+        // This page's entry as it knows it, in its place (so that two pages agree on the order).
+        self.sync_own();
+    }
+
+    /// Stamps a new version on every register that differs from `base`: a hybrid logical
+    /// clock, later than both the register's old version and the current time.
+    fn stamp(&mut self, base: &Record, now: Millis) {
+        let next = |old: Millis| old.saturating_add(1).max(now);
+        for cap in Capability::ALL {
+            let old = base.cap(cap);
+            if let Some(c) = self.record.cap_mut(cap) {
+                // A decision is a fresh write of the verdict even when it repeats it.
+                let decided = c.last != old.last && !matches!(c.last, Some((Choice::Dismiss, _)));
+                if decided || c.verdict_changed(&old) {
+                    c.version = next(old.version.max(c.version));
+                }
+                if c.counts_changed(&old) {
+                    c.counts_version = next(old.counts_version.max(c.counts_version));
+                }
             }
-            _ => None,
-        };
-        match hidden {
-            Some(h) if h < lifetime => Some((h, ExpiryCause::Hidden)),
-            _ => Some((lifetime, ExpiryCause::MaxLifetime)),
         }
     }
 
-    /// The clock check: ends every one-time grant whose time is up, and every one-time grant
-    /// when no page of the origin is live. This page is in the registry whenever it is live,
-    /// so an empty registry means the last page went, or that this page found the grant with
-    /// no live page before announcing itself (seed 002 treats both as the end of the grant).
+    /// The clock check: ends every grant whose time is up.
     fn expire_due(&mut self, now: Millis) {
         for cap in Capability::ALL {
-            let cause = match self.grant_deadline(cap) {
-                None => continue,
+            let cause = match self.deadline(cap) {
                 Some((deadline, cause)) if now >= deadline => cause,
-                Some(_) if self.record.pages.is_empty() => ExpiryCause::PagesGone,
-                Some(_) => continue,
+                _ => continue,
             };
             if let Some(c) = self.record.cap_mut(cap) {
                 c.verdict = Verdict::Ended;
@@ -408,38 +637,43 @@ impl Engine {
         }
     }
 
-    /// Stops this page's uses of every capability whose grant ended (here or in another page).
-    fn stop_ended_uses(&mut self, before: &Record) {
-        let mut ended = 0u8;
-        for cap in Capability::ALL {
-            let was = before.grant_of(cap).is_some();
-            let now = matches!(
-                self.record.cap(cap).verdict,
-                Verdict::Ended | Verdict::Blocked
-            );
-            if was && now {
-                ended |= bit(cap);
-            }
-        }
-        if ended == 0 {
+    /// Asks to stop every use of `cap` in this page.
+    fn stop_uses(&mut self, cap: Capability) {
+        if !self.in_use(cap) {
             return;
         }
         let out = &mut self.out;
-        self.uses.retain(|(id, cap)| {
-            let stop = ended & bit(*cap) != 0;
+        self.uses.retain(|(id, c)| {
+            let stop = *c == cap;
             if stop {
                 out.push_back(Output::StopUse(*id));
             }
             !stop
         });
         self.sync_own();
+        self.note_use_ends_now(cap);
     }
 
-    /// Marks when the last use of a capability anywhere ended, for the hidden timer.
+    fn note_use_ends_now(&mut self, cap: Capability) {
+        if cap.runs_in_background() && self.record.live_uses() & bit(cap) == 0 {
+            let now = self.now;
+            if let Some(CapRecord {
+                verdict: Verdict::Grant(g),
+                ..
+            }) = self.record.cap_mut(cap)
+            {
+                g.last_use_end = Some(now);
+            }
+        }
+    }
+
+    /// Marks when the last use of a capability that may run in the background ended anywhere,
+    /// for the hidden timer. Uses of a capability that does not run in the background
+    /// (geolocation) never move the timer.
     fn note_use_ends(&mut self, before: &Record, now: Millis) {
         let ended = before.live_uses() & !self.record.live_uses();
         for cap in Capability::ALL {
-            if ended & bit(cap) != 0 {
+            if ended & bit(cap) != 0 && cap.runs_in_background() {
                 if let Some(CapRecord {
                     verdict: Verdict::Grant(g),
                     ..
@@ -453,45 +687,56 @@ impl Engine {
 
     /// The status composed from the browser's state and the record (SPEC "States").
     fn compose(&self, now: Millis, cap: Capability) -> Status {
+        let c = self.record.cap(cap);
+        let history = Status {
+            last_decision: c.last.map(|(choice, _)| choice),
+            decided_at: c.last.map(|(_, at)| at),
+            ..Status::default()
+        };
         let denied = |reason| Status {
             state: State::Denied,
-            grant: None,
-            expires_at: None,
             reason: Some(reason),
+            ..history
         };
         let granted = |kind, expires_at| Status {
             state: State::Granted,
             grant: Some(kind),
             expires_at,
-            reason: None,
+            ..history
         };
-        let n = self.native(cap);
+        if self.policy_blocked.get(cap.index()).copied().unwrap_or(false) {
+            return denied(DenyReason::Policy);
+        }
         // 1. The browser denies: nothing overrides it.
+        let n = self.native(cap);
         if n == NativeState::Denied {
             return denied(DenyReason::Browser);
         }
-        let c = self.record.cap(cap);
+        if self.access_denied.get(cap.index()).copied().flatten() == Some(DenyReason::System) {
+            return denied(DenyReason::System);
+        }
         // 2. An embargo, then the site-level block.
         if c.embargo_until.is_some_and(|until| now < until) {
             return denied(DenyReason::Embargo);
         }
+        let evidence = self.evidence.get(cap.index()).copied().unwrap_or(false);
         match c.verdict {
             Verdict::Blocked => denied(DenyReason::User),
             // 3. An ended grant: prompt, whatever the browser says.
-            Verdict::Ended => Status::default(),
-            // 4. A grant the browser grants or demonstrably honours.
-            Verdict::Grant(g) if n == NativeState::Granted || g.honoured => {
+            Verdict::Ended => history,
+            // 4. A grant the browser grants, or that a call in this page showed it honours.
+            Verdict::Grant(g) if self.grant_live(cap) && (n == NativeState::Granted || evidence) => {
                 let expires_at = match g.kind {
                     GrantKind::OneTime => Some(g.at.saturating_add(self.config.max_lifetime)),
                     GrantKind::Persistent => None,
                 };
                 granted(g.kind, expires_at)
             }
-            Verdict::Grant(_) => Status::default(),
+            Verdict::Grant(_) => history,
             // 5. Granted before the library came.
             Verdict::None if n == NativeState::Granted => granted(GrantKind::Persistent, None),
             // 6.
-            Verdict::None => Status::default(),
+            Verdict::None => history,
         }
     }
 

@@ -2,40 +2,50 @@
 //!
 //! # Format
 //!
-//! One line of ASCII text, stored under one key. It starts with the version tag `jp1` and
+//! One line of ASCII text, stored under one key. It starts with the version tag `jp2` and
 //! continues with entries, each introduced by `|`. An entry is a kind letter followed by fields;
 //! a field is a lowercase letter followed by a decimal number where it carries one. Everything
-//! that has its default value is left out, so a fresh record is just `jp1`.
+//! that has its default value is left out, so a fresh record is just `jp2`.
 //!
 //! | entry | meaning |
 //! |---|---|
 //! | `c`, `m`, `g`, `n` | camera, microphone, geolocation, notifications (each at most once) |
 //! | `p<id>` | a live page of the origin (at most [`MAX_PAGES`], ids unique) |
+//! | `l<ms>` | when a page of the origin last left (closed, navigated, reloaded; at most once) |
 //!
-//! Fields of a capability entry (at most one of `o`, `a`, `x`, `b`; `h` and `u` only after a grant):
+//! Fields of a capability entry (at most one of `o`, `a`, `x`, `b`; `s` and `u` only after a
+//! grant; `q` and `t` together):
 //!
 //! | field | meaning |
 //! |---|---|
 //! | `o<ms>` | a one-time grant ("Allow this time") made at `ms` |
 //! | `a<ms>` | a persistent grant ("Allow on every visit") made at `ms` |
-//! | `h` | the grant was honoured: the capability's own call succeeded under it |
-//! | `u<ms>` | the last handed-out use of the capability under the grant ended at `ms` |
+//! | `s<ms>` | the grant was last used through the library at `ms` (absent: when it was made) |
+//! | `u<ms>` | the last handed-out use of the capability that may run in the background ended at `ms` |
 //! | `x` | a grant ended (expired or revoked): prompt until a new decision or a reset |
 //! | `b` | blocked by the site-level "Don't allow" |
 //! | `d<n>` | dismissals in a row |
 //! | `e<ms>` | an embargo that lasts until `ms` |
+//! | `v<n>` | the version of the verdict (`o`, `a`, `x`, `b` or none): a hybrid logical clock, so that pages merging their writes agree on the newer |
+//! | `w<n>` | the version of the dismissals and the embargo |
+//! | `q<n>` | the last choice made in the pre-prompt (0 allow this time, 1 every visit, 2 don't allow, 3 dismissed) |
+//! | `t<ms>` | when that choice was made |
 //!
 //! Fields of a page entry: `h<ms>` hidden since `ms` (absent: visible) and `u<mask>` the
 //! capabilities with live uses in that page (bit `1 << index`, see [`Capability::index`]).
 //!
-//! Example: `jp1|co1700000000000hu1700000300000|gd2|p4821h1700000000000u1` is a honoured
-//! one-time camera grant whose last track ended, two geolocation dismissals, and one hidden page
-//! with a live camera track.
+//! Example: `jp2|co1700000000000u1700000300000v1700000300000q0t1700000000000|gd2v1700000000001|p4821h1700000000000u1`
+//! is a one-time camera grant whose last track ended, two geolocation dismissals, and one hidden
+//! page with a live camera track.
+//!
+//! Evidence that the browser honours a grant (a call that succeeded) is never stored: it
+//! belongs to the page that saw it. Records of the first format (`jp1`) are read, with their
+//! stored evidence (`h`) dropped.
 //!
 //! A text over [`MAX_TEXT`] bytes, an unknown version, a duplicate or unknown field, or any other
 //! deviation is rejected as a whole: [`Record::decode`] then gives an empty record and a warning.
 
-use super::types::{Capability, GrantKind, Millis, PageId};
+use super::types::{Capability, Choice, GrantKind, Millis, PageId};
 
 /// The most page entries a record holds; more in storage make it corrupt.
 pub const MAX_PAGES: usize = 64;
@@ -44,7 +54,7 @@ pub const MAX_PAGES: usize = 64;
 pub const MAX_TEXT: usize = 16 * 1024;
 
 const TAG: &str = "jp";
-const VERSION: u64 = 1;
+const VERSION: u64 = 2;
 
 const WARN_FOREIGN: &str =
     "jit-permissions: the stored data is not a jit-permissions record; it was discarded";
@@ -57,7 +67,9 @@ const WARN_CORRUPT: &str = "jit-permissions: the stored record is corrupt; it wa
 pub(crate) struct Grant {
     pub(crate) kind: GrantKind,
     pub(crate) at: Millis,
-    pub(crate) honoured: bool,
+    /// The last use through the library (a call that succeeded, a use handed out or ending).
+    pub(crate) used: Millis,
+    /// When the last use of a capability that may run in the background ended.
     pub(crate) last_use_end: Option<Millis>,
 }
 
@@ -75,12 +87,86 @@ pub(crate) enum Verdict {
     Blocked,
 }
 
-/// Everything recorded for one capability.
+/// Everything recorded for one capability: three registers that merge independently (the
+/// verdict, the dismissal counters, the history), so that a page writing one of them from a
+/// stale view never overwrites another page's newer change to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub(crate) struct CapRecord {
     pub(crate) verdict: Verdict,
+    /// A hybrid logical clock stamped when the verdict changes (a new grant, its end, a block, a
+    /// reset); a grant's use times merge by their maximum instead.
+    pub(crate) version: Millis,
     pub(crate) dismissals: u32,
     pub(crate) embargo_until: Option<Millis>,
+    /// The same clock for the dismissals and the embargo.
+    pub(crate) counts_version: Millis,
+    /// The last choice in the pre-prompt and when (history: kept through a reset); the later
+    /// choice wins a merge.
+    pub(crate) last: Option<(Choice, Millis)>,
+}
+
+impl Verdict {
+    /// The verdict without a grant's use times: what a version stamps.
+    fn identity(self) -> Verdict {
+        match self {
+            Verdict::Grant(g) => Verdict::Grant(Grant {
+                used: 0,
+                last_use_end: None,
+                ..g
+            }),
+            v => v,
+        }
+    }
+
+    /// How restrictive: on equal versions a merge keeps the more restrictive, so that a
+    /// concurrent revocation or block is never lost to a grant.
+    fn restriction(self) -> u8 {
+        match self {
+            Verdict::Grant(g) if g.kind == GrantKind::OneTime => 1,
+            Verdict::Grant(_) => 2,
+            Verdict::None => 0,
+            Verdict::Ended => 3,
+            Verdict::Blocked => 4,
+        }
+    }
+}
+
+impl CapRecord {
+    /// Whether the verdict changed, use times aside.
+    pub(crate) fn verdict_changed(&self, old: &CapRecord) -> bool {
+        self.verdict.identity() != old.verdict.identity()
+    }
+
+    /// Whether the dismissals or the embargo changed.
+    pub(crate) fn counts_changed(&self, old: &CapRecord) -> bool {
+        (self.dismissals, self.embargo_until) != (old.dismissals, old.embargo_until)
+    }
+
+    /// Merges another page's entry into this one, register by register.
+    fn merge(&mut self, theirs: &CapRecord) {
+        let key = |c: &CapRecord| (c.version, c.verdict.restriction(), encode_verdict(c));
+        if key(theirs) > key(self) {
+            self.verdict = theirs.verdict;
+            self.version = theirs.version;
+        }
+        // The same grant in both: its use times are the later of each.
+        if let (Verdict::Grant(a), Verdict::Grant(b)) = (&mut self.verdict, theirs.verdict) {
+            if a.kind == b.kind && a.at == b.at {
+                a.used = a.used.max(b.used);
+                a.last_use_end = a.last_use_end.max(b.last_use_end);
+            }
+        }
+        let counts = |c: &CapRecord| (c.counts_version, c.embargo_until, c.dismissals);
+        if counts(theirs) > counts(self) {
+            self.dismissals = theirs.dismissals;
+            self.embargo_until = theirs.embargo_until;
+            self.counts_version = theirs.counts_version;
+        }
+        let history = |c: &CapRecord| c.last.map(|(choice, at)| (at, choice_code(choice)));
+        if history(theirs) > history(self) {
+            self.last = theirs.last;
+        }
+    }
 }
 
 /// A live page of the origin.
@@ -98,17 +184,17 @@ pub(crate) struct PageEntry {
 pub struct Record {
     pub(crate) caps: Box<[CapRecord; 4]>,
     pub(crate) pages: Vec<PageEntry>,
+    /// When a page of the origin last left.
+    pub(crate) left: Option<Millis>,
 }
 
 impl Record {
     /// Encodes the record compactly as text, with a version prefix (see the module doc).
     pub fn encode(&self) -> String {
-        let mut s = String::from("jp1");
+        let mut s = String::from("jp2");
         for cap in Capability::ALL {
-            let Some(c) = self.caps.get(cap.index()) else {
-                continue;
-            };
-            if *c == CapRecord::default() {
+            let c = self.cap(cap);
+            if c == CapRecord::default() {
                 continue;
             }
             s.push('|');
@@ -116,17 +202,10 @@ impl Record {
             match c.verdict {
                 Verdict::None => {}
                 Verdict::Grant(g) => {
-                    field(
-                        &mut s,
-                        if g.kind == GrantKind::OneTime {
-                            'o'
-                        } else {
-                            'a'
-                        },
-                        g.at,
-                    );
-                    if g.honoured {
-                        s.push('h');
+                    let letter = if g.kind == GrantKind::OneTime { 'o' } else { 'a' };
+                    field(&mut s, letter, g.at);
+                    if g.used != g.at {
+                        field(&mut s, 's', g.used);
                     }
                     if let Some(u) = g.last_use_end {
                         field(&mut s, 'u', u);
@@ -141,6 +220,16 @@ impl Record {
             if let Some(e) = c.embargo_until {
                 field(&mut s, 'e', e);
             }
+            if c.version > 0 {
+                field(&mut s, 'v', c.version);
+            }
+            if c.counts_version > 0 {
+                field(&mut s, 'w', c.counts_version);
+            }
+            if let Some((choice, at)) = c.last {
+                field(&mut s, 'q', choice_code(choice));
+                field(&mut s, 't', at);
+            }
         }
         for p in &self.pages {
             s.push('|');
@@ -151,6 +240,10 @@ impl Record {
             if p.uses != 0 {
                 field(&mut s, 'u', u64::from(p.uses));
             }
+        }
+        if let Some(l) = self.left {
+            s.push('|');
+            field(&mut s, 'l', l);
         }
         s
     }
@@ -191,9 +284,14 @@ impl Record {
         self.grant_of(cap).map(|g| g.at)
     }
 
-    /// Whether the capability's own call succeeded under the grant recorded for `cap`.
-    pub fn is_honoured(&self, cap: Capability) -> bool {
-        self.grant_of(cap).is_some_and(|g| g.honoured)
+    /// When the grant recorded for `cap` was last used through the library.
+    pub fn used_at(&self, cap: Capability) -> Option<Millis> {
+        self.grant_of(cap).map(|g| g.used)
+    }
+
+    /// Whether a grant of `cap` ended (expired or revoked) and no decision or reset followed.
+    pub fn is_ended(&self, cap: Capability) -> bool {
+        self.cap(cap).verdict == Verdict::Ended
     }
 
     /// Whether the site-level "Don't allow" is recorded for `cap`.
@@ -211,9 +309,24 @@ impl Record {
         self.cap(cap).embargo_until
     }
 
+    /// The last choice made for `cap` and when.
+    pub fn last_decision(&self, cap: Capability) -> Option<(Choice, Millis)> {
+        self.cap(cap).last
+    }
+
+    /// The version stamp of the entry of `cap` (0 when never written).
+    pub fn version(&self, cap: Capability) -> Millis {
+        self.cap(cap).version
+    }
+
     /// The live pages of the origin, in the order they announced themselves.
     pub fn pages(&self) -> Vec<PageId> {
         self.pages.iter().map(|p| p.id).collect()
+    }
+
+    /// When a page of the origin last left (closed, navigated or reloaded).
+    pub fn left_at(&self) -> Option<Millis> {
+        self.left
     }
 
     pub(crate) fn cap(&self, cap: Capability) -> CapRecord {
@@ -245,6 +358,31 @@ impl Record {
             .iter()
             .try_fold(0, |latest: Millis, p| p.hidden_since.map(|h| latest.max(h)))
     }
+
+    /// Merges the capability entries of `other` into this record, register by register: the
+    /// verdict with the newer version (on a tie the more restrictive, then the greater
+    /// encoding, so that every page picks the same; a grant's use times by their maximum), the
+    /// dismissals and embargo with the newer version, the later decision. The time of the last
+    /// leave is the later one. Pages are not merged here (see the engine, which knows its own
+    /// page).
+    pub fn merge_caps(&mut self, other: &Record) {
+        for cap in Capability::ALL {
+            let theirs = other.cap(cap);
+            if let Some(c) = self.cap_mut(cap) {
+                c.merge(&theirs);
+            }
+        }
+        self.left = self.left.max(other.left);
+    }
+}
+
+/// The verdict register as text: the last tie-break of a merge.
+fn encode_verdict(c: &CapRecord) -> String {
+    let mut r = Record::default();
+    if let Some(slot) = r.caps.get_mut(0) {
+        slot.verdict = c.verdict;
+    }
+    r.encode()
 }
 
 fn cap_letter(cap: Capability) -> char {
@@ -253,6 +391,25 @@ fn cap_letter(cap: Capability) -> char {
         Capability::Microphone => 'm',
         Capability::Geolocation => 'g',
         Capability::Notifications => 'n',
+    }
+}
+
+fn choice_code(choice: Choice) -> u64 {
+    match choice {
+        Choice::AllowOnce => 0,
+        Choice::AllowAlways => 1,
+        Choice::DontAllow => 2,
+        Choice::Dismiss => 3,
+    }
+}
+
+fn choice_from(code: u64) -> Option<Choice> {
+    match code {
+        0 => Some(Choice::AllowOnce),
+        1 => Some(Choice::AllowAlways),
+        2 => Some(Choice::DontAllow),
+        3 => Some(Choice::Dismiss),
+        _ => None,
     }
 }
 
@@ -309,13 +466,13 @@ fn parse(text: &str) -> Result<Record, &'static str> {
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(WARN_FOREIGN);
     }
-    match version.parse::<u64>() {
-        Ok(VERSION) => {}
+    let version = match version.parse::<u64>() {
+        Ok(v @ (1 | VERSION)) => v,
         Ok(v) if v > VERSION => return Err(WARN_FUTURE),
         // Too many digits to parse is a future version too.
         Err(_) => return Err(WARN_FUTURE),
         Ok(_) => return Err(WARN_FOREIGN),
-    }
+    };
     let mut record = Record::default();
     let mut seen_caps = 0u8;
     for entry in entries {
@@ -332,6 +489,16 @@ fn parse(text: &str) -> Result<Record, &'static str> {
             record.pages.push(page);
             continue;
         }
+        if kind == b'l' && version >= 2 {
+            let left = match fields(entry).as_deref() {
+                Some([(b'l', Some(t))]) => *t,
+                _ => return Err(WARN_CORRUPT),
+            };
+            if record.left.replace(left).is_some() {
+                return Err(WARN_CORRUPT);
+            }
+            continue;
+        }
         let cap = Capability::ALL
             .into_iter()
             .find(|c| cap_letter(*c) as u8 == kind)
@@ -341,51 +508,67 @@ fn parse(text: &str) -> Result<Record, &'static str> {
             return Err(WARN_CORRUPT);
         }
         seen_caps |= bit;
-        let c = parse_cap(body).ok_or(WARN_CORRUPT)?;
+        let c = parse_cap(body, version).ok_or(WARN_CORRUPT)?;
         *record.cap_mut(cap).ok_or(WARN_CORRUPT)? = c;
     }
     Ok(record)
 }
 
-fn parse_cap(body: &str) -> Option<CapRecord> {
+fn parse_cap(body: &str, version: u64) -> Option<CapRecord> {
     let mut c = CapRecord::default();
     let mut seen = 0u32;
-    let (mut honoured, mut last_use) = (false, None);
+    let (mut used, mut last_use, mut choice, mut decided) = (None, None, None, None);
     for (letter, number) in fields(body)? {
         let bit = 1u32 << (letter - b'a');
         if seen & bit != 0 {
             return None;
         }
         seen |= bit;
-        let verdict = match (letter, number) {
-            (b'o', Some(at)) => Verdict::Grant(Grant {
-                kind: GrantKind::OneTime,
+        let grant = |kind, at| {
+            Verdict::Grant(Grant {
+                kind,
                 at,
-                honoured: false,
+                used: at,
                 last_use_end: None,
-            }),
-            (b'a', Some(at)) => Verdict::Grant(Grant {
-                kind: GrantKind::Persistent,
-                at,
-                honoured: false,
-                last_use_end: None,
-            }),
-            (b'x', None) => Verdict::Ended,
-            (b'b', None) => Verdict::Blocked,
-            (b'h', None) => {
-                honoured = true;
-                continue;
-            }
-            (b'u', Some(t)) => {
+            })
+        };
+        let verdict = match (letter, number, version) {
+            (b'o', Some(at), _) => grant(GrantKind::OneTime, at),
+            (b'a', Some(at), _) => grant(GrantKind::Persistent, at),
+            (b'x', None, _) => Verdict::Ended,
+            (b'b', None, _) => Verdict::Blocked,
+            // The first format stored evidence of access; evidence is never taken from storage.
+            (b'h', None, 1) => continue,
+            (b'u', Some(t), _) => {
                 last_use = Some(t);
                 continue;
             }
-            (b'd', Some(n)) => {
+            (b's', Some(t), 2) => {
+                used = Some(t);
+                continue;
+            }
+            (b'd', Some(n), _) => {
                 c.dismissals = u32::try_from(n).ok().filter(|n| *n > 0)?;
                 continue;
             }
-            (b'e', Some(t)) => {
+            (b'e', Some(t), _) => {
                 c.embargo_until = Some(t);
+                continue;
+            }
+            (b'v', Some(v), 2) if v > 0 => {
+                c.version = v;
+                continue;
+            }
+            (b'w', Some(w), 2) if w > 0 => {
+                c.counts_version = w;
+                continue;
+            }
+            (b'q', Some(q), 2) => {
+                choice = Some(choice_from(q)?);
+                continue;
+            }
+            (b't', Some(t), 2) => {
+                decided = Some(t);
                 continue;
             }
             _ => return None,
@@ -397,12 +580,17 @@ fn parse_cap(body: &str) -> Option<CapRecord> {
     }
     match &mut c.verdict {
         Verdict::Grant(g) => {
-            g.honoured = honoured;
+            g.used = used.unwrap_or(g.at);
             g.last_use_end = last_use;
         }
-        _ if honoured || last_use.is_some() => return None,
+        _ if used.is_some() || last_use.is_some() => return None,
         _ => {}
     }
+    c.last = match (choice, decided) {
+        (Some(q), Some(t)) => Some((q, t)),
+        (None, None) => None,
+        _ => return None,
+    };
     if c == CapRecord::default() {
         // An empty entry is never written.
         return None;

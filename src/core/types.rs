@@ -123,15 +123,23 @@ pub enum DenyReason {
     User,
     /// Too many dismissals in a row.
     Embargo,
+    /// The operating system blocks it although the browser allows it (Chromium's "Permission
+    /// denied by system", the macOS and Windows privacy switches): learnt from a failed call.
+    System,
+    /// The frame's Permissions Policy does not allow the capability (an `<iframe>` without the
+    /// `allow` attribute for it).
+    Policy,
 }
 
 impl DenyReason {
-    /// `"browser"`, `"user"` or `"embargo"`.
+    /// `"browser"`, `"user"`, `"embargo"`, `"system"` or `"policy"`.
     pub fn as_str(self) -> &'static str {
         match self {
             DenyReason::Browser => "browser",
             DenyReason::User => "user",
             DenyReason::Embargo => "embargo",
+            DenyReason::System => "system",
+            DenyReason::Policy => "policy",
         }
     }
 }
@@ -147,6 +155,12 @@ pub struct Status {
     pub expires_at: Option<Millis>,
     /// For `denied`: why. Else `None`.
     pub reason: Option<DenyReason>,
+    /// The last choice made in the pre-prompt for this capability on this site, if it was ever
+    /// asked (kept through a reset: it is history, not a verdict). `prompt` is therefore never
+    /// a sign of a first visit.
+    pub last_decision: Option<Choice>,
+    /// When [`Status::last_decision`] was made (epoch ms).
+    pub decided_at: Option<Millis>,
 }
 
 /// A choice made in the pre-prompt.
@@ -177,10 +191,39 @@ impl Choice {
 /// The result of the capability's own call (getUserMedia, getCurrentPosition, requestPermission).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessOutcome {
-    /// The call succeeded: evidence that the browser honours access.
+    /// The call succeeded: evidence that the browser honours access, for this page only and
+    /// while the browser's state stays what it was.
     Granted,
     /// The call failed with NotAllowedError (or `requestPermission` said `denied`): the browser denies.
     Denied,
+    /// The call failed because the operating system blocks the capability although the browser
+    /// allows it (Chromium: NotAllowedError "Permission denied by system").
+    SystemDenied,
+}
+
+/// How a page of the origin came to be loaded: the browser's own signals, classified by the
+/// browser layer (the navigation timing entry's type, a same-origin referrer,
+/// `navigation.activation.from`, the previous document's unload timing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrivalKind {
+    /// A reload of the page.
+    Reload,
+    /// A navigation (link, form, `location`, history, or a restore from the back/forward
+    /// cache) whose previous document was a page of this origin.
+    SameOrigin,
+    /// Anything else: a typed URL, a bookmark, a link from another site, a new window, or a
+    /// navigation whose origin the browser does not reveal.
+    Fresh,
+}
+
+/// A page's arrival: how it came, and when its navigation started (epoch ms on the engine's
+/// clock).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// How the page came.
+    pub kind: ArrivalKind,
+    /// When its navigation started.
+    pub at: Millis,
 }
 
 /// Identifies a page (tab, window) of the origin. Chosen at random by the browser layer.
@@ -189,24 +232,50 @@ pub type PageId = u64;
 /// Identifies a media track or a geolocation watch the library handed out.
 pub type UseId = u64;
 
-/// Why a one-time grant ended.
+/// Why a grant ended by the clock or by the pages' lifetimes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExpiryCause {
-    /// The maximum lifetime (16 hours) passed.
+    /// The maximum lifetime (16 hours) of a one-time grant passed.
     MaxLifetime,
     /// Every page of the origin was hidden for the hidden timeout (5 minutes).
     Hidden,
-    /// Every page of the origin was closed, navigated away or discarded.
+    /// Every page of the origin was closed, navigated to another origin or discarded.
     PagesGone,
+    /// A persistent grant was not used through the library for `persistent.unusedAfter`.
+    Unused,
 }
 
 impl ExpiryCause {
-    /// `"max-lifetime"`, `"hidden"` or `"pages-gone"`.
+    /// `"max-lifetime"`, `"hidden"`, `"pages-gone"` or `"unused"`.
     pub fn as_str(self) -> &'static str {
         match self {
             ExpiryCause::MaxLifetime => "max-lifetime",
             ExpiryCause::Hidden => "hidden",
             ExpiryCause::PagesGone => "pages-gone",
+            ExpiryCause::Unused => "unused",
+        }
+    }
+}
+
+/// Why a grant was taken back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevocationCause {
+    /// Revoked through the controls or the API.
+    Manual,
+    /// The browser took its grant back (its state went from granted to prompt or denied: the
+    /// person reset the site, the browser's own one-time grant ended, unused-site clean-up).
+    Browser,
+    /// The stored record disappeared (storage cleared by the site, another tab or the person).
+    Cleared,
+}
+
+impl RevocationCause {
+    /// `"manual"`, `"browser"` or `"cleared"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationCause::Manual => "manual",
+            RevocationCause::Browser => "browser",
+            RevocationCause::Cleared => "cleared",
         }
     }
 }
@@ -218,10 +287,10 @@ pub enum AuditEvent {
     PromptShown(Capability),
     /// A choice was made in the pre-prompt.
     Decision(Capability, Choice),
-    /// A one-time grant expired.
+    /// A grant expired.
     Expired(Capability, ExpiryCause),
-    /// A grant was revoked by the person (controls) or the site (API).
-    Revoked(Capability),
+    /// A grant was taken back.
+    Revoked(Capability, RevocationCause),
     /// The site-level record of a capability was cleared.
     Reset(Capability),
     /// Dismissals started an embargo that lasts until the given time.

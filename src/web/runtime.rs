@@ -309,7 +309,7 @@ impl Runtime {
             AuditEvent::PromptShown(c) => ("prompt-shown", c, JsValue::NULL),
             AuditEvent::Decision(c, choice) => ("decision", c, choice.as_str().into()),
             AuditEvent::Expired(c, cause) => ("expiry", c, cause.as_str().into()),
-            AuditEvent::Revoked(c) => ("revocation", c, JsValue::NULL),
+            AuditEvent::Revoked(c, cause) => ("revocation", c, cause.as_str().into()),
             AuditEvent::Reset(c) => ("reset", c, JsValue::NULL),
             AuditEvent::EmbargoStarted(c, until) => ("embargo", c, JsValue::from_f64(until as f64)),
         };

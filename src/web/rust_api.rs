@@ -31,7 +31,7 @@ use wasm_bindgen::JsCast;
 use super::dialog::PromptContent;
 use super::options::Options;
 use super::runtime::{Hooks, Runtime};
-use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, Input, State, Status};
+use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, Input, RevocationCause, State, Status};
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
 #[derive(Clone, Debug)]
@@ -158,7 +158,7 @@ fn parse_status(state: &JsValue, grant: &JsValue, expires_at: &JsValue, reason: 
         Some("embargo") => Some(DenyReason::Embargo),
         _ => None,
     };
-    Status { state, grant, expires_at: expires_at.as_f64().map(|t| t as u64), reason }
+    Status { state, grant, expires_at: expires_at.as_f64().map(|t| t as u64), reason, ..Status::default() }
 }
 
 /// The audit event the runtime reported to its hook, read back.
@@ -175,11 +175,16 @@ fn parse_audit(kind: &JsValue, name: &JsValue, detail: &JsValue) -> Option<Audit
         ),
         "expiry" => AuditEvent::Expired(
             cap,
-            [ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone]
+            [ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone, ExpiryCause::Unused]
                 .into_iter()
                 .find(|c| c.as_str() == detail_str)?,
         ),
-        "revocation" => AuditEvent::Revoked(cap),
+        "revocation" => AuditEvent::Revoked(
+            cap,
+            [RevocationCause::Manual, RevocationCause::Browser, RevocationCause::Cleared]
+                .into_iter()
+                .find(|c| c.as_str() == detail_str)?,
+        ),
         "reset" => AuditEvent::Reset(cap),
         "embargo" => AuditEvent::EmbargoStarted(cap, detail.as_f64()? as u64),
         _ => return None,

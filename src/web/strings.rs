@@ -522,7 +522,7 @@ impl Strings {
     /// Why a capability is denied, in words.
     pub fn deny_reason(&self, reason: DenyReason) -> &str {
         self.get(match reason {
-            DenyReason::Browser => Key::ReasonBrowser,
+            DenyReason::Browser | DenyReason::System | DenyReason::Policy => Key::ReasonBrowser,
             DenyReason::User => Key::ReasonUser,
             DenyReason::Embargo => Key::ReasonEmbargo,
         })
