@@ -10,17 +10,25 @@ export type GatedPermissionName = 'camera' | 'microphone' | 'geolocation' | 'not
 export type GrantKind = 'one-time' | 'persistent';
 
 /** Why a capability is reported denied. */
-export type DenyReason = 'browser' | 'user' | 'embargo';
+export type DenyReason = 'browser' | 'user' | 'embargo' | 'system' | 'policy';
 
 /** A choice in the pre-prompt. */
 export type Choice = 'allow-once' | 'allow-always' | 'dont-allow' | 'dismiss';
 
-/** Why a one-time grant ended. */
-export type ExpiryCause = 'max-lifetime' | 'hidden' | 'pages-gone';
+/** Why a grant expired. */
+export type ExpiryCause = 'max-lifetime' | 'hidden' | 'pages-gone' | 'unused';
+
+/** Why a grant was taken back: the controls or the API, the browser, or storage cleared. */
+export type RevocationCause = 'manual' | 'browser' | 'cleared';
 
 /** A descriptor naming a gated capability. */
 export interface GatedPermissionDescriptor {
   name: GatedPermissionName;
+}
+
+/** One capability of a task that needs several; an optional one can be declined. */
+export interface TaskPermissionDescriptor extends GatedPermissionDescriptor {
+  optional?: boolean;
 }
 
 /** The site's own explanation, shown in the pre-prompt. Every field is text, never markup. */
@@ -67,14 +75,14 @@ export interface InstallOptions {
 export interface AuditDetail {
   type: 'prompt-shown' | 'decision' | 'expiry' | 'revocation' | 'reset' | 'embargo';
   name: GatedPermissionName;
-  /** The choice for `decision`, the cause for `expiry`, the end (epoch ms) for `embargo`, else null. */
-  detail: Choice | ExpiryCause | number | null;
+  /** The choice for `decision`, the cause for `expiry` and `revocation`, the end (epoch ms) for `embargo`, else null. */
+  detail: Choice | ExpiryCause | RevocationCause | number | null;
   /** When it happened (epoch ms). */
   at: number;
   /** For `decision`: the choice (same as `detail`). */
   choice?: Choice;
-  /** For `expiry`: why it ended (same as `detail`). */
-  cause?: ExpiryCause;
+  /** For `expiry` and `revocation`: why it ended (same as `detail`). */
+  cause?: ExpiryCause | RevocationCause;
   /** For `embargo`: when it ends, epoch ms (same as `detail`). */
   until?: number;
 }
@@ -90,8 +98,12 @@ export declare class JitPermissionStatus extends EventTarget {
   readonly expiresAt: number | null;
   /** For `denied`: why, else null. */
   readonly reason: DenyReason | null;
+  /** The last choice made in the pre-prompt on this site, or null if it was never asked. */
+  readonly lastDecision: Choice | null;
+  /** When `lastDecision` was made (epoch ms), or null. */
+  readonly decidedAt: number | null;
   onchange: ((this: JitPermissionStatus, ev: Event) => unknown) | null;
-  toJSON(): { name: GatedPermissionName; state: PermissionState; grant: GrantKind | null; expiresAt: number | null; reason: DenyReason | null };
+  toJSON(): { name: GatedPermissionName; state: PermissionState; grant: GrantKind | null; expiresAt: number | null; reason: DenyReason | null; lastDecision: Choice | null; decidedAt: number | null };
 }
 
 /** A mounted controls panel. */
@@ -110,6 +122,7 @@ export declare class JitPermissions extends EventTarget {
   query(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
   query(descriptor: PermissionDescriptor): Promise<JitPermissionStatus | PermissionStatus>;
   request(descriptor: GatedPermissionDescriptor, prompt?: PromptContent): Promise<JitPermissionStatus>;
+  request(descriptors: readonly TaskPermissionDescriptor[], prompt?: PromptContent): Promise<JitPermissionStatus[]>;
   getUserMedia(constraints: MediaStreamConstraints, prompt?: PromptContent): Promise<MediaStream>;
   getCurrentPosition(options?: PositionOptions, prompt?: PromptContent): Promise<GeolocationPosition>;
   watchPosition(

@@ -9,9 +9,13 @@ let installing;
 
 /**
  * Loads the wasm once and starts the runtime. Idempotent: later calls return the same
- * controller (their options are ignored); a call that failed can be retried.
+ * controller (their options are ignored); a call that failed can be retried. Where there is no
+ * browser (server-side rendering, Node), it rejects with an Error that says so.
  */
 export function install(options) {
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    return Promise.reject(new Error('jit-permissions needs a browser: install() was called where there is no window (server-side rendering or Node); call it in the browser, e.g. in an effect or onMount'));
+  }
   if (!installing) {
     installing = create(options);
     installing.catch(() => { installing = undefined; });
@@ -30,13 +34,21 @@ async function create(options) {
 function audit(type, name, detail, at) {
   const record = { type, name, detail, at };
   if (type === 'decision') record.choice = detail;
-  else if (type === 'expiry') record.cause = detail;
+  else if (type === 'expiry' || type === 'revocation') record.cause = detail;
   else if (type === 'embargo') record.until = detail;
   return record;
 }
 
-/** A PermissionStatus-like EventTarget for one gated capability. */
-export class JitPermissionStatus extends EventTarget {
+// Where there is no EventTarget (very old runtimes), the class below still defines.
+const Base = typeof EventTarget === 'function' ? EventTarget : class {};
+
+/**
+ * The status of one gated capability: a real EventTarget whose prototype chain goes through
+ * `PermissionStatus.prototype` (so `instanceof PermissionStatus` holds and it stringifies as
+ * `[object PermissionStatus]`), with the extensions `grant`, `expiresAt`, `reason`,
+ * `lastDecision` and `decidedAt`.
+ */
+export class JitPermissionStatus extends Base {
   #owner;
   #index;
   #onchange = null;
@@ -54,6 +66,8 @@ export class JitPermissionStatus extends EventTarget {
   get grant() { return this.#owner._read(this.#index).grant; }
   get expiresAt() { return this.#owner._read(this.#index).expiresAt; }
   get reason() { return this.#owner._read(this.#index).reason; }
+  get lastDecision() { return this.#owner._read(this.#index).lastDecision; }
+  get decidedAt() { return this.#owner._read(this.#index).decidedAt; }
 
   get onchange() { return this.#onchange; }
   set onchange(handler) {
@@ -107,14 +121,18 @@ export class JitPermissionStatus extends EventTarget {
   }
 
   toJSON() {
-    return { name: this.name, state: this.state, grant: this.grant, expiresAt: this.expiresAt, reason: this.reason };
+    const s = this.#owner._read(this.#index);
+    return { name: this.name, state: s.state, grant: s.grant, expiresAt: s.expiresAt, reason: s.reason, lastDecision: s.lastDecision, decidedAt: s.decidedAt };
   }
+}
+if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanceof Base) {
+  Object.setPrototypeOf(JitPermissionStatus.prototype, PermissionStatus.prototype);
 }
 
 /** The controller `install()` resolves with. Audit events arrive as `audit` events on it. */
 export class JitPermissions extends EventTarget {
   #controller;
-  #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null }));
+  #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
   #held = NAMES.map(() => new Set());
   #nativeQuery = null;
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
@@ -122,29 +140,43 @@ export class JitPermissions extends EventTarget {
 
   async _start(options) {
     const permissions = globalThis.navigator && navigator.permissions;
-    if (permissions && typeof permissions.query === 'function') {
-      this.#nativeQuery = permissions.query.bind(permissions);
-    }
+    // The browser's own query, where the interface defines it, kept before any patching.
+    const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
+    const original = proto && typeof proto.query === 'function' ? proto.query
+      : permissions && typeof permissions.query === 'function' ? permissions.query : null;
+    if (original) this.#nativeQuery = (descriptor) => original.call(permissions, descriptor);
     this.#controller = new Controller(
       options,
-      (index, state, grant, expiresAt, reason, changed) => this.#publish(index, state, grant, expiresAt, reason, changed),
+      (index, state, grant, expiresAt, reason, changed, lastDecision, decidedAt) =>
+        this.#publish(index, { state, grant, expiresAt, reason, lastDecision, decidedAt }, changed),
       (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: audit(type, name, detail, at) })),
     );
     await this.#controller.start();
-    if (this.#controller.patch) {
-      if (permissions) {
-        permissions.query = (descriptor) => this.query(descriptor);
-      } else {
-        Object.defineProperty(navigator, 'permissions', {
-          configurable: true,
-          value: { query: (descriptor) => this.query(descriptor) },
-        });
-      }
+    if (this.#controller.patch) this.#patch(proto, original, permissions);
+  }
+
+  // Patch mode: `query` is replaced where the interface defines it (Permissions.prototype), so
+  // `Permissions.prototype.query.call(navigator.permissions, ...)` reaches the library too and
+  // `navigator.permissions` gets no own property. The replacement is a method like the
+  // original: named `query`, one parameter, not a constructor.
+  #patch(proto, original, permissions) {
+    const library = this;
+    const replacement = {
+      query(descriptor) {
+        if (!(permissions && this === permissions) && original) return original.call(this, descriptor);
+        return library.query(descriptor);
+      },
+    }.query;
+    if (proto && original) {
+      const own = Object.getOwnPropertyDescriptor(proto, 'query');
+      Object.defineProperty(proto, 'query', { ...own, value: replacement });
+    } else if (!permissions) {
+      Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query: replacement } });
     }
   }
 
-  #publish(index, state, grant, expiresAt, reason, changed) {
-    this.#cache[index] = { state, grant, expiresAt, reason };
+  #publish(index, status, changed) {
+    this.#cache[index] = status;
     if (changed) {
       for (const status of this.#held[index]) {
         queueMicrotask(() => status._fire());
@@ -182,9 +214,14 @@ export class JitPermissions extends EventTarget {
     });
   }
 
-  /** Shows the pre-prompt when needed; resolves with the status. */
+  /**
+   * Shows the pre-prompt when needed; resolves with the status. Given a list of descriptors
+   * (one task that needs several; `optional: true` entries may be declined), one pre-prompt
+   * asks for all, and it resolves with the list of statuses.
+   */
   async request(descriptor, prompt) {
     const index = await this.#controller.request(descriptor, prompt);
+    if (Array.isArray(index)) return index.map((i) => new JitPermissionStatus(this, i));
     return new JitPermissionStatus(this, index);
   }
 

@@ -1278,7 +1278,7 @@ fn concurrent_writes_from_two_pages_lose_nothing() {
     let mut b = joined(OTHER, T0, a.record());
     let stored = a.record().clone();
     // Both decide at once, each from the same stored record: A camera, B microphone.
-    let mut written = |e: &mut Engine, now, input| {
+    let written = |e: &mut Engine, now, input| {
         feed(e, now, input)
             .into_iter()
             .rev()

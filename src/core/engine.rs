@@ -504,12 +504,7 @@ impl Engine {
         self.arrived = true;
         let own = self.page;
         let others = self.record.pages.iter().any(|p| p.id != own);
-        let handover = arrival.kind != ArrivalKind::Fresh
-            && self
-                .record
-                .left
-                .is_some_and(|left| arrival.at <= left.saturating_add(self.config.handover));
-        if !others && !handover {
+        if !others && !self.handover(arrival) {
             for cap in Capability::ALL {
                 if self.record.grant(cap) == Some(GrantKind::OneTime) {
                     if let Some(c) = self.record.cap_mut(cap) {
@@ -521,6 +516,29 @@ impl Engine {
         }
         let hidden = self.early_hidden.take();
         self.announce(hidden);
+    }
+
+    /// Whether `arrival` takes over from the last page that left: a reload or a navigation
+    /// from a page of the origin, started no later than the handover window after that leave.
+    fn handover(&self, arrival: Arrival) -> bool {
+        arrival.kind != ArrivalKind::Fresh
+            && self
+                .record
+                .left
+                .is_some_and(|left| arrival.at <= left.saturating_add(self.config.handover))
+    }
+
+    /// The other pages listed live that must answer before this page arrives by `arrival`:
+    /// none unless a one-time grant depends on them (no handover keeps it anyway). A page that
+    /// has nothing to confirm waits on no other page.
+    pub fn pages_to_confirm(&self, arrival: Arrival) -> Vec<PageId> {
+        let one_time = Capability::ALL
+            .into_iter()
+            .any(|c| self.record.grant(c) == Some(GrantKind::OneTime));
+        if self.arrived || !one_time || self.handover(arrival) {
+            return Vec::new();
+        }
+        self.record.pages().into_iter().filter(|p| *p != self.page).collect()
     }
 
     /// A grant counts only once this page has arrived (a one-time grant may have ended with

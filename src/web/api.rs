@@ -9,14 +9,43 @@ use super::runtime::{promise, spawn};
 
 use super::options::{descriptor, prompt_content, type_error, Options};
 use super::panel::{Panel, PanelHost};
+use super::flows::Need;
 use super::runtime::{Hooks, Runtime};
-use crate::core::{Capability, Input};
+use crate::core::{AuditEvent, Capability, Input, Status};
 
 /// The runtime behind one `install()`.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Controller {
     rt: Rc<Runtime>,
+}
+
+/// The capabilities a `request()` asks for: one descriptor, or a non-empty list of them (each
+/// may say `optional: true`); a name given twice is asked once. Returns whether it was a list.
+fn needs_of(value: &JsValue) -> Result<(Vec<Need>, bool), JsValue> {
+    if !js_sys::Array::is_array(value) {
+        return Ok((vec![Need::required(gated(value)?)], false));
+    }
+    let list: js_sys::Array = value.clone().unchecked_into();
+    if list.length() == 0 {
+        return Err(type_error("jit-permissions: request() needs at least one descriptor"));
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for entry in list.iter() {
+        let cap = gated(&entry)?;
+        let optional = super::options::own(&entry, "optional")
+            .map(|v| v.as_bool().ok_or_else(|| type_error("jit-permissions: a descriptor's 'optional' must be a boolean")))
+            .transpose()?
+            .unwrap_or(false);
+        match needs.iter_mut().find(|n| n.cap == cap) {
+            Some(n) => n.optional &= optional,
+            None => needs.push(Need { cap, optional }),
+        }
+    }
+    if needs.iter().all(|n| n.optional) {
+        return Err(type_error("jit-permissions: request() needs at least one descriptor that is not optional"));
+    }
+    Ok((needs, true))
 }
 
 fn gated(value: &JsValue) -> Result<Capability, JsValue> {
@@ -33,7 +62,28 @@ impl Controller {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, status: Function, audit: Function) -> Result<Controller, JsValue> {
         let options = Options::from_js(&options)?;
-        Ok(Controller { rt: Runtime::new(options, Hooks { status, audit })? })
+        let hooks = Hooks {
+            status: Box::new(move |cap, s: Status, changed| {
+                let text = |v: Option<&str>| v.map(JsValue::from_str).unwrap_or(JsValue::NULL);
+                let time = |t: Option<crate::core::Millis>| t.map(|t| JsValue::from_f64(t as f64)).unwrap_or(JsValue::NULL);
+                let args = js_sys::Array::of5(
+                    &JsValue::from(cap.index() as u32),
+                    &s.state.as_str().into(),
+                    &text(s.grant.map(|g| g.as_str())),
+                    &time(s.expires_at),
+                    &text(s.reason.map(|r| r.as_str())),
+                );
+                args.push(&JsValue::from_bool(changed));
+                args.push(&text(s.last_decision.map(|c| c.as_str())));
+                args.push(&time(s.decided_at));
+                let _ = status.apply(&JsValue::NULL, &args);
+            }),
+            audit: Box::new(move |event, at| {
+                let (kind, cap, detail) = audit_parts(event);
+                let _ = audit.call4(&JsValue::NULL, &kind.into(), &cap.name().into(), &detail, &JsValue::from_f64(at as f64));
+            }),
+        };
+        Ok(Controller { rt: Runtime::new(options, hooks)? })
     }
 
     /// Loads the record, queries the browser, registers the page and starts listening.
@@ -79,14 +129,18 @@ impl Controller {
         self.rt.strings.locale().into()
     }
 
-    /// The pre-prompt when needed; resolves when the decision and the browser's request are done.
+    /// The pre-prompt when needed; resolves when the decision and the browser's request are
+    /// done, with the index of the capability, or for a list of descriptors (one task that
+    /// needs several, shown as one pre-prompt; `optional: true` entries may be declined) the
+    /// list of indices.
     pub fn request(&self, descriptor: JsValue, prompt: JsValue) -> Promise {
         let rt = self.rt.clone();
         promise(async move {
-            let cap = gated(&descriptor)?;
+            let (needs, list) = needs_of(&descriptor)?;
             let (content, reconsider) = prompt_content(&prompt, "prompt")?;
-            rt.request(cap, content, reconsider).await?;
-            Ok(JsValue::from(cap.index() as u32))
+            rt.request(needs.clone(), content, reconsider).await?;
+            let indices: Vec<JsValue> = needs.iter().map(|n| JsValue::from(n.cap.index() as u32)).collect();
+            Ok(if list { indices.into_iter().collect::<js_sys::Array>().into() } else { indices.into_iter().next().unwrap_or(JsValue::NULL) })
         })
     }
 
@@ -158,7 +212,7 @@ impl Controller {
         let rt = self.rt.clone();
         promise(async move {
             let cap = gated(&descriptor)?;
-            rt.recovery(cap).await;
+            rt.help(cap).await;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -167,6 +221,19 @@ impl Controller {
     pub fn controls(&self, element: web_sys::Element) -> Result<Controls, JsValue> {
         let (panel, hook) = mount_controls(&self.rt, &element)?;
         Ok(Controls { _panel: Some(panel), _hook: Some(hook) })
+    }
+}
+
+/// An audit event as the JS layer names it: its type, capability and detail (the choice, the
+/// cause, or the end of an embargo).
+pub fn audit_parts(event: AuditEvent) -> (&'static str, Capability, JsValue) {
+    match event {
+        AuditEvent::PromptShown(c) => ("prompt-shown", c, JsValue::NULL),
+        AuditEvent::Decision(c, choice) => ("decision", c, choice.as_str().into()),
+        AuditEvent::Expired(c, cause) => ("expiry", c, cause.as_str().into()),
+        AuditEvent::Revoked(c, cause) => ("revocation", c, cause.as_str().into()),
+        AuditEvent::Reset(c) => ("reset", c, JsValue::NULL),
+        AuditEvent::EmbargoStarted(c, until) => ("embargo", c, JsValue::from_f64(until as f64)),
     }
 }
 
@@ -229,7 +296,7 @@ impl PanelHost for Bridge {
     }
     fn help(&self, cap: Capability) {
         if let Some(rt) = self.0.upgrade() {
-            spawn(rt.recovery(cap));
+            spawn(async move { rt.help(cap).await });
         }
     }
 }

@@ -7,6 +7,8 @@ pub mod strings;
 pub mod api;
 pub mod flows;
 pub mod options;
+pub mod arrival;
 pub mod runtime;
+pub mod store;
 pub mod ui_dom;
 pub mod rust_api;

@@ -39,14 +39,22 @@ fn field_error(field: &str, expected: &str) -> JsValue {
     type_error(&m)
 }
 
-/// `obj[key]`, or `None` when it is undefined (or `obj` is not an object).
-fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
+/// `obj[key]` when `obj` has it as an own property (an inherited `Object.prototype` property
+/// is never an option), or `None` when it is absent or undefined (or `obj` is not an object).
+pub fn own(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
     }
-    Reflect::get(obj, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined())
+    let object: &Object = obj.unchecked_ref();
+    let key = JsValue::from_str(key);
+    if !Object::has_own(object, &key) {
+        return None;
+    }
+    Reflect::get(obj, &key).ok().filter(|v| !v.is_undefined())
+}
+
+fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
+    own(obj, key)
 }
 
 fn object_field(obj: &JsValue, key: &str, field: &str) -> Result<Option<JsValue>, JsValue> {

@@ -13,11 +13,14 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionStatus, Storage, VisibilityState};
+use js_sys::Reflect;
+use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionStatus, VisibilityState};
 
+use super::arrival;
 use super::options::Options;
+use super::store::{self, Store, Stored};
 use super::strings::Strings;
-use crate::core::{AuditEvent, Capability, Engine, GrantKind, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
+use crate::core::{AuditEvent, Capability, Engine, Input, Millis, NativeState, Output, PageId, Status, UseId};
 
 /// Something the library handed out and must be able to take back.
 #[derive(Debug)]
@@ -28,82 +31,19 @@ pub enum Use {
     Watch(i32, Vec<Closure<dyn FnMut(JsValue)>>),
 }
 
-/// Where the record lives: origin storage, or memory when storage is blocked or full.
-#[derive(Debug)]
-struct Store {
-    storage: Option<Storage>,
-    key: String,
-    warned: Cell<bool>,
-}
-
-impl Store {
-    fn open(key: String) -> Store {
-        let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        let store = Store { storage, key, warned: Cell::new(false) };
-        if store.storage.is_none() {
-            store.warn_memory();
-        }
-        store
-    }
-
-    fn warn_memory(&self) {
-        if !self.warned.replace(true) {
-            web_sys::console::warn_1(&JsValue::from_str(
-                "jit-permissions: origin storage is unavailable; decisions are kept in memory for this page only",
-            ));
-        }
-    }
-
-    /// Whether decisions are kept only in memory: storage was unavailable from the start, or a
-    /// read or write failed since (both warn, once).
-    fn in_memory(&self) -> bool {
-        self.warned.get()
-    }
-
-    fn load(&self) -> Record {
-        let text = match &self.storage {
-            Some(s) => match s.get_item(&self.key) {
-                Ok(t) => t,
-                Err(_) => {
-                    self.warn_memory();
-                    None
-                }
-            },
-            None => None,
-        };
-        match text {
-            None => Record::default(),
-            Some(text) => decode_warn(&text),
-        }
-    }
-
-    fn save(&self, record: &Record) {
-        if let Some(s) = &self.storage {
-            if s.set_item(&self.key, &record.encode()).is_err() {
-                self.warn_memory();
-            }
-        }
-    }
-}
-
-fn decode_warn(text: &str) -> Record {
-    let (record, warning) = Record::decode(text);
-    if let Some(w) = warning {
-        let mut m = String::from("jit-permissions: discarded stored permission data: ");
-        m.push_str(&w);
-        web_sys::console::warn_1(&JsValue::from_str(&m));
-    }
-    record
-}
-
-/// Callbacks into the JS layer.
-#[derive(Debug)]
+/// Where the runtime reports to: the JS layer's status objects and audit events, or the
+/// Rust API's subscriptions.
 pub struct Hooks {
-    /// `(capIndex, state, grant, expiresAt, reason, changed)`: a status to publish; `changed`
-    /// says whether `change` must fire.
-    pub status: Function,
-    /// `(type, name, detail, at)`: an audit event.
-    pub audit: Function,
+    /// A status to publish; the flag says whether its `state` changed (`change` must fire).
+    pub status: Box<dyn Fn(Capability, Status, bool)>,
+    /// An audit event and when it happened.
+    pub audit: Box<dyn Fn(AuditEvent, Millis)>,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hooks")
+    }
 }
 
 /// One page's runtime.
@@ -115,6 +55,9 @@ pub struct Runtime {
     hooks: Hooks,
     store: Store,
     channel: Option<BroadcastChannel>,
+    /// `navigator.permissions` and the browser's own `query`, kept before any patching: the
+    /// browser's state is always asked of the browser, never of the library's replacement.
+    native_query: Option<(JsValue, Function)>,
     listeners: RefCell<Vec<EventListener>>,
     natives: RefCell<Vec<(Capability, PermissionStatus, EventListener)>>,
     timer: RefCell<Option<Timeout>>,
@@ -123,9 +66,10 @@ pub struct Runtime {
     next_use: Cell<UseId>,
     /// Localised text for the dialogs and the panel.
     pub strings: Rc<Strings>,
-    /// The shared pre-prompt of each capability, while one is open or queued.
-    pub pending: RefCell<[Option<Promise>; 4]>,
-    /// The tail of the queue of pre-prompts (one decision at a time).
+    /// The dialogs open or queued, by the capabilities they ask for (bit mask), shared by every
+    /// caller asking for the same.
+    pub pending: RefCell<Vec<(u8, Promise)>>,
+    /// The tail of the queue of dialogs (one decision at a time, the recovery help included).
     pub queue: RefCell<Option<Promise>>,
     /// Validated options.
     pub options: Options,
@@ -137,8 +81,13 @@ pub struct Runtime {
     /// Between `pagehide` and a `pageshow` from the back/forward cache: this page is gone, and the
     /// `visibilitychange` to hidden that browsers fire after `pagehide` must not list it again.
     gone: Cell<bool>,
-    /// Pages that answered the running liveness ping, if one runs.
-    pongs: RefCell<Option<Vec<PageId>>>,
+    /// When this page last left (`Date.now()`), for a restore from the back/forward cache.
+    left_at: Cell<Option<f64>>,
+    /// Pages heard from (a ping or an answer) while a liveness check runs.
+    heard: RefCell<Option<Vec<PageId>>>,
+    /// A write is waiting for the storage lock, and another was asked for meanwhile.
+    saving: Cell<bool>,
+    save_again: Cell<bool>,
     /// Called after every processed input, so the controls panel can re-render.
     pub on_update: RefCell<Vec<Weak<dyn Fn()>>>,
 }
@@ -162,28 +111,46 @@ fn random_page_id() -> PageId {
 
 fn descriptor_for(cap: Capability) -> js_sys::Object {
     let d = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&d, &"name".into(), &cap.name().into());
+    let _ = Reflect::set(&d, &"name".into(), &cap.name().into());
     d
 }
+
+/// The browser's own `query`: `Permissions.prototype.query` (where the interface defines it,
+/// and where patch mode puts the library's), read before the library patches anything.
+fn browser_query(window: &web_sys::Window) -> Option<(JsValue, Function)> {
+    let permissions = Reflect::get(&window.navigator(), &"permissions".into()).ok().filter(|p| p.is_object())?;
+    let from_interface = Reflect::get(window, &"Permissions".into())
+        .ok()
+        .and_then(|i| Reflect::get(&i, &"prototype".into()).ok())
+        .and_then(|p| Reflect::get(&p, &"query".into()).ok());
+    let query = from_interface
+        .filter(|q| q.is_function())
+        .or_else(|| Reflect::get(&permissions, &"query".into()).ok())?
+        .dyn_into::<Function>()
+        .ok()?;
+    Some((permissions, query))
+}
+
+/// How long a liveness check waits for answers: a first round, then a second chance for a page
+/// that is only busy (a long task, a throttled timer).
+const LIVENESS_ROUNDS: [u32; 2] = [300, 1200];
 
 impl Runtime {
     /// A runtime with validated options; nothing is listened to until [`Runtime::start`].
     pub fn new(options: Options, hooks: Hooks) -> Result<Rc<Runtime>, JsValue> {
-        let window = web_sys::window().ok_or_else(|| super::options::type_error("jit-permissions needs a window"))?;
+        let window = web_sys::window().ok_or_else(|| js_sys::Error::new("jit-permissions needs a browser: there is no window here"))?;
         let languages: Vec<String> = window.navigator().languages().iter().filter_map(|l| l.as_string()).collect();
         let mut strings = Strings::resolve(options.locale.as_deref(), &languages);
         for (key, text) in &options.strings {
-            strings.set_override(key, text.clone()).map_err(|e| {
+            strings.set_override(key, text.clone()).map_err(|_| {
                 let mut m = String::from("jit-permissions: option 'strings.");
                 m.push_str(key);
                 m.push_str("' is not a known string key");
-                let _ = e;
                 super::options::type_error(&m)
             })?;
         }
-        let has_permissions_api = js_sys::Reflect::get(&window.navigator(), &"permissions".into())
-            .map(|p| p.is_object())
-            .unwrap_or(false);
+        let native_query = browser_query(&window);
+        let has_permissions_api = native_query.is_some();
         let page = random_page_id();
         let clock = options.clock.clone();
         let now = clock_now(&clock);
@@ -196,6 +163,7 @@ impl Runtime {
             hooks,
             store: Store::open(options.storage_key.clone()),
             channel: BroadcastChannel::new(&channel_name).ok(),
+            native_query,
             listeners: RefCell::new(Vec::new()),
             natives: RefCell::new(Vec::new()),
             timer: RefCell::new(None),
@@ -203,14 +171,17 @@ impl Runtime {
             uses: RefCell::new(Vec::new()),
             next_use: Cell::new(1),
             strings: Rc::new(strings),
-            pending: RefCell::new(Default::default()),
+            pending: RefCell::new(Vec::new()),
             queue: RefCell::new(None),
             options,
             has_permissions_api,
             rechecking: Cell::new(false),
             recheck_again: Cell::new(false),
             gone: Cell::new(false),
-            pongs: RefCell::new(None),
+            left_at: Cell::new(None),
+            heard: RefCell::new(None),
+            saving: Cell::new(false),
+            save_again: Cell::new(false),
             on_update: RefCell::new(Vec::new()),
         };
         Ok(Rc::new(rt))
@@ -228,10 +199,18 @@ impl Runtime {
 
     /// Feeds one input and carries out the outputs. No borrow is held while JS runs.
     pub fn input(self: &Rc<Self>, input: Input) {
+        self.inputs(vec![input]);
+    }
+
+    /// Feeds several inputs in one go (no write, no event between them), then carries out the
+    /// outputs.
+    pub fn inputs(self: &Rc<Self>, inputs: Vec<Input>) {
         let now = self.now();
         let outputs = {
             let mut engine = self.engine.borrow_mut();
-            engine.handle(now, input);
+            for input in inputs {
+                engine.handle(now, input);
+            }
             drain(&mut engine)
         };
         self.dispatch(outputs);
@@ -259,21 +238,49 @@ impl Runtime {
         status
     }
 
+    /// The library grant of `cap` that stands, whether or not the browser has shown yet that it
+    /// honours it (see [`Engine::standing_grant`]).
+    pub fn standing_grant(self: &Rc<Self>, cap: Capability) -> Option<crate::core::GrantKind> {
+        let now = self.now();
+        let (grant, outputs) = {
+            let mut engine = self.engine.borrow_mut();
+            let g = engine.standing_grant(now, cap);
+            (g, drain(&mut engine))
+        };
+        self.dispatch(outputs);
+        grant
+    }
+
+    /// Whether a track or watch of `cap` handed out by the library is live, in this page or
+    /// (`anywhere`) in any page of the origin.
+    pub fn in_use(&self, cap: Capability, anywhere: bool) -> bool {
+        let engine = self.engine.borrow();
+        if anywhere {
+            engine.in_use_anywhere(cap)
+        } else {
+            engine.in_use(cap)
+        }
+    }
+
     fn dispatch(self: &Rc<Self>, outputs: Vec<Output>) {
         let any = !outputs.is_empty();
         // Statuses first, so an audit listener already reads the new state.
         let mut audits = Vec::new();
+        let mut persist = false;
         for output in outputs {
             match output {
                 Output::Changed(cap, status) => self.publish(cap, status, true),
                 Output::Updated(cap, status) => self.publish(cap, status, false),
                 Output::StopUse(id) => self.stop_use(id),
-                Output::Persist(record) => self.store.save(&record),
+                Output::Persist(_) => persist = true,
                 Output::Audit(event) => audits.push(event),
             }
         }
+        if persist {
+            self.persist();
+        }
         for event in audits {
-            self.audit(event);
+            (self.hooks.audit)(event, self.now());
         }
         self.arm_timer();
         // Only what changed re-renders: a hook reads statuses, and a read that changes nothing
@@ -291,35 +298,79 @@ impl Runtime {
         }
     }
 
-    /// Publishes a status to the JS layer (whatever the cause).
+    /// Publishes a status to the JS layer or the Rust API (whatever the cause).
     pub fn publish(&self, cap: Capability, status: Status, changed: bool) {
-        let args = js_sys::Array::of5(
-            &JsValue::from(cap.index() as u32),
-            &status.state.as_str().into(),
-            &status.grant.map(|g| JsValue::from_str(g.as_str())).unwrap_or(JsValue::NULL),
-            &status.expires_at.map(|t| JsValue::from_f64(t as f64)).unwrap_or(JsValue::NULL),
-            &status.reason.map(|r| JsValue::from_str(r.as_str())).unwrap_or(JsValue::NULL),
-        );
-        args.push(&JsValue::from_bool(changed));
-        let _ = self.hooks.status.apply(&JsValue::NULL, &args);
+        (self.hooks.status)(cap, status, changed);
     }
 
-    fn audit(&self, event: AuditEvent) {
-        let (kind, cap, detail): (&str, Capability, JsValue) = match event {
-            AuditEvent::PromptShown(c) => ("prompt-shown", c, JsValue::NULL),
-            AuditEvent::Decision(c, choice) => ("decision", c, choice.as_str().into()),
-            AuditEvent::Expired(c, cause) => ("expiry", c, cause.as_str().into()),
-            AuditEvent::Revoked(c, cause) => ("revocation", c, cause.as_str().into()),
-            AuditEvent::Reset(c) => ("reset", c, JsValue::NULL),
-            AuditEvent::EmbargoStarted(c, until) => ("embargo", c, JsValue::from_f64(until as f64)),
+    /// Writes the record: read what is stored, merge, write. Under the Web Locks API where the
+    /// browser has it (writes of the origin's pages then never interleave), at once otherwise,
+    /// and at once when the page is leaving (a lock granted later would come too late).
+    fn persist(self: &Rc<Self>) {
+        let Some(locks) = self.store.locks().cloned() else {
+            return self.save_now();
         };
-        let _ = self.hooks.audit.call4(
-            &JsValue::NULL,
-            &kind.into(),
-            &cap.name().into(),
-            &detail,
-            &JsValue::from_f64(self.now() as f64),
-        );
+        if self.gone.get() {
+            return self.save_now();
+        }
+        if self.saving.replace(true) {
+            self.save_again.set(true);
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        let callback = Closure::once(move |_lock: JsValue| {
+            if let Some(rt) = weak.upgrade() {
+                rt.saving.set(false);
+                rt.save_now();
+                if rt.save_again.replace(false) {
+                    rt.persist();
+                }
+            }
+        })
+        .into_js_value();
+        let mut name = String::from("jit-permissions:");
+        name.push_str(&self.store.key);
+        let request = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+        let requested = request.and_then(|f| f.call2(&locks, &name.into(), &callback).ok());
+        match requested.and_then(|p| p.dyn_into::<Promise>().ok()) {
+            Some(p) => {
+                // A lock refused (a document no longer fully active) writes at once instead.
+                let weak = Rc::downgrade(self);
+                let on_error = Closure::once(move |_e: JsValue| {
+                    if let Some(rt) = weak.upgrade() {
+                        if rt.saving.replace(false) {
+                            rt.save_now();
+                        }
+                    }
+                })
+                .into_js_value();
+                if let Some(catch) = Reflect::get(&p, &"catch".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
+                    let _ = catch.call1(&p, &on_error);
+                }
+            }
+            None => {
+                self.saving.set(false);
+                self.save_now();
+            }
+        }
+    }
+
+    /// Read, merge, write, now. What the merge learnt from other pages is reported like any
+    /// other change.
+    fn save_now(self: &Rc<Self>) {
+        let stored = match self.store.read() {
+            Stored::Record(r) => r,
+            Stored::Missing | Stored::Corrupt => crate::core::Record::default(),
+        };
+        let now = self.now();
+        let (record, outputs) = {
+            let mut engine = self.engine.borrow_mut();
+            engine.handle(now, Input::Loaded(stored));
+            let outputs: Vec<Output> = drain(&mut engine).into_iter().filter(|o| !matches!(o, Output::Persist(_))).collect();
+            (engine.record().clone(), outputs)
+        };
+        self.store.write(&record);
+        self.dispatch(outputs);
     }
 
     fn arm_timer(self: &Rc<Self>) {
@@ -346,23 +397,21 @@ impl Runtime {
         drop(old);
     }
 
-    /// Starts everything: loads the record, queries the browser, registers the page, listens.
+    /// Starts everything: loads the record, queries the browser, learns how this page came,
+    /// confirms the origin's other pages only when a one-time grant depends on them, registers
+    /// the page, listens.
     pub async fn start(self: &Rc<Self>) -> Result<(), JsValue> {
-        let record = self.store.load();
-        // A one-time grant lives only while a page of the origin lives. Entries of pages that
-        // crashed stay behind in storage, so ask the listed pages before this page counts.
-        let one_time = Capability::ALL.into_iter().any(|c| record.grant(c) == Some(GrantKind::OneTime));
-        self.input(Input::Loaded(record));
+        if let Stored::Record(record) = self.store.read() {
+            self.input(Input::Loaded(record));
+        }
         self.listen();
-        if one_time {
-            self.prune_dead_pages().await;
-        }
-        self.query_natives(true).await;
-        self.input(Input::PageVisible(self.page, page_visible()));
-        if !one_time {
-            let rt = self.clone();
-            spawn(async move { rt.prune_dead_pages().await });
-        }
+        self.detect_policy();
+        let queries = self.start_queries();
+        let arrival = arrival::on_load(self.now());
+        self.arrive(arrival).await;
+        self.finish_queries(queries, true).await;
+        let rt = self.clone();
+        spawn(async move { rt.prune_dead_pages().await });
         // Publish the initial statuses so the JS layer's cache is complete.
         for cap in Capability::ALL {
             let s = self.status(cap);
@@ -371,25 +420,48 @@ impl Runtime {
         Ok(())
     }
 
-    /// Queries the browser for each gated capability. With `subscribe`, listens to each status's
-    /// `change` event (browsers that fire none are covered by re-checks on visibility and focus).
-    pub async fn query_natives(self: &Rc<Self>, subscribe: bool) {
-        let Some(window) = web_sys::window() else { return };
-        let navigator = window.navigator();
-        let permissions = if self.has_permissions_api { navigator.permissions().ok() } else { None };
-        // Start all four queries before awaiting any.
-        let pending: Vec<(Capability, Option<Promise>)> = Capability::ALL
+    /// This page arrives: when a one-time grant depends on other listed pages (no handover
+    /// proves it), they are asked first; a page heard from keeps the grant alive, and pages not
+    /// heard from in two rounds are gone. The pages found gone, the arrival and the page's
+    /// visibility go in together, with no write between them.
+    async fn arrive(self: &Rc<Self>, arrival: crate::core::Arrival) {
+        let listed = self.engine.borrow().pages_to_confirm(arrival);
+        let mut inputs = Vec::new();
+        if !listed.is_empty() {
+            let heard = self.ask_pages(&listed, true).await;
+            if heard.is_empty() {
+                inputs.extend(listed.into_iter().map(Input::PageGone));
+            }
+        }
+        inputs.push(Input::Arrived(arrival));
+        inputs.push(Input::PageVisible(self.page, page_visible()));
+        self.inputs(inputs);
+    }
+
+    /// Starts a query of each gated capability (the browser's own `query`).
+    fn start_queries(&self) -> Vec<(Capability, Option<Promise>)> {
+        Capability::ALL
             .into_iter()
-            .map(|cap| (cap, permissions.as_ref().and_then(|p| p.query(&descriptor_for(cap)).ok())))
-            .collect();
+            .map(|cap| {
+                let promise = self.native_query.as_ref().and_then(|(permissions, query)| {
+                    query.call1(permissions, &descriptor_for(cap)).ok().map(|p| Promise::resolve(&p))
+                });
+                (cap, promise)
+            })
+            .collect()
+    }
+
+    /// Feeds the answers of [`Runtime::start_queries`]. With `subscribe`, listens to each
+    /// status's `change` event (browsers that fire none are covered by re-checks on visibility
+    /// and focus).
+    async fn finish_queries(self: &Rc<Self>, pending: Vec<(Capability, Option<Promise>)>, subscribe: bool) {
         for (cap, promise) in pending {
             let result = match promise {
                 Some(p) => JsFuture::from(p).await.ok(),
                 None => None,
             };
-            match result {
+            match result.and_then(|s| s.dyn_into::<PermissionStatus>().ok()) {
                 Some(status) => {
-                    let status: PermissionStatus = status.unchecked_into();
                     self.input(Input::Native(cap, native_state(status.state())));
                     if subscribe {
                         let weak = Rc::downgrade(self);
@@ -410,6 +482,43 @@ impl Runtime {
                     }
                 }
             }
+        }
+    }
+
+    /// Queries the browser for each gated capability again.
+    pub async fn query_natives(self: &Rc<Self>) {
+        let queries = self.start_queries();
+        self.finish_queries(queries, false).await;
+    }
+
+    /// The frame's Permissions Policy, where the browser exposes it (`document.permissionsPolicy`
+    /// or `document.featurePolicy`): a capability it does not allow is denied, reason policy,
+    /// with one console message naming the missing `allow` attribute.
+    fn detect_policy(self: &Rc<Self>) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let policy = ["permissionsPolicy", "featurePolicy"]
+            .into_iter()
+            .filter_map(|k| Reflect::get(&document, &k.into()).ok())
+            .find(|p| p.is_object());
+        let Some(policy) = policy else { return };
+        let Some(allows) = Reflect::get(&policy, &"allowsFeature".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+            return;
+        };
+        let mut inputs = Vec::new();
+        for cap in [Capability::Camera, Capability::Microphone, Capability::Geolocation] {
+            let allowed = allows.call1(&policy, &cap.name().into()).map(|v| v.as_bool() != Some(false)).unwrap_or(true);
+            if !allowed {
+                let mut m = String::from("jit-permissions: this document's Permissions Policy does not allow ");
+                m.push_str(cap.name());
+                m.push_str(": the <iframe> that embeds it needs allow=\"");
+                m.push_str(cap.name());
+                m.push_str("\" (or the page's Permissions-Policy header blocks it). Gated calls reject with NotAllowedError, reason 'policy'.");
+                web_sys::console::warn_1(&m.into());
+                inputs.push(Input::Policy(cap, false));
+            }
+        }
+        if !inputs.is_empty() {
+            self.inputs(inputs);
         }
     }
 
@@ -436,7 +545,7 @@ impl Runtime {
         let rt = self.clone();
         spawn(async move {
             loop {
-                rt.query_natives(false).await;
+                rt.query_natives().await;
                 if !rt.recheck_again.replace(false) {
                     break;
                 }
@@ -476,8 +585,10 @@ impl Runtime {
         let weak = Rc::downgrade(self);
         listeners.push(EventListener::new(&window, "pagehide", move |_| {
             if let Some(rt) = weak.upgrade() {
-                // Closed, navigated away or put in the back/forward cache: this page is gone.
+                // Closed, navigated, reloaded or put in the back/forward cache: this page leaves.
+                // The write is synchronous (see `persist`), so the next page finds it.
                 rt.gone.set(true);
+                rt.left_at.set(Some(arrival::mark_leave()));
                 rt.input(Input::PageGone(page));
             }
         }));
@@ -488,26 +599,40 @@ impl Runtime {
                 .map(|e| e.persisted())
                 .unwrap_or(false);
             if let (true, Some(rt)) = (persisted, weak.upgrade()) {
-                // Back from the back/forward cache: re-read what happened meanwhile, then re-check.
+                // Back from the back/forward cache: an arrival like any other, then re-check.
                 rt.gone.set(false);
-                let record = rt.store.load();
-                rt.input(Input::Loaded(record));
-                rt.input(Input::PageVisible(page, page_visible()));
-                rt.recheck();
+                if let Stored::Record(record) = rt.store.read() {
+                    rt.input(Input::Loaded(record));
+                }
+                let arrival = arrival::on_restore(rt.now(), rt.left_at.get());
+                let again = rt.clone();
+                spawn(async move {
+                    again.arrive(arrival).await;
+                    again.recheck();
+                });
             }
         }));
         let weak = Rc::downgrade(self);
         let key = self.store.key.clone();
         listeners.push(EventListener::new(&window, "storage", move |event| {
             let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else { return };
-            // `key` is null when another page cleared the whole storage.
-            let ours = event.key().map(|k| k == key).unwrap_or(true);
-            if let (true, Some(rt)) = (ours, weak.upgrade()) {
-                let record = match event.new_value() {
-                    Some(text) => decode_warn(&text),
-                    None => Record::default(),
-                };
-                rt.input(Input::Loaded(record));
+            let Some(rt) = weak.upgrade() else { return };
+            // sessionStorage fires `storage` too.
+            if !rt.store.is_area(event.storage_area()) {
+                return;
+            }
+            match event.key() {
+                // Another page cleared the whole storage.
+                None => rt.input(Input::Cleared),
+                Some(k) if k == key => match event.new_value() {
+                    None => rt.input(Input::Cleared),
+                    Some(text) => match store::decode(&text) {
+                        Stored::Record(record) => rt.input(Input::Loaded(record)),
+                        // Rewritten with something else: what this page knows is written back.
+                        _ => rt.persist(),
+                    },
+                },
+                Some(_) => {}
             }
         }));
         if let Some(channel) = &self.channel {
@@ -520,48 +645,62 @@ impl Runtime {
         }
     }
 
-    /// Liveness: asks the origin's other pages to answer; pages listed in the record that do
-    /// not answer within 300 ms are gone (a crash leaves its entry behind). Returns early when
-    /// every listed page has answered.
+    /// Asks the origin's other pages to answer and returns those of `pages` heard from. With
+    /// `any`, returns as soon as one is heard; else when all are, or after the rounds (a page
+    /// silent in the first round is asked again: a busy page is not a gone page).
+    async fn ask_pages(self: &Rc<Self>, pages: &[PageId], any: bool) -> Vec<PageId> {
+        let Some(channel) = &self.channel else { return pages.to_vec() };
+        *self.heard.borrow_mut() = Some(Vec::new());
+        let done = |rt: &Runtime| {
+            let heard = rt.heard.borrow();
+            let heard = heard.as_deref().unwrap_or_default();
+            if any {
+                pages.iter().any(|p| heard.contains(p))
+            } else {
+                pages.iter().all(|p| heard.contains(p))
+            }
+        };
+        'rounds: for round in LIVENESS_ROUNDS {
+            let _ = channel.post_message(&message("ping", self.page));
+            let mut waited = 0;
+            while waited < round {
+                gloo_timers::future::TimeoutFuture::new(25).await;
+                waited += 25;
+                if done(self) {
+                    break 'rounds;
+                }
+            }
+        }
+        let heard = self.heard.borrow_mut().take().unwrap_or_default();
+        pages.iter().copied().filter(|p| heard.contains(p)).collect()
+    }
+
+    /// Liveness: pages listed in the record that do not answer two rounds of asking are gone
+    /// (a crash leaves its entry behind).
     async fn prune_dead_pages(self: &Rc<Self>) {
-        let Some(channel) = &self.channel else { return };
         let listed: Vec<PageId> = self.engine.borrow().live_pages().into_iter().filter(|p| *p != self.page).collect();
         if listed.is_empty() {
             return;
         }
-        *self.pongs.borrow_mut() = Some(Vec::new());
-        let _ = channel.post_message(&message("ping", self.page));
-        for _ in 0..6 {
-            gloo_timers::future::TimeoutFuture::new(50).await;
-            let all = self.pongs.borrow().as_ref().map(|a| listed.iter().all(|p| a.contains(p))).unwrap_or(true);
-            if all {
-                break;
-            }
-        }
-        let answered = self.pongs.borrow_mut().take().unwrap_or_default();
-        for page in listed {
-            if !answered.contains(&page) {
-                self.input(Input::PageGone(page));
-            }
+        let heard = self.ask_pages(&listed, false).await;
+        let gone: Vec<Input> = listed.into_iter().filter(|p| !heard.contains(p)).map(Input::PageGone).collect();
+        if !gone.is_empty() {
+            self.inputs(gone);
         }
     }
 
     fn on_message(self: &Rc<Self>, data: JsValue) {
-        let kind = js_sys::Reflect::get(&data, &"t".into()).ok().and_then(|v| v.as_string());
-        let from = js_sys::Reflect::get(&data, &"p".into()).ok().and_then(|v| v.as_f64()).map(|p| p as PageId);
+        let kind = Reflect::get(&data, &"t".into()).ok().and_then(|v| v.as_string());
+        let from = Reflect::get(&data, &"p".into()).ok().and_then(|v| v.as_f64()).map(|p| p as PageId);
         let (Some(kind), Some(from)) = (kind, from) else { return };
-        match kind.as_str() {
-            "ping" => {
-                if let Some(channel) = &self.channel {
-                    let _ = channel.post_message(&message("pong", self.page));
-                }
+        // Any message is a sign of life (an arriving page asks too).
+        if let Some(list) = self.heard.borrow_mut().as_mut() {
+            list.push(from);
+        }
+        if kind == "ping" && !self.gone.get() {
+            if let Some(channel) = &self.channel {
+                let _ = channel.post_message(&message("pong", self.page));
             }
-            "pong" => {
-                if let Some(list) = self.pongs.borrow_mut().as_mut() {
-                    list.push(from);
-                }
-            }
-            _ => {}
         }
     }
 
@@ -571,7 +710,7 @@ impl Runtime {
         let id = self.next_use.get();
         self.next_use.set(id + 1);
         // `stop()` fires no `ended` event, so the handed-out track's own `stop` is wrapped.
-        let original: Option<Function> = js_sys::Reflect::get(&track, &"stop".into()).ok().and_then(|f| f.dyn_into().ok());
+        let original: Option<Function> = Reflect::get(&track, &"stop".into()).ok().and_then(|f| f.dyn_into().ok());
         let weak = Rc::downgrade(self);
         // The same JS object (`track.clone()` would be MediaStreamTrack's own clone(): a new track).
         let target: MediaStreamTrack = JsValue::clone(&track).unchecked_into();
@@ -582,7 +721,7 @@ impl Runtime {
                     rt.use_ended(id);
                 }
             });
-            let _ = js_sys::Reflect::set(&track, &"stop".into(), closure.as_ref());
+            let _ = Reflect::set(&track, &"stop".into(), closure.as_ref());
             closure
         });
         let weak = Rc::downgrade(self);
@@ -639,13 +778,21 @@ impl Runtime {
             uses.iter().position(|(u, _)| *u == id).map(|i| uses.remove(i))
         };
         match removed {
-            Some((_, Use::Track(track, wrapper, _))) => {
-                // Call the browser's own stop (the instance property is the wrapper).
-                let _ = js_sys::Reflect::delete_property(&track, &"stop".into());
+            Some((_, Use::Track(track, wrapper, ended))) => {
+                // Call the browser's own stop (the instance property is the wrapper), then fire
+                // `ended` as a track the browser ends does, so the site's own handlers run.
+                let _ = Reflect::delete_property(&track, &"stop".into());
+                drop(ended);
                 track.stop();
+                if let Ok(event) = web_sys::Event::new("ended") {
+                    let _ = track.dispatch_event(&event);
+                }
                 drop(wrapper);
             }
-            Some((_, Use::Watch(watch, _))) => clear_watch(watch),
+            Some((_, Use::Watch(watch, callbacks))) => {
+                clear_watch(watch);
+                spawn(async move { drop(callbacks) });
+            }
             None => {}
         }
     }
@@ -693,7 +840,7 @@ fn page_visible() -> bool {
 
 fn notification_state() -> NativeState {
     let has = web_sys::window()
-        .map(|w| js_sys::Reflect::has(&w, &"Notification".into()).unwrap_or(false))
+        .map(|w| Reflect::has(&w, &"Notification".into()).unwrap_or(false))
         .unwrap_or(false);
     if !has {
         return NativeState::Unknown;
@@ -713,7 +860,7 @@ fn clear_watch(watch: i32) {
 
 fn message(kind: &str, page: PageId) -> JsValue {
     let m = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&m, &"t".into(), &kind.into());
-    let _ = js_sys::Reflect::set(&m, &"p".into(), &JsValue::from_f64(page as f64));
+    let _ = Reflect::set(&m, &"t".into(), &kind.into());
+    let _ = Reflect::set(&m, &"p".into(), &JsValue::from_f64(page as f64));
     m.into()
 }

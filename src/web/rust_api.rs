@@ -31,7 +31,7 @@ use wasm_bindgen::JsCast;
 use super::dialog::PromptContent;
 use super::options::Options;
 use super::runtime::{Hooks, Runtime};
-use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, Input, RevocationCause, State, Status};
+use crate::core::{AuditEvent, Capability, Config, Input, Status};
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
 #[derive(Clone, Debug)]
@@ -101,14 +101,15 @@ pub struct InstallOptions {
 }
 
 type Listener = Rc<dyn Fn(Status)>;
+type Listeners = Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>;
+type Audits = Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>;
 
 /// The runtime for Rust callers. Cheap to clone.
 #[derive(Clone)]
 pub struct Permissions {
     rt: Rc<Runtime>,
-    listeners: Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>,
-    audits: Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>,
-    _hooks: Rc<(Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue, JsValue, JsValue)>, Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)>)>,
+    listeners: Listeners,
+    audits: Audits,
 }
 
 impl fmt::Debug for Permissions {
@@ -141,56 +142,6 @@ impl fmt::Debug for Subscription {
     }
 }
 
-fn parse_status(state: &JsValue, grant: &JsValue, expires_at: &JsValue, reason: &JsValue) -> Status {
-    let state = match state.as_string().as_deref() {
-        Some("granted") => State::Granted,
-        Some("denied") => State::Denied,
-        _ => State::Prompt,
-    };
-    let grant = match grant.as_string().as_deref() {
-        Some("one-time") => Some(GrantKind::OneTime),
-        Some("persistent") => Some(GrantKind::Persistent),
-        _ => None,
-    };
-    let reason = match reason.as_string().as_deref() {
-        Some("browser") => Some(DenyReason::Browser),
-        Some("user") => Some(DenyReason::User),
-        Some("embargo") => Some(DenyReason::Embargo),
-        _ => None,
-    };
-    Status { state, grant, expires_at: expires_at.as_f64().map(|t| t as u64), reason, ..Status::default() }
-}
-
-/// The audit event the runtime reported to its hook, read back.
-fn parse_audit(kind: &JsValue, name: &JsValue, detail: &JsValue) -> Option<AuditEvent> {
-    let cap = Capability::from_name(&name.as_string()?)?;
-    let detail_str = detail.as_string().unwrap_or_default();
-    Some(match kind.as_string()?.as_str() {
-        "prompt-shown" => AuditEvent::PromptShown(cap),
-        "decision" => AuditEvent::Decision(
-            cap,
-            [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow, Choice::Dismiss]
-                .into_iter()
-                .find(|c| c.as_str() == detail_str)?,
-        ),
-        "expiry" => AuditEvent::Expired(
-            cap,
-            [ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone, ExpiryCause::Unused]
-                .into_iter()
-                .find(|c| c.as_str() == detail_str)?,
-        ),
-        "revocation" => AuditEvent::Revoked(
-            cap,
-            [RevocationCause::Manual, RevocationCause::Browser, RevocationCause::Cleared]
-                .into_iter()
-                .find(|c| c.as_str() == detail_str)?,
-        ),
-        "reset" => AuditEvent::Reset(cap),
-        "embargo" => AuditEvent::EmbargoStarted(cap, detail.as_f64()? as u64),
-        _ => return None,
-    })
-}
-
 impl Permissions {
     /// Validates the options, starts the runtime (loads the record, queries the browser,
     /// listens to visibility, page lifecycle, storage and the origin's other pages).
@@ -199,18 +150,18 @@ impl Permissions {
             .config
             .validate()
             .map_err(|e| Error(super::options::type_error(&e.to_string())))?;
-        let listeners: Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>> = Rc::new(RefCell::new(Vec::new()));
+        let listeners: Listeners = Rc::new(RefCell::new(Vec::new()));
         let for_hook = Rc::downgrade(&listeners);
-        let status_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue, JsValue, JsValue)> =
-            Closure::new(move |index: JsValue, state: JsValue, grant: JsValue, expires_at: JsValue, reason: JsValue, changed: JsValue| {
-                if changed != JsValue::TRUE {
-                    return;
-                }
-                let Some(list) = for_hook.upgrade() else { return };
-                let Some(cap) = index.as_f64().and_then(|i| Capability::ALL.into_iter().find(|c| c.index() as f64 == i)) else {
-                    return;
-                };
-                let status = parse_status(&state, &grant, &expires_at, &reason);
+        let status_hook = move |cap: Capability, status: Status, changed: bool| {
+            if !changed {
+                return;
+            }
+            // Delivered in a microtask, in order, as the JS layer fires `change`: a listener that
+            // revokes or resets from inside a delivery has its newer status delivered after, so
+            // that no listener is left with the older one.
+            let list = for_hook.clone();
+            super::runtime::spawn(async move {
+                let Some(list) = list.upgrade() else { return };
                 let callbacks: Vec<Listener> = {
                     let mut list = list.borrow_mut();
                     list.retain(|(_, w)| w.strong_count() > 0);
@@ -220,23 +171,23 @@ impl Permissions {
                     callback(status);
                 }
             });
-        let audits: Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>> = Rc::new(RefCell::new(Vec::new()));
+        };
+        let audits: Audits = Rc::new(RefCell::new(Vec::new()));
         let for_audit = Rc::downgrade(&audits);
-        let audit_hook: Closure<dyn Fn(JsValue, JsValue, JsValue, JsValue)> =
-            Closure::new(move |kind: JsValue, name: JsValue, detail: JsValue, _at: JsValue| {
-                let (Some(list), Some(event)) = (for_audit.upgrade(), parse_audit(&kind, &name, &detail)) else { return };
-                let callbacks: Vec<Rc<dyn Fn(AuditEvent)>> = {
-                    let mut list = list.borrow_mut();
-                    list.retain(|w| w.strong_count() > 0);
-                    list.iter().filter_map(Weak::upgrade).collect()
-                };
-                for callback in callbacks {
-                    callback(event);
-                }
-            });
+        let audit_hook = move |event: AuditEvent, _at: crate::core::Millis| {
+            let Some(list) = for_audit.upgrade() else { return };
+            let callbacks: Vec<Rc<dyn Fn(AuditEvent)>> = {
+                let mut list = list.borrow_mut();
+                list.retain(|w| w.strong_count() > 0);
+                list.iter().filter_map(Weak::upgrade).collect()
+            };
+            for callback in callbacks {
+                callback(event);
+            }
+        };
         let hooks = Hooks {
-            status: status_hook.as_ref().unchecked_ref::<Function>().clone(),
-            audit: audit_hook.as_ref().unchecked_ref::<Function>().clone(),
+            status: Box::new(status_hook),
+            audit: Box::new(audit_hook),
         };
         let options = Options {
             config: options.config,
@@ -249,7 +200,7 @@ impl Permissions {
         };
         let rt = Runtime::new(options, hooks)?;
         rt.start().await?;
-        Ok(Permissions { rt, listeners, audits, _hooks: Rc::new((status_hook, audit_hook)) })
+        Ok(Permissions { rt, listeners, audits })
     }
 
     /// The reported status of a capability (after the clock check).
@@ -275,7 +226,16 @@ impl Permissions {
 
     /// The pre-prompt when needed, then the browser's request; resolves with the status.
     pub async fn request(&self, cap: Capability, prompt: PromptContent) -> Result<Status, Error> {
-        Ok(self.rt.clone().request(cap, prompt, false).await?)
+        self.rt.clone().request(vec![super::flows::Need::required(cap)], prompt, false).await?;
+        Ok(self.rt.status(cap))
+    }
+
+    /// One pre-prompt for a task that needs several capabilities (`(capability, optional)`):
+    /// an optional one can be declined while the rest is allowed. Resolves with each status.
+    pub async fn request_all(&self, needs: &[(Capability, bool)], prompt: PromptContent) -> Result<Vec<Status>, Error> {
+        let list: Vec<super::flows::Need> = needs.iter().map(|(cap, optional)| super::flows::Need { cap: *cap, optional: *optional }).collect();
+        self.rt.clone().request(list, prompt, false).await?;
+        Ok(needs.iter().map(|(cap, _)| self.rt.status(*cap)).collect())
     }
 
     /// Gated `getUserMedia`; its tracks are stopped when their one-time grant ends.
@@ -310,7 +270,7 @@ impl Permissions {
     /// Shows how to unblock `cap` in this browser; resolves when the help closes (by itself once
     /// the person has unblocked it).
     pub async fn help(&self, cap: Capability) {
-        self.rt.clone().recovery(cap).await;
+        self.rt.clone().help(cap).await;
     }
 
     /// Mounts the controls panel into `element`; it stays while the returned value lives.

@@ -94,7 +94,7 @@ if (p) {
     assertEqual(JSON.stringify(seen), JSON.stringify(['prompt']), 'change events (state read in each)');
     expectStatus(await p.query({ name: 'camera' }), 'prompt', null, null, 'query() after');
     assertEqual(rowState('camera'), 'prompt/-/-', 'camera row');
-    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['revocation:camera']), 'audit events');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['revocation:camera:manual']), 'audit events (a manual revocation)');
     status.onchange = null;
   });
 

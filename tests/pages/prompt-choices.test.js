@@ -82,7 +82,7 @@ if (p) {
     const s = await p.revoke({ name: 'camera' });
     assertEqual(s.state, 'prompt', 'state after revoke');
     assertEqual(track.readyState, 'ended', 'track state after revoke');
-    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['revocation:camera']), 'audit events of revoke');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['revocation:camera:manual']), 'audit events of revoke (a manual revocation)');
     stopAll(stream);
   });
 

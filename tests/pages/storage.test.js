@@ -55,13 +55,13 @@ if (p) {
     }
   });
 
-  await test("corrupt storage: the next decision is stored in the versioned format ('jp1')", async () => {
+  await test("corrupt storage: the next decision is stored in the versioned format ('jp2')", async () => {
     const pending = p.request({ name: 'microphone' });
     await choose('dont-allow');
     const s = await pending;
     assertEqual(s.state, 'denied', 'state after Don\'t allow');
     const stored = localStorage.getItem('jit-permissions');
-    assert(typeof stored === 'string' && stored.startsWith('jp1'), `stored ${JSON.stringify(stored)}`);
+    assert(typeof stored === 'string' && stored.startsWith('jp2'), `stored ${JSON.stringify(stored)}`);
     assert(stored.includes('|mb'), `stored ${JSON.stringify(stored)} has no microphone block ('|mb')`);
   });
 
@@ -97,13 +97,13 @@ if (p) {
     assertEqual(JSON.stringify(r.changes), '["denied"]', 'change events');
   };
 
-  await test('random bytes in storage: install() works, one warning, everything at native, next decision stored as jp1', async () => {
+  await test('random bytes in storage: install() works, one warning, everything at native, next decision stored as jp2', async () => {
     const r = await waitReport('bytes');
     const ours = r.warnings.filter((w) => w.includes('jit-permissions'));
     assertEqual(ours.length, 1, `jit-permissions warnings (${JSON.stringify(ours)})`);
     for (const [name, s] of Object.entries(r.states)) assertEqual(s.state, s.native, `${name} state vs native`);
     decidedInMemory(r);
-    assert(typeof r.stored === 'string' && r.stored.startsWith('jp1') && r.stored.includes('|mb'), `stored ${JSON.stringify(r.stored)}`);
+    assert(typeof r.stored === 'string' && r.stored.startsWith('jp2') && r.stored.includes('|mb'), `stored ${JSON.stringify(r.stored)}`);
   });
 
   await test('blocked storage (sandboxed iframe, opaque origin, real): install() works, inMemory, decisions work in memory', async () => {
