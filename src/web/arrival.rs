@@ -9,6 +9,9 @@
 //! - the navigation timing entry's `unloadEventStart`, non-zero only when the previous
 //!   document was of this origin;
 //! - for a plain navigation (`navigate`), a referrer of this origin;
+//! - for a plain navigation, this tab's session storage: the page that left noted the link it
+//!   followed or the form it submitted to a page of this origin, and this is that page (the
+//!   one signal left in an engine without the Navigation API whose site hides referrers);
 //! - for a restore from the back/forward cache, this tab's session storage: a later page of
 //!   this origin left a mark there after this page left.
 //!
@@ -22,6 +25,11 @@ use crate::core::{Arrival, ArrivalKind, Millis};
 
 /// The session-storage key of this tab's last leave of a page of the origin.
 const MARK: &str = "jit-permissions:left";
+/// The session-storage key of the page of this origin this tab's last page set out for (a
+/// link or a form), with when.
+const INTENT: &str = "jit-permissions:to";
+/// How long a noted link or form counts.
+const INTENT_MS: f64 = 10_000.0;
 
 fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() {
@@ -69,6 +77,51 @@ fn referrer_from_this_origin() -> bool {
         && (referrer == origin || referrer.strip_prefix(origin.as_str()).is_some_and(|rest| rest.starts_with('/')))
 }
 
+/// The origin and path of a URL of this origin (`None` for another origin).
+fn own_path(url: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let origin = location.origin().ok().filter(|o| !o.is_empty() && o != "null")?;
+    let rest = url.strip_prefix(origin.as_str())?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    let path = rest.split(['?', '#']).next().unwrap_or_default();
+    let mut out = origin;
+    out.push_str(if path.is_empty() { "/" } else { path });
+    Some(out)
+}
+
+/// This document is the page of this origin that the last page in this tab set out for, a
+/// moment ago (the note is used once).
+fn intended() -> bool {
+    let Some(s) = session() else { return false };
+    let Some(note) = s.get_item(INTENT).ok().flatten() else { return false };
+    let _ = s.remove_item(INTENT);
+    let Some((target, at)) = note.rsplit_once(' ') else { return false };
+    let here = web_sys::window().and_then(|w| w.location().href().ok()).and_then(|h| own_path(&h));
+    let fresh = at.parse::<f64>().is_ok_and(|t| (js_sys::Date::now() - t).abs() < INTENT_MS);
+    fresh && here.as_deref() == Some(target)
+}
+
+/// Notes, for the page that arrives, that this page sets out for a page of its own origin: a
+/// trusted click on a link, or a form submitted. Called from `click` and `submit` listeners.
+pub fn note_intent(event: &web_sys::Event) {
+    if !event.is_trusted() {
+        return;
+    }
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let url = if event.type_() == "submit" {
+        get(&target, "action").as_string()
+    } else {
+        target.closest("a[href],area[href]").ok().flatten().and_then(|a| get(&a, "href").as_string())
+    };
+    let (Some(path), Some(s)) = (url.as_deref().and_then(own_path), session()) else { return };
+    let mut note = path;
+    note.push(' ');
+    note.push_str(&digits(js_sys::Date::now() as u64));
+    let _ = s.set_item(INTENT, &note);
+}
+
 /// Milliseconds since this document's navigation started.
 fn since_navigation_start() -> Millis {
     let Some(window) = web_sys::window() else {
@@ -88,11 +141,12 @@ fn since_navigation_start() -> Millis {
 pub fn on_load(now: Millis) -> Arrival {
     let (kind, unload) = navigation_entry();
     let same_origin = activation_from_this_origin() || unload;
+    let intended = intended();
     let kind = match kind.as_str() {
         "reload" => ArrivalKind::Reload,
         "back_forward" if same_origin => ArrivalKind::SameOrigin,
         "back_forward" => ArrivalKind::Fresh,
-        _ if same_origin || referrer_from_this_origin() => ArrivalKind::SameOrigin,
+        _ if same_origin || intended || referrer_from_this_origin() => ArrivalKind::SameOrigin,
         _ => ArrivalKind::Fresh,
     };
     Arrival {

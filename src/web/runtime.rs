@@ -582,6 +582,12 @@ impl Runtime {
                 rt.recheck();
             }
         }));
+        // The link followed or the form submitted to a page of this origin: a signal for the
+        // page that arrives (see `arrival`).
+        for kind in ["click", "submit"] {
+            let options = gloo_events::EventListenerOptions::run_in_capture_phase();
+            listeners.push(EventListener::new_with_options(&document, kind, options, arrival::note_intent));
+        }
         let weak = Rc::downgrade(self);
         listeners.push(EventListener::new(&window, "pagehide", move |_| {
             if let Some(rt) = weak.upgrade() {

@@ -241,14 +241,17 @@ export async function finish() {
 
 /**
  * Ends this document's part of the page test and navigates to `url` (a page of the same origin that imports this
- * harness and goes on). The results so far and the request counter travel in sessionStorage; the runner keeps
+ * harness and goes on), or calls `url` when it is a function that navigates (a reload, a click on a link, a step
+ * back in history). The results so far and the request counter travel in sessionStorage; the runner keeps
  * polling the window. Call it instead of finish(), after every declared test.
  */
 export async function handOff(url) {
   await chain;
   await sleep(50);
   sessionStorage.setItem(CARRY, JSON.stringify({ results, errors, nextRequestId }));
-  location.assign(url);
+  // A function navigates as it likes (a reload, a real click on a link, history.back()).
+  if (typeof url === 'function') await url();
+  else location.assign(url);
 }
 
 /**

@@ -112,6 +112,24 @@ if (p) {
       stream.getTracks().forEach((t) => t.stop());
     }, { timeout: 15000 });
 
+    await test('B reloads five times: the one-time grant stays in both pages', async () => {
+      const before = seenCam.length;
+      for (let i = 0; i < 5; i++) {
+        peer.__peer = null;
+        peer.location.reload();
+        assert(await waitFor(() => peer.__peer && peer.__peer.ready, 10000), `B did not come back from reload ${i + 1}`);
+        assertEqual(cam.state, 'granted', `A's camera state after B's reload ${i + 1}`);
+      }
+      B = peer.__peer;
+      assertEqual(B.statuses.camera.lastDecision, 'allow-once', "B's last decision after its reloads");
+      const stream = await B.p.getUserMedia({ video: true });
+      assertEqual(B.statuses.camera.grant, 'one-time', "B's camera grant after its call");
+      stream.getTracks().forEach((t) => t.stop());
+      assertEqual(seenCam.length, before, "A's camera change events during B's reloads");
+      const stored = localStorage.getItem('jit-permissions') || '';
+      assert(!/\|cx/.test(stored), `the grant is stored as ended: ${stored}`);
+    }, { timeout: 60000 });
+
     await test("closing B keeps A's one-time grant", async () => {
       const before = seenCam.length;
       peer.close();
