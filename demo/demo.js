@@ -110,7 +110,7 @@ function describeAudit({ type, name, detail }) {
     case 'prompt-shown': return `${label}: the pre-prompt was shown`;
     case 'decision': return `${label}: decision: ${CHOICES[detail] || detail}`;
     case 'expiry': return `${label}: the one-time permission expired (${EXPIRY_CAUSES[detail] || detail})`;
-    case 'revocation': return `${label}: permission revoked`;
+    case 'revocation': return `${label}: permission revoked (${REVOCATION_CAUSES[detail] || detail})`;
     case 'reset': return `${label}: the site-level record was reset`;
     case 'embargo': return `${label}: asking is paused after repeated dismissals, until ${
       typeof detail === 'number' ? new Date(detail).toLocaleString('en-GB') : detail}`;
@@ -127,7 +127,13 @@ const CHOICES = {
 const EXPIRY_CAUSES = {
   hidden: 'every page of the site was in the background too long',
   'max-lifetime': '16 hours passed',
-  'pages-gone': 'every page of the site was closed',
+  'pages-gone': 'you left the site or closed its last page',
+  unused: 'not used for a long time',
+};
+const REVOCATION_CAUSES = {
+  manual: 'from the controls',
+  browser: 'the browser took it back',
+  cleared: "the site's storage was cleared",
 };
 
 // ---- State badges.
