@@ -90,6 +90,28 @@ fn int_field(obj: &JsValue, key: &str, field: &str, min: f64, max: f64) -> Resul
     }
 }
 
+/// A `TypeError` for the first own key of `obj` that is not in `known`, named with `prefix`
+/// (`"oneTime."` ...): a misspelt option is an error, never silently ignored.
+fn only_known(obj: &JsValue, known: &[&str], prefix: &str) -> Result<(), JsValue> {
+    if !obj.is_object() {
+        return Ok(());
+    }
+    let object: &Object = obj.unchecked_ref();
+    for key in Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let mut m = String::from("jit-permissions: unknown option '");
+            m.push_str(prefix);
+            m.push_str(&key);
+            m.push_str("' (known: ");
+            m.push_str(&known.join(", "));
+            m.push(')');
+            return Err(type_error(&m));
+        }
+    }
+    Ok(())
+}
+
 /// Durations are positive milliseconds, at most about a century.
 const MAX_DURATION: f64 = 100.0 * 365.0 * 24.0 * 3600.0 * 1000.0;
 
@@ -99,8 +121,10 @@ impl Options {
         if !(value.is_undefined() || value.is_null() || (value.is_object() && !value.is_function())) {
             return Err(type_error("jit-permissions: options must be an object"));
         }
+        only_known(value, &["oneTime", "embargo", "persistent", "locale", "strings", "prompts", "storageKey", "patch", "clock"], "")?;
         let mut config = Config::default();
         if let Some(one_time) = object_field(value, "oneTime", "oneTime")? {
+            only_known(&one_time, &["maxLifetime", "hiddenTimeout"], "oneTime.")?;
             if let Some(v) = int_field(&one_time, "maxLifetime", "oneTime.maxLifetime", 1.0, MAX_DURATION)? {
                 config.max_lifetime = v;
             }
@@ -108,7 +132,14 @@ impl Options {
                 config.hidden_timeout = v;
             }
         }
+        if let Some(persistent) = object_field(value, "persistent", "persistent")? {
+            only_known(&persistent, &["unusedAfter"], "persistent.")?;
+            if let Some(v) = int_field(&persistent, "unusedAfter", "persistent.unusedAfter", 1.0, MAX_DURATION)? {
+                config.unused_after = Some(v);
+            }
+        }
         if let Some(embargo) = object_field(value, "embargo", "embargo")? {
+            only_known(&embargo, &["dismissals", "duration"], "embargo.")?;
             if let Some(v) = int_field(&embargo, "dismissals", "embargo.dismissals", 1.0, 1000.0)? {
                 config.embargo_dismissals = v as u32;
             }
@@ -138,6 +169,7 @@ impl Options {
         }
         let mut prompts: [PromptContent; 4] = Default::default();
         if let Some(table) = object_field(value, "prompts", "prompts")? {
+            only_known(&table, &["camera", "microphone", "geolocation", "notifications"], "prompts.")?;
             for cap in Capability::ALL {
                 let mut field = String::from("prompts.");
                 field.push_str(cap.name());
@@ -169,11 +201,17 @@ pub fn prompt_content(value: &JsValue, field: &str) -> Result<(PromptContent, bo
         f.push_str(name);
         f
     };
+    let mut prefix = String::from(field);
+    prefix.push('.');
+    only_known(value, &["title", "reason", "image", "reconsider"], &prefix)?;
     let title = string_field(value, "title", &sub("title"))?;
     let reason = string_field(value, "reason", &sub("reason"))?;
     let image = match object_field(value, "image", &sub("image"))? {
         None => None,
         Some(img) => {
+            let mut prefix = sub("image");
+            prefix.push('.');
+            only_known(&img, &["src", "alt"], &prefix)?;
             let src = string_field(&img, "src", &sub("image.src"))?
                 .ok_or_else(|| field_error(&sub("image.src"), "a string"))?;
             let alt = string_field(&img, "alt", &sub("image.alt"))?

@@ -12,6 +12,13 @@ if (mod) {
     [{ patch: 'yes' }, 'patch'],
     [{ oneTime: { maxLifetime: -5 } }, 'oneTime.maxLifetime'],
     [{ embargo: { duration: '7d' } }, 'embargo.duration'],
+    [{ persistent: { unusedAfter: 0 } }, 'persistent.unusedAfter'],
+    // Misspelt or unknown options are errors, never silently ignored.
+    [{ onetime: { maxLifetime: 1000 } }, 'onetime'],
+    [{ oneTime: { maxlifetime: 1000 } }, 'oneTime.maxlifetime'],
+    [{ embargo: { count: 2 } }, 'embargo.count'],
+    [{ prompts: { camera: { titel: 'x' } } }, 'prompts.camera.titel'],
+    [{ prompts: { video: {} } }, 'prompts.video'],
     [5, null],
   ];
   for (const [options, field] of BAD) {
