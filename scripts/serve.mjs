@@ -20,6 +20,14 @@ const sandboxedCsp = (host) => {
   return `default-src ${self}; script-src ${self} 'wasm-unsafe-eval'; style-src ${self}; img-src ${self} data:`;
 };
 
+// A page named *.frames.*.html (e.g. policy.frames.test.html) embeds pages of this server under another host name (localhost instead of 127.0.0.1:
+// another origin), to test frames without a Permissions Policy; its policy lets it frame them, and nothing else
+// changes (scripts and styles stay 'self').
+const framesCsp = (host) => {
+  const port = /:(\d+)$/.exec(host || '')?.[1];
+  return port ? `${csp}; frame-src 'self' http://localhost:${port}` : csp;
+};
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, 'http://x');
@@ -29,7 +37,8 @@ const server = createServer(async (req, res) => {
     const body = await readFile(path);
     res.writeHead(200, {
       'content-type': types[extname(path)] || 'application/octet-stream',
-      'content-security-policy': path.endsWith('.sandboxed.html') ? sandboxedCsp(req.headers.host) : csp,
+      'content-security-policy': path.endsWith('.sandboxed.html') ? sandboxedCsp(req.headers.host)
+        : path.includes('.frames.') ? framesCsp(req.headers.host) : csp,
       'cache-control': 'no-store',
       // Scripts and the wasm of a document with an opaque origin (a sandboxed iframe) are CORS requests.
       'access-control-allow-origin': '*',

@@ -131,6 +131,20 @@ fn browser_query(window: &web_sys::Window) -> Option<(JsValue, Function)> {
     Some((permissions, query))
 }
 
+/// The capabilities a frame's Permissions Policy governs (notifications have no policy feature).
+const POLICY_CAPS: [Capability; 3] = [Capability::Camera, Capability::Microphone, Capability::Geolocation];
+
+/// Whether this document is a frame of another origin than its top page.
+fn in_cross_origin_frame() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let Ok(Some(top)) = window.top() else { return false };
+    if JsValue::from(top.clone()) == JsValue::from(window) {
+        return false;
+    }
+    // Reading a cross-origin page's location throws.
+    top.location().href().is_err()
+}
+
 /// How long a liveness check waits for answers: a first round, then a second chance for a page
 /// that is only busy (a long task, a throttled timer).
 const LIVENESS_ROUNDS: [u32; 2] = [300, 1200];
@@ -405,11 +419,14 @@ impl Runtime {
             self.input(Input::Loaded(record));
         }
         self.listen();
-        self.detect_policy();
+        let policy_api = self.detect_policy();
         let queries = self.start_queries();
         let arrival = arrival::on_load(self.now());
         self.arrive(arrival).await;
         self.finish_queries(queries, true).await;
+        if !policy_api {
+            self.guess_policy();
+        }
         let rt = self.clone();
         spawn(async move { rt.prune_dead_pages().await });
         // Publish the initial statuses so the JS layer's cache is complete.
@@ -494,31 +511,55 @@ impl Runtime {
     /// The frame's Permissions Policy, where the browser exposes it (`document.permissionsPolicy`
     /// or `document.featurePolicy`): a capability it does not allow is denied, reason policy,
     /// with one console message naming the missing `allow` attribute.
-    fn detect_policy(self: &Rc<Self>) {
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    ///
+    /// Returns whether the browser exposes the policy; where it does not (Firefox, WebKit), see
+    /// [`Runtime::guess_policy`].
+    fn detect_policy(self: &Rc<Self>) -> bool {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
         let policy = ["permissionsPolicy", "featurePolicy"]
             .into_iter()
             .filter_map(|k| Reflect::get(&document, &k.into()).ok())
             .find(|p| p.is_object());
-        let Some(policy) = policy else { return };
+        let Some(policy) = policy else { return false };
         let Some(allows) = Reflect::get(&policy, &"allowsFeature".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
-            return;
+            return false;
         };
-        let mut inputs = Vec::new();
-        for cap in [Capability::Camera, Capability::Microphone, Capability::Geolocation] {
-            let allowed = allows.call1(&policy, &cap.name().into()).map(|v| v.as_bool() != Some(false)).unwrap_or(true);
-            if !allowed {
-                let mut m = String::from("jit-permissions: this document's Permissions Policy does not allow ");
-                m.push_str(cap.name());
-                m.push_str(": the <iframe> that embeds it needs allow=\"");
-                m.push_str(cap.name());
-                m.push_str("\" (or the page's Permissions-Policy header blocks it). Gated calls reject with NotAllowedError, reason 'policy'.");
-                web_sys::console::warn_1(&m.into());
-                inputs.push(Input::Policy(cap, false));
-            }
+        let blocked: Vec<Capability> = POLICY_CAPS
+            .into_iter()
+            .filter(|cap| allows.call1(&policy, &cap.name().into()).map(|v| v.as_bool() == Some(false)).unwrap_or(false))
+            .collect();
+        self.block_by_policy(&blocked);
+        true
+    }
+
+    /// Where the browser does not expose its Permissions Policy: in a frame of another origin
+    /// than its top page, a capability the browser denies from the first query is taken as
+    /// not allowed by the frame's policy (Firefox and WebKit answer `denied` there for a frame
+    /// without `allow`), so that no pre-prompt or browser-settings help is shown that cannot
+    /// lead anywhere. (A block the person set in the browser for the embedding site looks the
+    /// same from inside the frame.)
+    fn guess_policy(self: &Rc<Self>) {
+        if !in_cross_origin_frame() {
+            return;
         }
-        if !inputs.is_empty() {
-            self.inputs(inputs);
+        let blocked: Vec<Capability> = {
+            let engine = self.engine.borrow();
+            POLICY_CAPS.into_iter().filter(|cap| engine.native(*cap) == NativeState::Denied).collect()
+        };
+        self.block_by_policy(&blocked);
+    }
+
+    fn block_by_policy(self: &Rc<Self>, caps: &[Capability]) {
+        for cap in caps {
+            let mut m = String::from("jit-permissions: this frame's Permissions Policy does not allow ");
+            m.push_str(cap.name());
+            m.push_str(": the <iframe> that embeds it needs allow=\"");
+            m.push_str(cap.name());
+            m.push_str("\" (or the page's Permissions-Policy header blocks it). Gated calls reject with NotAllowedError, reason 'policy'.");
+            web_sys::console::warn_1(&m.into());
+        }
+        if !caps.is_empty() {
+            self.inputs(caps.iter().map(|c| Input::Policy(*c, false)).collect());
         }
     }
 
