@@ -19,7 +19,7 @@
 // microphone; WebKit camera and notifications.
 import {
   test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
-  hidePage, askNotificationsNatively,
+  askNotificationsNatively, recheckByVisibility, NATIVE_CHANGE_EVENTS,
 } from './harness.js';
 
 const originalQuery = navigator.permissions.query;
@@ -29,9 +29,6 @@ const QUIET = 700; // ms to keep listening after it, to catch a duplicate
 
 const CAPABILITIES = { chromium: ['camera', 'microphone'], firefox: ['camera', 'microphone'], webkit: ['camera', 'notifications'] }[engine]
   || ['camera', 'microphone', 'notifications', 'geolocation'];
-// The engine fires `change` on its own PermissionStatus objects (measured): where it does not, the test makes the
-// library re-check by hiding and showing the page.
-const NATIVE_CHANGE_EVENTS = engine !== 'webkit';
 /** What this engine's query() reports after `state` was set from outside (see the header). */
 const shown = (name, state) => (engine === 'webkit' && state === 'denied' && name !== 'notifications' ? 'prompt' : state);
 
@@ -141,11 +138,7 @@ async function cycle(CAP) {
     const nativeBefore = seen.native.length;
     await outside('setPermission', { name: CAP, state });
     if (!NATIVE_CHANGE_EVENTS) {
-      await sleep(200);
-      const h = await hidePage();
-      await sleep(100);
-      await h.show();
-      note(`${engine} fired ${seen.native.length - nativeBefore} native change event(s); the library re-checked when the page became visible again (hidden by ${h.how}${h.fake ? ', FAKED: ' + h.notes.join('; ') : ''})`);
+      note(`${await recheckByVisibility()} (native change events meanwhile: ${seen.native.length - nativeBefore})`);
     }
     const want = expected[state].length;
     await waitFor(() => seen.onchange.length >= want && seen.listener.length >= want && seen.dropped.length >= want, EVENT_WAIT);

@@ -214,6 +214,26 @@ export async function outside(kind, args = {}, timeout = 10000) {
 }
 
 /**
+ * Whether this engine fires `change` on its own PermissionStatus objects when the browser's state changes (measured:
+ * Chromium and Firefox do; WebKit never does, a page learns of a change only by querying again).
+ */
+export const NATIVE_CHANGE_EVENTS = engine !== 'webkit';
+
+/**
+ * After the browser's state was changed from outside: where the engine fires no `change` (WebKit), hides and shows the
+ * page for real (hidePage()), so that the library learns of the change through its documented fallback, a re-check
+ * when the page becomes visible again. Resolves with a note saying what was done, or null where nothing was needed.
+ */
+export async function recheckByVisibility() {
+  if (NATIVE_CHANGE_EVENTS) return null;
+  await sleep(200);
+  const h = await hidePage();
+  await sleep(100);
+  await h.show();
+  return `${engine} fires no change on its own PermissionStatus: the library re-checked when the page became visible again (hidden by ${h.how}${h.fake ? ', FAKED: ' + h.notes.join('; ') : ''})`;
+}
+
+/**
  * Calls the browser's own Notification.requestPermission() from a real click (a WebDriver Element Click on a button
  * added for the purpose, so the call carries user activation) and resolves with the browser's answer.
  * WebKit reports a notifications denial to query() as 'prompt' until the origin has asked once in this browser session

@@ -1,10 +1,13 @@
 // The recovery help (SPEC "The pre-prompt": "Denied by the browser: a recovery dialog that says how to unblock it in
-// this browser"). The browser's denial is set from outside through WebDriver (Chromium and Firefox: notifications);
-// WebKitWebDriver has no permissions endpoint and MiniBrowser keeps no denial, so there only help() is tested.
+// this browser"). The browser's denial of notifications is set from outside (run.mjs setPermission: the drivers of
+// Chromium and Firefox, the WebKit test browser's control). WebKit reports that denial only to an origin that has
+// asked, so there the page asks natively once first (harness.js askNotificationsNatively()), and since WebKit fires
+// no `change`, the library learns of the denial when the page becomes visible again (it hides and shows itself).
 // Closing is a real WebDriver click on the dialog's Close button; the help also closes by itself when the browser's
 // state is changed from outside while it is open (it re-checks every second).
 import {
   test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
+  askNotificationsNatively, recheckByVisibility,
 } from './harness.js';
 import {
   hosts, waitHost, waitGone, choose, watchHosts, expectStatus, restoreNative,
@@ -57,14 +60,19 @@ if (p) {
     'set back to prompt from outside while the help is open: the help closes by itself and the pre-prompt follows',
     'set to granted from outside while the help is open: the help closes by itself and request() resolves granted',
   ];
-  const denied = engine === 'webkit' ? null : await settle(() => outside('setPermission', { name: 'notifications', state: 'denied' }));
-  if (!denied || !denied.ok) {
-    const why = denied ? denied.error.message
-      : "WebKitWebDriver has no permissions endpoint and MiniBrowser keeps no denial (Notification.requestPermission() answers 'denied' but the state stays default)";
-    for (const name of NAMES) skip(name, `cannot make the browser deny: ${why}`);
+  let asked = null;
+  if (engine === 'webkit') asked = await settle(() => askNotificationsNatively());
+  const denied = await settle(() => outside('setPermission', { name: 'notifications', state: 'denied' }));
+  if (!denied.ok) {
+    for (const name of NAMES) skip(name, `cannot make the browser deny: ${denied.error.message}`);
   } else {
+    const askedNote = asked && (asked.ok ? `WebKit: the page asked natively once first; Notification.requestPermission() answered ${JSON.stringify(asked.value)}` : `asking natively failed: ${describe(asked.error)}`);
+    const rc = await settle(() => recheckByVisibility());
+    const how = rc.ok ? rc.value : `hiding and showing the page failed: ${describe(rc.error)}`;
     const status = await p.query({ name: 'notifications' });
     await test(NAMES[0], async () => {
+      if (askedNote) note(askedNote);
+      if (how) note(how);
       assert(await waitFor(() => status.state === 'denied', 3000), `notifications did not become denied: ${status.state}`);
       expectStatus(status, 'denied', null, 'browser', 'status before the request');
       const watch = watchHosts();
@@ -109,6 +117,7 @@ if (p) {
 
     await test(NAMES[3], async () => {
       await outside('setPermission', { name: 'notifications', state: 'denied' });
+      await recheckByVisibility();
       assert(await waitFor(() => status.state === 'denied', 3000), `notifications did not become denied: ${status.state}`);
       const pending = settle(() => p.request({ name: 'notifications' }));
       await waitHost('recovery');
