@@ -15,7 +15,9 @@ What it does
   is-controlled-by-automation set, in a 1024x768 window. A page's window.open() gets a related view in a window of
   its own (shown on `ready-to-show`, destroyed on `close`). The browser quits when the session closes.
 
-  Profile. A fresh profile directory under $TMPDIR for each run, removed at exit. Not an ephemeral context:
+  Profile. A fresh profile directory under $TMPDIR for each run, removed when the browser ends normally (the
+  page runner points TMPDIR at its own run directory, which it removes, since WebKitWebDriver may kill the browser
+  at the end of a session). Not an ephemeral context:
   WebKitGTK answers Notification.requestPermission() 'denied' in an ephemeral session without asking the browser
   (measured with 2.50.6), so notifications could not be tested there.
 
