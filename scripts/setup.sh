@@ -14,8 +14,9 @@ GECKODRIVER_VERSION=0.37.1
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-# 1. Debian packages: browsers, their drivers, a virtual display, wasm-opt.
-apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth gzip locales)
+# 1. Debian packages: browsers, their drivers, a virtual display, and for the page tests' WebKit browser
+#    (tests/webkit-browser/browser.py) PyGObject with WebKitGTK's introspection data.
+apt_pkgs=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth gzip locales python3-gi gir1.2-webkit2-4.1)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,6 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The WebKit test browser runs on Debian's own Python (other Pythons on PATH have no PyGObject).
+if ! /usr/bin/python3 -c "import gi; gi.require_version('Gtk', '3.0'); gi.require_version('WebKit2', '4.1'); from gi.repository import WebKit2" 2>/dev/null; then
+  echo "[setup] /usr/bin/python3 cannot load WebKit2 4.1 through PyGObject (packages python3-gi, gir1.2-webkit2-4.1)" >&2
+  exit 1
 fi
 
 # 2. The wasm target.

@@ -3,11 +3,11 @@
 //
 // Where the browser's own request succeeds without a person (see run.mjs "Browser set-up per engine"):
 //   camera/microphone  Chromium: fake devices + --auto-accept-camera-and-microphone-capture (query() stays prompt);
-//                      Firefox: media.navigator.streams.fake + media.navigator.permission.disabled (query() stays
-//                      prompt); WebKit: MiniBrowser's mock capture devices (query() says granted after the first
-//                      getUserMedia of the document).
+//                      Firefox: fake streams, and its own prompt answered Allow by the runner (query() then says
+//                      granted); WebKit: mock capture devices, the automation session lets getUserMedia through
+//                      (query() says granted after the first getUserMedia of the page).
 // So the library's one-time grant is reported granted from the evidence of the call (SPEC "States", rule 4) in
-// Chromium and Firefox, and from the browser's own granted state in WebKit.
+// Chromium, and from the browser's own granted state in Firefox and WebKit.
 import { AssertionError, assertEqual, describe, note, outside, settle, skipNow, waitFor } from './harness.js';
 
 export const PRE_PROMPT = 'div[data-jit-permissions="pre-prompt"]';

@@ -44,7 +44,7 @@ window.addEventListener('unhandledrejection', (e) => {
   errors.push(`unhandled rejection: ${describe(e.reason)}`);
 });
 
-/** 'chromium' | 'firefox' | 'webkit' from the user agent (WebKitGTK's MiniBrowser says Safari, never Chrome). */
+/** 'chromium' | 'firefox' | 'webkit' from the user agent (WebKitGTK says Safari, never Chrome). */
 export const engine = (() => {
   const ua = navigator.userAgent;
   if (/Firefox\//.test(ua)) return 'firefox';
@@ -211,6 +211,51 @@ export async function outside(kind, args = {}, timeout = 10000) {
   window.__request = null;
   if (!reply.ok) throw new Error(reply.error || `outside(${kind}) failed`);
   return reply.value;
+}
+
+/**
+ * Whether this engine fires `change` on its own PermissionStatus objects when the browser's state changes (measured:
+ * Chromium and Firefox do; WebKit never does, a page learns of a change only by querying again).
+ */
+export const NATIVE_CHANGE_EVENTS = engine !== 'webkit';
+
+/**
+ * After the browser's state was changed from outside: where the engine fires no `change` (WebKit), hides and shows the
+ * page for real (hidePage()), so that the library learns of the change through its documented fallback, a re-check
+ * when the page becomes visible again. Resolves with a note saying what was done, or null where nothing was needed.
+ */
+export async function recheckByVisibility() {
+  if (NATIVE_CHANGE_EVENTS) return null;
+  await sleep(200);
+  const h = await hidePage();
+  await sleep(100);
+  await h.show();
+  return `${engine} fires no change on its own PermissionStatus: the library re-checked when the page became visible again (hidden by ${h.how}${h.fake ? ', FAKED: ' + h.notes.join('; ') : ''})`;
+}
+
+/**
+ * Calls the browser's own Notification.requestPermission() from a real click (a WebDriver Element Click on a button
+ * added for the purpose, so the call carries user activation) and resolves with the browser's answer.
+ * WebKit reports a notifications denial to query() as 'prompt' until the origin has asked once in this browser session
+ * (measured with WebKitGTK 2.50: a fingerprinting protection; afterwards query() follows the browser's setting), so a
+ * page that needs WebKit to show a denial asks once first, as a site that has asked before.
+ */
+export async function askNotificationsNatively(timeout = 5000) {
+  const button = document.createElement('button');
+  button.id = 'jit-permissions-ask-natively';
+  button.textContent = 'Ask for notifications (the browser\'s own request)';
+  const answered = new Promise((resolve) => {
+    button.addEventListener('click', () => {
+      Notification.requestPermission().then(resolve, (err) => resolve(`rejected: ${describe(err)}`));
+    }, { once: true });
+  });
+  document.body.append(button);
+  try {
+    await outside('click', { selector: '#jit-permissions-ask-natively' });
+    return await Promise.race([answered, sleep(timeout).then(() => `no answer within ${timeout} ms`)]);
+  } finally {
+    button.remove();
+  }
 }
 
 /** Forgets what earlier pages of this origin stored, so each page starts from a fresh site-level record. */

@@ -7,7 +7,9 @@
 //     which goes on with these results): the grant carries over, as Chrome keeps it on same-origin navigations.
 // The window.open is made from a real WebDriver click on a button: WebKit blocks popups without user activation.
 // In Chromium and Firefox, B comes up as a tab in front of A, so A is hidden meanwhile (5-minute hidden timeout here,
-// so that does not end anything); in WebKit B is a window beside A and both stay visible.
+// so that does not end anything); in WebKit B is a window beside A and both stay visible. Firefox shows its own
+// camera prompt for A's request only when A's tab is selected: the runner's stand-in person switches to A, answers
+// Allow and switches back to B (run.mjs FIREFOX_PROMPT_ANSWERER).
 import {
   test, assert, assertEqual, note, describe, load, freshStorage, settle, outside, sleep, waitFor, handOff,
 } from './harness.js';

@@ -8,12 +8,13 @@
 // - Audit events prompt-shown, decision (detail = the choice) and revocation; a camera track from the fake device is
 //   stopped when its one-time grant ends by revoke().
 //
-// Allow needs the browser's own request to succeed (prompt-util.js `nativeAllows`): camera works in all three
-// engines (Chromium: set granted through WebDriver + fake device; Firefox: fake streams without the browser's prompt;
-// WebKit: MiniBrowser's mock capture devices); notifications in Chromium and Firefox (set granted through WebDriver).
+// Allow needs the browser's own request to succeed (prompt-util.js `nativeAllows`): camera in all three engines
+// (Chromium: set granted from outside + fake device; Firefox: its own prompt answered Allow by the runner, fake
+// streams; WebKit: the automation session lets getUserMedia through, mock devices); notifications set granted from
+// outside in all three (WebKit through the test browser's control).
 // Refusals make no native call, so they are tested with every gated call in every engine.
 import {
-  test, skip, assert, assertEqual, settle, note, engine, describe, finish, outside, sleep, waitFor,
+  test, assert, assertEqual, settle, note, engine, describe, finish, outside, sleep, waitFor,
 } from './harness.js';
 import {
   PRE, hosts, waitHost, waitGone, choose, watchHosts, auditLog, expectStatus, toPrompt, nativeAllows, stopAll,
@@ -107,19 +108,14 @@ if (p) {
     assertEqual(seen.added.length, 0, 'pre-prompt hosts added');
   });
 
-  if (engine === 'webkit') {
-    skip('requestNotifications() -> Allow this time: resolves granted, status one-time',
-      "WebKit: MiniBrowser in automation answers Notification.requestPermission() 'denied' and WebKitWebDriver has no permissions endpoint to set it granted");
-  } else {
-    await test('requestNotifications() -> Allow this time: resolves granted, status one-time', async () => {
-      await nativeAllows('notifications');
-      await toPrompt(p, 'notifications');
-      const r = await answer(() => GATED.notifications(), 'allow-once', 'notifications');
-      assert(r.ok, `requestNotifications rejected: ${describe(r.error)}`);
-      assertEqual(r.value, 'granted', 'requestNotifications() result');
-      expectStatus(await p.query({ name: 'notifications' }), 'granted', 'one-time', null, 'status after');
-    });
-  }
+  await test('requestNotifications() -> Allow this time: resolves granted, status one-time', async () => {
+    await nativeAllows('notifications');
+    await toPrompt(p, 'notifications');
+    const r = await answer(() => GATED.notifications(), 'allow-once', 'notifications');
+    assert(r.ok, `requestNotifications rejected: ${describe(r.error)}`);
+    assertEqual(r.value, 'granted', 'requestNotifications() result');
+    expectStatus(await p.query({ name: 'notifications' }), 'granted', 'one-time', null, 'status after');
+  });
 
   for (const [name, call] of Object.entries(GATED)) {
     const fn = { camera: 'getUserMedia', geolocation: 'getCurrentPosition', notifications: 'requestNotifications' }[name];

@@ -115,9 +115,11 @@ export async function toPrompt(p, name) {
 /**
  * Makes the browser's own request for `name` succeed in this engine, the stand-in for a person clicking Allow in the
  * browser's prompt that follows the pre-prompt. Resolves with a note, or throws (the reason to skip).
- *   camera         chromium: set granted through WebDriver (fake device flags give the track); firefox: prefs
- *                  media.navigator.permission.disabled + streams.fake (run.mjs); webkit: mock capture devices.
- *   notifications  chromium and firefox: set granted through WebDriver; webkit: MiniBrowser answers denied.
+ *   camera         chromium: set granted from outside (the fake device flags give the track); firefox: its own prompt,
+ *                  answered Allow by the runner as a person would (run.mjs); webkit: the automation session lets
+ *                  getUserMedia through and the mock devices give the track.
+ *   notifications  set granted from outside (chromium and firefox through their drivers, webkit through the test
+ *                  browser's control).
  */
 export async function nativeAllows(name) {
   if (name === 'camera') {
@@ -125,9 +127,6 @@ export async function nativeAllows(name) {
     return 'camera';
   }
   if (name === 'notifications') {
-    if (engine === 'webkit') {
-      throw new Error("WebKit: MiniBrowser in automation answers Notification.requestPermission() 'denied' and WebKitWebDriver has no permissions endpoint to set it");
-    }
     await outside('setPermission', { name, state: 'granted' });
     return 'notifications';
   }
@@ -141,7 +140,7 @@ export function stopAll(stream) {
 
 /** Leaves the browser's permission as the default for the pages after this one (best effort). */
 export async function restoreNative(name) {
-  if (engine !== 'webkit') await settle(() => outside('setPermission', { name, state: 'prompt' }));
+  await settle(() => outside('setPermission', { name, state: 'prompt' }));
 }
 
 export { sleep };

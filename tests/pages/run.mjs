@@ -17,14 +17,26 @@
 // The outside-the-page protocol (see harness.js `outside()`): a page sets `window.__request = {id, kind, ...}`;
 // between result checks the runner executes it and answers `window.__reply = {id, ok, error, value}`.
 // Kinds:
-//   setPermission {name, state}  WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}.
-//     chromedriver 156: supported for every name tried; changes the state and fires `change` on native
-//       PermissionStatus objects.
-//     geckodriver 0.37.1 + Firefox ESR: geolocation, notifications, persistent-storage, push, midi and screen-wake-lock
-//       work; camera and microphone answer 500 `unsupported operation: "descriptor.name" "camera" is currently
-//       unsupported`; storage-access fails with NS_ERROR_FAILURE on 127.0.0.1.
-//     WebKitWebDriver 2.50: no such endpoint (`unknown command: Unknown command: /session/{id}/permissions`).
-//   The driver's error text is passed back to the page, which records it (a skip reason or a note).
+//   setPermission {name, state, origin?}  sets the browser's own state of `name` for the page's origin (or `origin`)
+//     to granted, denied or prompt, while the page runs. How, per engine (measured; the page records any error):
+//     chromium  WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}: every name tried; query()
+//               follows and native PermissionStatus objects fire `change`.
+//     firefox   camera and microphone through the chrome context (geckodriver --allow-system-access, then
+//               `POST /session/{id}/moz/context {"context":"chrome"}` and Services.perms.addFromPrincipal /
+//               removeFromPrincipal for the origin, back to content): query() follows, `change` fires.
+//               Other names through WebDriver's permissions endpoint: geolocation, notifications, persistent-storage,
+//               push, midi and screen-wake-lock work (camera and microphone there answer 500 `unsupported
+//               operation`; storage-access fails with NS_ERROR_FAILURE on 127.0.0.1).
+//     webkit    the control socket of the project's WebKit test browser (tests/webkit-browser/browser.py), which
+//               answers WebKit's query-permission-state and permission-request signals from it (WebKitWebDriver
+//               itself has no permissions endpoint: `unknown command`). WebKit's query() follows, with two
+//               differences of the engine: it never fires `change` on PermissionStatus objects (a page learns of a
+//               change only by querying again), and it reports a denial as prompt to a page that has not asked for
+//               the capability (camera, microphone and geolocation: a request in this page; notifications: a
+//               Notification.requestPermission() of the origin in this browser session, harness.js
+//               askNotificationsNatively()). After a capture in the page it reports camera/microphone prompt as
+//               granted, and after a refused geolocation request geolocation prompt as denied, for that page.
+//   The driver's or browser's error text is passed back to the page, which records it (a skip reason or a note).
 //   click {host?, selector}  a real WebDriver Element Click (trusted events with user activation) on
 //     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`.
 //     Works in all three drivers (they all accept an element found inside a shadow root).
@@ -48,17 +60,27 @@
 //             granted; states stay at the defaults, geolocation starts granted under chromedriver);
 //             --js-flags=--expose-gc so the events page can show that a status kept only by its listener
 //             survives a real garbage collection.
-//   firefox   geckodriver, -headless, media.navigator.streams.fake=true and media.navigator.permission.disabled=true:
-//             geckodriver cannot set camera/microphone, so getUserMedia is let through without a prompt (the
-//             browser's prompt answered Allow, as --auto-accept does in Chromium; camera still queries as prompt).
-//   webkit    WebKitWebDriver + MiniBrowser --automation (plus --headless where that MiniBrowser has it: Debian 12's
-//             does not), under the current DISPLAY (xvfb-run); --enable-media-stream and
-//             --enable-mock-capture-devices: getUserMedia gets a mock camera and microphone, granted in automation
-//             mode (camera then queries as granted).
+//   firefox   geckodriver --allow-system-access, -headless, media.navigator.streams.fake=true (fake devices) and
+//             media.navigator.permission.disabled=false: getUserMedia goes through Firefox's real permission check,
+//             so a camera or microphone set to denied rejects with NotAllowedError, granted passes without a prompt,
+//             and at prompt Firefox shows its prompt. The runner answers that prompt as a person would: at session
+//             start it installs, in the chrome context, a listener that presses the prompt's Allow button (switching
+//             to a background tab whose page asked, and back). (With media.navigator.permission.disabled=true,
+//             measured, getUserMedia skips the check entirely and succeeds even when camera is denied.)
+//             Firefox keeps what its prompt granted: after Allow, query() reports granted for the origin across
+//             navigations (a stored permission, capability 3, no expiry), so before each page the runner brings
+//             camera and microphone back to prompt for the origin (FIREFOX_RESET_MEDIA).
+//   webkit    WebKitWebDriver + the WebKit test browser (tests/webkit-browser/browser.py, WebKitGTK 2.50 through
+//             PyGObject), under the current DISPLAY (xvfb-run); mock capture devices, a fixed geolocation position,
+//             and every permission question answered from its control (see setPermission). A request made at
+//             prompt is answered Allow (the control can make it Deny). WebKit lets the automation session decide
+//             getUserMedia of an automated page without asking the browser, and the session allows it: under
+//             WebKitWebDriver a capture succeeds whatever the control says (camera then queries as granted in that
+//             page). MiniBrowser still runs the wasm-bindgen tests (tests/webdriver/webkit.json).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,7 +92,10 @@ const PAGE_TIMEOUT = Number(process.env.PAGE_TIMEOUT || 30000);
 const VERBOSE = process.env.VERBOSE === '1';
 const ALLOW_SKIP = process.env.ALLOW_SKIP === '1';
 const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
-const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+// The project's WebKitGTK test browser (tests/webkit-browser/browser.py), driven by WebKitWebDriver; the name is the
+// one it reports to the driver.
+const WEBKIT_BROWSER = resolve(here, '..', 'webkit-browser', 'browser.py');
+const WEBKIT_BROWSER_NAME = 'jit-permissions-webkit';
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const children = new Set(); // { proc, name } started here, each a process-group leader
@@ -185,7 +210,7 @@ async function waitForHttp(url, child, ms = 15000) {
 // language is <lang>, so that navigator.languages really comes from the browser:
 //   chromium  --lang=<lang> and the profile pref intl.accept_languages
 //   firefox   the pref intl.accept_languages
-//   webkit    the locale of MiniBrowser's process (WebKitGTK takes navigator.languages from it): the runner compiles
+//   webkit    the locale of the test browser's process (WebKitGTK takes navigator.languages from it): the runner compiles
 //             <ll>_<LL>.UTF-8 with localedef into the run's directory and starts WebKitWebDriver with LOCPATH and
 //             LANG pointing at it (nothing is installed on the machine). Where localedef or Debian's locale sources
 //             (package `locales`) are missing, the session keeps the default language; a page asks
@@ -204,7 +229,7 @@ function webkitLocale(lang) {
   return { env: { LOCPATH: dir, LANG: `${name}.UTF-8`, LC_ALL: `${name}.UTF-8` }, setup: `LANG=${name}.UTF-8 from localedef` };
 }
 
-function capabilities(engine, lang = null) {
+function capabilities(engine, lang = null, controlPath = null) {
   if (engine === 'chromium') {
     const profile = mkdtempSync(join(runTmp(), 'chromium-profile-'));
     return {
@@ -229,32 +254,17 @@ function capabilities(engine, lang = null) {
         binary: '/usr/bin/firefox-esr',
         args: ['-headless'],
         prefs: {
-          'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true,
+          // Fake devices, and the real permission check in front of them (see "Browser set-up per engine").
+          'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': false,
           ...(lang ? { 'intl.accept_languages': lang } : {}),
         },
       },
     };
   }
   return {
-    browserName: 'MiniBrowser',
-    'webkitgtk:browserOptions': { binary: MINIBROWSER, args: [
-      '--automation', ...(miniBrowserHasHeadless() ? ['--headless'] : []),
-      '--enable-media-stream=true', '--enable-mock-capture-devices=true',
-    ] },
+    browserName: WEBKIT_BROWSER_NAME,
+    'webkitgtk:browserOptions': { binary: WEBKIT_BROWSER, args: ['--automation', `--control=${controlPath}`] },
   };
-}
-
-// Debian 12's MiniBrowser (WebKitGTK 2.50, webkit2gtk-4.1) has no --headless: it exits with
-// "Cannot parse arguments: Unknown option --headless" and WebKitWebDriver then waits for it forever.
-// Newer builds have it. Ask the binary; under xvfb-run the window is invisible either way.
-let headlessOption;
-function miniBrowserHasHeadless() {
-  if (headlessOption === undefined) {
-    const r = spawnSync(MINIBROWSER, ['--help'], { encoding: 'utf8', timeout: 10000 });
-    headlessOption = /--headless\b/.test(`${r.stdout}${r.stderr}`);
-    if (!headlessOption) console.error('[runner] webkit: this MiniBrowser has no --headless option; running it under the virtual display only');
-  }
-  return headlessOption;
 }
 
 // Rejects as soon as the driver's output shows that the browser could not start (WebKitWebDriver keeps waiting
@@ -262,7 +272,7 @@ function miniBrowserHasHeadless() {
 function browserFailed(child) {
   return new Promise((_, reject) => {
     const timer = setInterval(() => {
-      const fatal = /Cannot parse arguments[^\n]*|cannot open display[^\n]*/i.exec(child.output);
+      const fatal = /Cannot parse arguments[^\n]*|cannot open display[^\n]*|^\w+(?:Error|Exception): [^\n]*/im.exec(child.output);
       if (fatal || !alive(child)) {
         clearInterval(timer);
         reject(new Error(fatal ? `browser failed to start: ${fatal[0]}` : `${child.name} exited`));
@@ -279,7 +289,8 @@ async function startDriver(engine, extraEnv = {}) {
   if (engine === 'chromium') {
     child = start('chromedriver', '/usr/bin/chromedriver', [`--port=${port}`, '--allowed-ips=127.0.0.1', '--log-level=WARNING'], env);
   } else if (engine === 'firefox') {
-    child = start('geckodriver', 'geckodriver', ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn'], env);
+    // --allow-system-access: the chrome context (Services.perms) for camera and microphone, see firefoxPermission().
+    child = start('geckodriver', 'geckodriver', ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn', '--allow-system-access'], env);
   } else {
     child = start('WebKitWebDriver', '/usr/bin/WebKitWebDriver', [`--port=${port}`], env);
   }
@@ -288,22 +299,155 @@ async function startDriver(engine, extraEnv = {}) {
   return { child, url };
 }
 
-/** The outside-the-page actions a page can ask for. */
-async function act(request, ctx) {
-  if (request.kind === 'setPermission') {
-    const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/permissions`, {
+// ---- setting a permission state from outside the page ------------------------------------------------
+
+/** setPermission {name, state, origin?}: the way that works in this engine (see the header). */
+async function setPermission(request, ctx) {
+  const { name, state } = request;
+  if (!['granted', 'denied', 'prompt'].includes(state)) throw new Error(`setPermission: state must be granted, denied or prompt, not ${JSON.stringify(state)}`);
+  if (ctx.engine === 'webkit') {
+    await webkitControl(ctx, { op: 'set', origin: request.origin || ctx.origin, name, state });
+    return null;
+  }
+  if (ctx.engine === 'firefox' && (name === 'camera' || name === 'microphone')) {
+    await inFirefoxChrome(ctx, FIREFOX_SET_PERMISSION, request.origin || ctx.origin, name, state);
+    return null;
+  }
+  return webdriverPermission(request, ctx);
+}
+
+/** WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}. */
+async function webdriverPermission(request, ctx) {
+  const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/permissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ descriptor: { name: request.name }, state: request.state }),
+    signal: AbortSignal.timeout(10000),
+  });
+  const body = await res.json().catch(() => ({}));
+  const v = body && body.value;
+  if (res.ok && !(v && v.error)) return null;
+  const message = String((v && v.message) || '').split('\n')[0].replaceAll(ctx.sessionId, '{id}');
+  const err = v && v.error ? `${v.error}: ${message}` : `HTTP ${res.status}`;
+  throw new Error(`driver answered ${res.status} to POST /session/{id}/permissions: ${err}`);
+}
+
+/**
+ * Sends one request to the WebKit test browser's control socket (tests/webkit-browser/browser.py) and resolves with
+ * its reply once the browser applied it; rejects with the browser's error.
+ */
+function webkitControl(ctx, msg, ms = 10000) {
+  return withTimeout(new Promise((resolvePromise, reject) => {
+    const sock = createConnection(ctx.controlPath);
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('error', (err) => reject(new Error(`WebKit test browser control ${ctx.controlPath}: ${err.message}`)));
+    sock.on('data', (chunk) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      sock.end();
+      let reply;
+      try { reply = JSON.parse(buf.slice(0, nl)); } catch (err) { reject(new Error(`WebKit test browser control: bad reply ${buf.slice(0, 200)}`)); return; }
+      if (reply.ok) resolvePromise(reply);
+      else reject(new Error(`WebKit test browser refused ${JSON.stringify(msg)}: ${reply.error}`));
+    });
+    sock.on('connect', () => sock.write(`${JSON.stringify(msg)}\n`));
+  }), ms, `WebKit test browser control (${msg.op})`);
+}
+
+/** Runs `script` with `args` in Firefox's chrome context (geckodriver --allow-system-access), then back to content. */
+async function inFirefoxChrome(ctx, script, ...args) {
+  const context = async (name) => {
+    const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/moz/context`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ descriptor: { name: request.name }, state: request.state }),
+      body: JSON.stringify({ context: name }),
       signal: AbortSignal.timeout(10000),
     });
-    const body = await res.json().catch(() => ({}));
-    const v = body && body.value;
-    if (res.ok && !(v && v.error)) return null;
-    const message = String((v && v.message) || '').split('\n')[0].replaceAll(ctx.sessionId, '{id}');
-    const err = v && v.error ? `${v.error}: ${message}` : `HTTP ${res.status}`;
-    throw new Error(`driver answered ${res.status} to POST /session/{id}/permissions: ${err}`);
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      throw new Error(`geckodriver answered ${res.status} to POST /session/{id}/moz/context ${name}: ${String(body?.value?.message || '').split('\n')[0]}`);
+    }
+  };
+  await context('chrome');
+  try {
+    return await ctx.driver.executeScript(script, ...args);
+  } finally {
+    await context('content');
   }
+}
+
+// Sets camera or microphone for an origin in Firefox's permission manager: allow, deny, or nothing (prompt). Firefox's
+// own query() follows and its PermissionStatus objects fire `change`. A temporary grant or block that the browser's
+// prompt gave a tab (Allow without "Remember this decision") is cleared too, so that the state is exactly the one set.
+const FIREFOX_SET_PERMISSION = `
+  const [origin, type, state] = arguments;
+  const { SitePermissions } = ChromeUtils.importESModule('resource:///modules/SitePermissions.sys.mjs');
+  const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(origin);
+  // Without a principal, SitePermissions removes only a tab's temporary permission.
+  for (const win of Services.wm.getEnumerator('navigator:browser')) {
+    for (const browser of win.gBrowser.browsers) SitePermissions.removeFromPrincipal(null, type, browser);
+  }
+  // One change of the stored permission (a remove before an add would show the page a passing prompt).
+  if (state === 'prompt') Services.perms.removeFromPrincipal(principal, type);
+  else Services.perms.addFromPrincipal(principal, type, state === 'granted' ? Services.perms.ALLOW_ACTION : Services.perms.DENY_ACTION);
+  return Services.perms.testExactPermissionFromPrincipal(principal, type);`;
+
+// Brings camera and microphone back to prompt for the origin, so that each page starts as a first visit: what was
+// set from outside, and what Firefox's own prompt left behind. Measured with Firefox ESR 153: "Allow" in its prompt,
+// with "Remember for all cameras" unchecked, stores a permission for the origin (capability 3, no expiry) under which
+// query() reports granted for the rest of the session, across navigations; a block is kept for the tab.
+const FIREFOX_RESET_MEDIA = `
+  const origin = arguments[0];
+  const { SitePermissions } = ChromeUtils.importESModule('resource:///modules/SitePermissions.sys.mjs');
+  const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(origin);
+  for (const type of ['camera', 'microphone']) {
+    for (const win of Services.wm.getEnumerator('navigator:browser')) {
+      for (const browser of win.gBrowser.browsers) SitePermissions.removeFromPrincipal(null, type, browser);
+    }
+    Services.perms.removeFromPrincipal(principal, type);
+  }
+  return true;`;
+
+// A person in front of Firefox who answers its camera/microphone prompt (the 'webRTC-shareDevices' doorhanger) with
+// its main button, Allow ("Remember" left unchecked), or with Block when told 'deny'. Installed in every browser
+// window when the session starts. Firefox shows the prompt of a background tab only when that tab is selected: the
+// person then switches to the tab, answers, and switches back (checked every 200 ms).
+const FIREFOX_PROMPT_ANSWERER = `
+  const answer = arguments[0];
+  for (const win of Services.wm.getEnumerator('navigator:browser')) {
+    win.__jitPermissionsPromptAnswer = answer;
+    if (win.__jitPermissionsAnswerer) continue;
+    win.__jitPermissionsAnswerer = true;
+    const PN = win.PopupNotifications;
+    let returnTo = null;
+    PN.panel.addEventListener('popupshown', () => {
+      for (const n of PN.panel.querySelectorAll('popupnotification')) {
+        if (n.id !== 'webRTC-shareDevices-notification' || n.hidden) continue;
+        (win.__jitPermissionsPromptAnswer === 'deny' ? n.secondaryButton : n.button).click();
+        if (returnTo) {
+          const tab = returnTo;
+          returnTo = null;
+          win.setTimeout(() => { if (tab.isConnected) win.gBrowser.selectedTab = tab; }, 0);
+        }
+      }
+    });
+    win.setInterval(() => {
+      if (returnTo) return;
+      for (const browser of win.gBrowser.browsers) {
+        if (browser === win.gBrowser.selectedBrowser || !PN.getNotification('webRTC-shareDevices', browser)) continue;
+        returnTo = win.gBrowser.selectedTab;
+        win.gBrowser.selectedTab = win.gBrowser.getTabForBrowser(browser);
+        return;
+      }
+    }, 200);
+  }
+  return true;`;
+
+/** The outside-the-page actions a page can ask for. */
+async function act(request, ctx) {
+  if (request.kind === 'setPermission') return setPermission(request, ctx);
   if (request.kind === 'minimize') return minimizeWindow(ctx);
   if (request.kind === 'restore') return restoreWindow(ctx);
   if (request.kind === 'click') return clickElement(request, ctx);
@@ -390,6 +534,8 @@ const POLL = `
 
 async function runPage(engine, driver, ctx, page, baseUrl) {
   const url = `${baseUrl}/tests/pages/${page}.html`;
+  // Each page starts as a first visit (see FIREFOX_RESET_MEDIA).
+  if (engine === 'firefox') await inFirefoxChrome(ctx, FIREFOX_RESET_MEDIA, ctx.origin);
   await withTimeout(driver.get(url), PAGE_TIMEOUT, `loading ${url}`);
   const end = Date.now() + PAGE_TIMEOUT;
   let handled = 0;
@@ -455,6 +601,8 @@ function report(engine, page, r) {
   for (const n of r.notes || []) console.log(`${engine} ${page}:       note: ${n}`);
 }
 
+let webkitSessions = 0;
+
 async function runEngine(engine, pages, baseUrl, lang = null) {
   if (pages.length === 0) return;
   if (engine === 'webkit' && !process.env.DISPLAY) {
@@ -472,12 +620,18 @@ async function runEngine(engine, pages, baseUrl, lang = null) {
     if (lang && engine === 'webkit') ({ env: extraEnv, setup: languageSetup } = webkitLocale(lang));
     const { child, url } = await startDriver(engine, extraEnv);
     driverProc = child;
+    // The WebKit test browser's control socket, one per session (short: a Unix socket path has at most 107 bytes).
+    const controlPath = engine === 'webkit' ? join(runTmp(), `webkit-${++webkitSessions}.sock`) : null;
     driver = await withTimeout(
-      Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine, lang)).build(), browserFailed(child)]),
+      Promise.race([new Builder().usingServer(url).withCapabilities(capabilities(engine, lang, controlPath)).build(), browserFailed(child)]),
       60000, `${engine} session start`);
     const session = await driver.getSession();
-    const ctx = { driverUrl: url, sessionId: session.getId(), driver, engine, language: lang, languageSetup };
+    const ctx = {
+      driverUrl: url, sessionId: session.getId(), driver, engine, language: lang, languageSetup, controlPath,
+      origin: new URL(baseUrl).origin,
+    };
     await driver.manage().setTimeouts({ script: 10000, pageLoad: PAGE_TIMEOUT });
+    if (engine === 'firefox') await inFirefoxChrome(ctx, FIREFOX_PROMPT_ANSWERER, 'allow');
     if (VERBOSE) {
       const ua = await driver.executeScript('return navigator.userAgent');
       console.error(`[runner] ${engine}: ${ua}`);
