@@ -448,6 +448,7 @@ const FIREFOX_PROMPT_ANSWERER = `
 /** The outside-the-page actions a page can ask for. */
 async function act(request, ctx) {
   if (request.kind === 'setPermission') return setPermission(request, ctx);
+  if (request.kind === 'reopen') return reopenFresh(request, ctx);
   if (request.kind === 'minimize') return minimizeWindow(ctx);
   if (request.kind === 'restore') return restoreWindow(ctx);
   if (request.kind === 'click') return clickElement(request, ctx);
@@ -459,6 +460,27 @@ async function act(request, ctx) {
     return null;
   }
   throw new Error(`unknown outside() request kind '${request.kind}'`);
+}
+
+/**
+ * reopen {url, wait, carry}: closes the page that asks, as a person closing the site's only tab, and opens the site
+ * fresh in a new tab `wait` ms later (WebDriver New Window, then Navigate To: no referrer, no previous document of
+ * the origin, as a typed address or a bookmark). The results so far (`carry`) travel in the new URL's fragment,
+ * which harness.js reads and removes. The runner then polls the new tab.
+ */
+async function reopenFresh(request, ctx) {
+  const driver = ctx.driver;
+  const closing = await driver.getWindowHandle();
+  await driver.switchTo().newWindow('tab');
+  const fresh = await driver.getWindowHandle();
+  await driver.switchTo().window(closing);
+  await driver.close();
+  await driver.switchTo().window(fresh);
+  await sleep(Math.max(0, Number(request.wait) || 0));
+  const url = new URL(request.url);
+  url.hash = `carry=${encodeURIComponent(JSON.stringify(request.carry || null))}`;
+  await driver.get(url.href);
+  return null;
 }
 
 /**
