@@ -55,6 +55,13 @@ export async function waitDialog(kind = 'pre-prompt', { doc = document, ms = 500
   return found ? found.cap : null;
 }
 
+/** Waits for any open dialog of the library in `doc`; resolves with { kind, cap }, or null after `ms`. */
+export async function waitAnyDialog({ doc = document, ms = 5000 } = {}) {
+  let found = null;
+  await waitFor(() => { found = openDialogs(doc)[0] || null; return found; }, ms);
+  return found;
+}
+
 /**
  * A real click on `choice` (allow-once, allow-always, dont-allow, dismiss) of the open pre-prompt, or on
  * 'close' of the recovery help; with `frame`, inside that iframe.
@@ -161,15 +168,16 @@ export function assertRefused(r, reason, what) {
 
 /**
  * Adds a same-origin frame of peer-frame.html (which installs the library under `key` unless `install` is false)
- * and waits until it is ready. Resolves with { frame, win, peer } (peer: the frame's window.__peer).
+ * and waits until it is ready; `hide` names capabilities its Permissions API cannot query (see peer-frame.js).
+ * Resolves with { frame, win, peer } (peer: the frame's window.__peer).
  */
-export async function addPeerFrame(id, key, { install = true, allow = null, ms = 15000 } = {}) {
+export async function addPeerFrame(id, key, { install = true, allow = null, hide = null, ms = 15000 } = {}) {
   const frame = document.createElement('iframe');
   frame.id = id;
   if (allow !== null) frame.setAttribute('allow', allow);
   frame.width = '420';
   frame.height = '320';
-  frame.src = `peer-frame.html?key=${encodeURIComponent(key)}${install ? '' : '&install=0'}`;
+  frame.src = `peer-frame.html?key=${encodeURIComponent(key)}${install ? '' : '&install=0'}${hide ? `&hide=${hide}` : ''}`;
   document.body.append(frame);
   const ok = await waitFor(() => frame.contentWindow && frame.contentWindow.__peer && (frame.contentWindow.__peer.ready || frame.contentWindow.__peer.error), ms);
   const peer = frame.contentWindow && frame.contentWindow.__peer;
