@@ -170,7 +170,9 @@ export function assertRefused(r, reason, what) {
     throw new AssertionError(`${what}: expected a NotAllowedError (reason '${reason}'), but it resolved`);
   }
   const e = r.error;
-  if (!(e instanceof DOMException) || e.name !== 'NotAllowedError') throw new AssertionError(`${what}: expected a NotAllowedError DOMException, got ${describe(e)}`);
+  // A DOMException of any realm (a frame's is not an instance of this page's DOMException).
+  const isDomException = Object.prototype.toString.call(e) === '[object DOMException]';
+  if (!isDomException || e.name !== 'NotAllowedError') throw new AssertionError(`${what}: expected a NotAllowedError DOMException, got ${describe(e)}`);
   if (e.reason !== reason) throw new AssertionError(`${what}: expected reason '${reason}', got ${JSON.stringify(e.reason)} (${e.message})`);
 }
 
