@@ -76,6 +76,8 @@ if (p) {
     assert(r.ok, `request() rejected: ${r.ok ? '' : describe(r.error)}`);
     if (cam.state !== 'granted') skipNow(`the browser's own camera request does not succeed here: ${JSON.stringify(view(cam))}`);
     assertEqual(cam.grant, 'one-time', 'grant');
+    // The write lands once the storage lock is granted (navigator.locks), a moment after request() resolves.
+    await waitFor(() => cameraEntry(localStorage.getItem(KEY)) === 'one-time', 2000);
     assertEqual(cameraEntry(localStorage.getItem(KEY)), 'one-time', `the stored camera entry (${localStorage.getItem(KEY)})`);
     granted = true;
   });
