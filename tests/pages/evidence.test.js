@@ -10,7 +10,7 @@
 //      cause `browser`, the track ends (with an `ended` event), and the next gated call shows the pre-prompt.
 //   3. The same with geolocation and a watch (the runner can set geolocation in Firefox too).
 import {
-  test, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, sleep, waitFor,
+  test, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, sleep, waitFor, skipNow,
 } from './harness.js';
 import {
   answer, waitDialog, closeDialogs, watchDialogs, assertRefused, audits, changes, view, nativeState,
@@ -93,9 +93,14 @@ if (p) {
     const seen = changes(status);
     const n = log.length;
     await setNativeOrSkip(name, 'prompt', 'to take the grant back in the browser');
+    const browser = await nativeState(name);
+    if (browser === 'granted') {
+      skipNow(`${engine}: with ${name} set back to prompt from outside, the browser's own query() still reports granted to this page `
+        + `(it keeps the grant for a page that ${name === 'geolocation' ? 'got a position' : 'captured'}): the browser took nothing back here`);
+    }
+    assertEqual(browser, 'prompt', `the browser's own ${name} state after the take-back`);
     await learnNative(status, 'prompt');
     await sleep(300);
-    assertEqual(await nativeState(name), 'prompt', `the browser's own ${name} state after the take-back`);
     assertEqual(JSON.stringify(view(status)), JSON.stringify({ state: 'prompt', grant: null, reason: null }), `${name} after the browser took its grant back`);
     assertEqual(JSON.stringify(seen), '["prompt"]', `${name} change events`);
     const revocations = log.events.slice(n).filter((e) => e.type === 'revocation');
