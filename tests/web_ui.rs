@@ -492,6 +492,7 @@ fn one_time(expires_at: Millis) -> Status {
         grant: Some(GrantKind::OneTime),
         expires_at: Some(expires_at),
         reason: None,
+        ..Status::default()
     }
 }
 
@@ -501,6 +502,7 @@ fn denied(reason: DenyReason) -> Status {
         grant: None,
         expires_at: None,
         reason: Some(reason),
+        ..Status::default()
     }
 }
 

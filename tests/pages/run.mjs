@@ -40,6 +40,8 @@
 //   click {host?, selector}  a real WebDriver Element Click (trusted events with user activation) on
 //     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`.
 //     Works in all three drivers (they all accept an element found inside a shadow root).
+//     With `frame` (a selector of an <iframe> in the page): the same, inside that same-origin frame's document
+//     (WebDriver Switch To Frame, then back to the top-level document).
 //   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
 //     Actions, sent to whatever has focus ('A+B' holds A while pressing B). A real Esc closes a modal <dialog>
 //     natively (cancel, then close) in all three engines.
@@ -512,6 +514,16 @@ const FIND = `
 
 /** click {host?, selector}: a real WebDriver Element Click (trusted events, user activation). */
 async function clickElement(request, ctx) {
+  if (request.frame) {
+    const frame = await ctx.driver.executeScript('return document.querySelector(arguments[0]);', request.frame);
+    if (!frame) throw new Error(`click: no frame ${request.frame}`);
+    await ctx.driver.switchTo().frame(frame);
+    try {
+      return await clickElement({ ...request, frame: null }, ctx);
+    } finally {
+      await ctx.driver.switchTo().defaultContent();
+    }
+  }
   const el = await ctx.driver.executeScript(FIND, request.host || null, request.selector);
   if (!el) throw new Error(`click: no element ${request.host ? `${request.host} >>> ` : ''}${request.selector}`);
   await el.click();
