@@ -69,8 +69,18 @@ impl Refusal {
 
 /// A `DOMException` named `NotAllowedError` with a `reason` property, for a refusal of `cap`.
 pub fn not_allowed(cap: Capability, why: Refusal, detail: Option<&str>) -> JsValue {
+    not_allowed_of(&[cap], why, detail)
+}
+
+/// The same for a call that asked for several capabilities and does not say which was refused.
+fn not_allowed_of(caps: &[Capability], why: Refusal, detail: Option<&str>) -> JsValue {
     let mut m = String::from("jit-permissions: ");
-    m.push_str(cap.name());
+    for (i, cap) in caps.iter().enumerate() {
+        if i > 0 {
+            m.push_str(" or ");
+        }
+        m.push_str(cap.name());
+    }
     m.push_str(match why {
         Refusal::Dismissed => " was not allowed: the prompt was dismissed",
         Refusal::User => " was not allowed: the person chose Don't allow",
@@ -634,7 +644,7 @@ fn refusal_of_media(e: &JsValue, caps: &[Capability]) -> Option<JsValue> {
     } else {
         Refusal::Browser
     };
-    Some(not_allowed(caps.first().copied().unwrap_or(Capability::Camera), why, Some(&message)))
+    Some(not_allowed_of(caps, why, Some(&message)))
 }
 
 async fn native_position(options: JsValue) -> Result<JsValue, JsValue> {
