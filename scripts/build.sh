@@ -18,6 +18,15 @@ node "$WASM_OPT" -Oz --strip-debug --strip-producers --enable-bulk-memory --enab
 mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
 
 cp js/index.js js/index.d.ts pkg/
+# The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
+# under snippets/ for the Rust API's static imports, which the npm glue must not use: check, then drop.
+cp src/ui/ui.js pkg/ui.js
+mkdir -p pkg/locales && cp src/ui/locales/*.js pkg/locales/
+if grep -q "snippets/" pkg/jit_permissions.js; then
+  echo "[build] pkg/jit_permissions.js imports a snippet: the UI must reach the npm glue only through import()" >&2
+  exit 1
+fi
+rm -rf pkg/snippets
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
 cp README.md LICENSE pkg/

@@ -12,8 +12,8 @@ use wasm_bindgen_futures::JsFuture;
 use super::runtime::promise;
 use web_sys::{DomException, MediaStream, MediaStreamTrack};
 
-use super::dialog::{self, PromptContent};
 use super::runtime::Runtime;
+use super::ui::PromptContent;
 use crate::core::{AccessOutcome, Capability, DenyReason, Input, State, Status};
 
 /// What the decision step concluded.
@@ -56,6 +56,8 @@ impl Runtime {
     /// browser denies; the pre-prompt when the state is prompt (or a site-level block the caller
     /// asks to reconsider).
     async fn decide(self: &Rc<Self>, cap: Capability, content: PromptContent, reconsider: bool) -> Result<Verdict, JsValue> {
+        // The UI starts loading now, so that a dialog this call may need opens promptly.
+        self.ui.preload();
         self.check();
         let mut status = self.status(cap);
         if (status.state, status.reason) == (State::Denied, Some(DenyReason::Browser)) {
@@ -113,7 +115,7 @@ impl Runtime {
         }
         let content = self.content_for(cap, content);
         self.input(Input::PromptShown(cap));
-        let choice = dialog::pre_prompt(cap, &content, &self.strings).await?;
+        let choice = self.ui.pre_prompt(&[cap], &content).await?;
         self.input(Input::Decision(cap, choice));
         Ok(choice.as_str().into())
     }
@@ -137,21 +139,18 @@ impl Runtime {
     /// while it is open (on visibility and focus, and every second), and closes itself when the
     /// person has unblocked it.
     pub async fn recovery(self: Rc<Self>, cap: Capability) {
-        let browser = super::strings::BrowserFamily::detect(
-            &web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default(),
-        );
-        let closer = dialog::RecoveryCloser::default();
+        let Ok(help) = self.ui.recovery(cap).await else { return };
         let weak = Rc::downgrade(&self);
-        let watch_closer = closer.clone();
+        let closer = help.clone();
         let poll = gloo_timers::callback::Interval::new(1000, move || {
             if let Some(rt) = weak.upgrade() {
                 rt.recheck();
                 if rt.status(cap).reason != Some(DenyReason::Browser) {
-                    watch_closer.close();
+                    closer.close();
                 }
             }
         });
-        let _ = dialog::recovery(cap, browser, &self.strings, &closer).await;
+        let _ = JsFuture::from(help.closed()).await;
         drop(poll);
     }
 

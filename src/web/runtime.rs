@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionStatus, Storage, VisibilityState};
 
 use super::options::Options;
-use super::strings::Strings;
+use super::ui::{resolve_locale, UiPort, UiSource};
 use crate::core::{AuditEvent, Capability, Engine, GrantKind, Input, Millis, NativeState, Output, PageId, Record, Status, UseId};
 
 /// Something the library handed out and must be able to take back.
@@ -121,8 +121,8 @@ pub struct Runtime {
     deadline: Cell<Option<Millis>>,
     uses: RefCell<Vec<(UseId, Use)>>,
     next_use: Cell<UseId>,
-    /// Localised text for the dialogs and the panel.
-    pub strings: Rc<Strings>,
+    /// The pre-prompt, the recovery help and the panel: a JS module loaded on first need.
+    pub ui: UiPort,
     /// The shared pre-prompt of each capability, while one is open or queued.
     pub pending: RefCell<[Option<Promise>; 4]>,
     /// The tail of the queue of pre-prompts (one decision at a time).
@@ -168,19 +168,10 @@ fn descriptor_for(cap: Capability) -> js_sys::Object {
 
 impl Runtime {
     /// A runtime with validated options; nothing is listened to until [`Runtime::start`].
-    pub fn new(options: Options, hooks: Hooks) -> Result<Rc<Runtime>, JsValue> {
+    pub fn new(options: Options, hooks: Hooks, ui: UiSource) -> Result<Rc<Runtime>, JsValue> {
         let window = web_sys::window().ok_or_else(|| super::options::type_error("jit-permissions needs a window"))?;
         let languages: Vec<String> = window.navigator().languages().iter().filter_map(|l| l.as_string()).collect();
-        let mut strings = Strings::resolve(options.locale.as_deref(), &languages);
-        for (key, text) in &options.strings {
-            strings.set_override(key, text.clone()).map_err(|e| {
-                let mut m = String::from("jit-permissions: option 'strings.");
-                m.push_str(key);
-                m.push_str("' is not a known string key");
-                let _ = e;
-                super::options::type_error(&m)
-            })?;
-        }
+        let ui = UiPort::new(ui, resolve_locale(options.locale.as_deref(), &languages), &options.strings)?;
         let has_permissions_api = js_sys::Reflect::get(&window.navigator(), &"permissions".into())
             .map(|p| p.is_object())
             .unwrap_or(false);
@@ -202,7 +193,7 @@ impl Runtime {
             deadline: Cell::new(None),
             uses: RefCell::new(Vec::new()),
             next_use: Cell::new(1),
-            strings: Rc::new(strings),
+            ui,
             pending: RefCell::new(Default::default()),
             queue: RefCell::new(None),
             options,
@@ -224,6 +215,11 @@ impl Runtime {
     /// The current time, from the injected clock if there is one.
     pub fn now(&self) -> Millis {
         clock_now(&self.clock)
+    }
+
+    /// The injected clock, if there is one.
+    pub fn clock(&self) -> Option<&Function> {
+        self.clock.as_ref()
     }
 
     /// Feeds one input and carries out the outputs. No borrow is held while JS runs.

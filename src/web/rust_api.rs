@@ -28,9 +28,9 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::dialog::PromptContent;
 use super::options::Options;
 use super::runtime::{Hooks, Runtime};
+use super::ui::{PromptContent, Ui, UiSource};
 use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, Input, State, Status};
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
@@ -120,8 +120,7 @@ impl fmt::Debug for Permissions {
 /// The controls panel mounted by [`Permissions::controls`]; dropping it removes the panel.
 #[must_use = "dropping the panel removes it at once"]
 pub struct ControlsPanel {
-    _panel: Rc<super::panel::Panel>,
-    _hook: Rc<dyn Fn()>,
+    _panel: super::ui::Controls,
 }
 
 impl fmt::Debug for ControlsPanel {
@@ -186,6 +185,47 @@ fn parse_audit(kind: &JsValue, name: &JsValue, detail: &JsValue) -> Option<Audit
     })
 }
 
+// The UI for Rust callers: `src/ui/ui.js` and the locale modules as wasm-bindgen snippets, which
+// wasm-bindgen copies next to the crate user's glue, so nothing needs setting up. Only this code
+// path refers to them: the npm package's glue imports none (it loads them with `import()`).
+#[wasm_bindgen(module = "/src/ui/ui.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = ui)]
+    static UI: Ui;
+}
+#[wasm_bindgen(module = "/src/ui/locales/de.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static DE: JsValue;
+}
+#[wasm_bindgen(module = "/src/ui/locales/fr.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static FR: JsValue;
+}
+#[wasm_bindgen(module = "/src/ui/locales/es.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static ES: JsValue;
+}
+#[wasm_bindgen(module = "/src/ui/locales/ja.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static JA: JsValue;
+}
+
+/// The bundled UI and the strings of locale `tag` (`undefined` for English, built into `ui.js`).
+fn bundled_ui(tag: &str) -> (Ui, JsValue) {
+    let table = match tag {
+        "de" => DE.with(JsValue::clone),
+        "fr" => FR.with(JsValue::clone),
+        "es" => ES.with(JsValue::clone),
+        "ja" => JA.with(JsValue::clone),
+        _ => JsValue::UNDEFINED,
+    };
+    (UI.with(Ui::clone), table)
+}
+
 impl Permissions {
     /// Validates the options, starts the runtime (loads the record, queries the browser,
     /// listens to visibility, page lifecycle, storage and the origin's other pages).
@@ -242,7 +282,7 @@ impl Permissions {
             prompts: options.prompts,
             clock: None,
         };
-        let rt = Runtime::new(options, hooks)?;
+        let rt = Runtime::new(options, hooks, UiSource::Bundled(bundled_ui))?;
         rt.start().await?;
         Ok(Permissions { rt, listeners, audits, _hooks: Rc::new((status_hook, audit_hook)) })
     }
@@ -308,10 +348,10 @@ impl Permissions {
         self.rt.clone().recovery(cap).await;
     }
 
-    /// Mounts the controls panel into `element`; it stays while the returned value lives.
+    /// Mounts the controls panel into `element`; it stays while the returned value lives. It
+    /// shows right away, or once the UI has loaded when this is the first thing to use it.
     pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
-        let (panel, hook) = super::api::mount_controls(&self.rt, element)?;
-        Ok(ControlsPanel { _panel: panel, _hook: hook })
+        Ok(ControlsPanel { _panel: super::ui::Controls::mount(&self.rt, element) })
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.
