@@ -2,17 +2,17 @@
 // EventTargets (an exported Rust struct cannot extend EventTarget); everything they report comes
 // from the wasm runtime through one hook. No bundler needed: the wasm is found via import.meta.url.
 //
-// What loads when: this file, the wasm-bindgen glue and the wasm at once (the wasm starts downloading
-// and compiling while this module is evaluated); the UI (./ui.js: pre-prompt, recovery help, controls
-// panel) and a non-English locale (./locales/xx.js) only when first needed, by import(), which a bundler
-// emits as separate chunks.
-import init, { Controller } from './jit_permissions.js';
-
+// What loads when: this file first; as soon as it is evaluated, the wasm-bindgen glue and the wasm (downloaded
+// and compiled in parallel, while the rest of the page starts, not when install() is called); the UI (./ui.js:
+// pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
+// All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
-// Only in a page: importing the package where there is no document (server-side rendering, tests in
-// Node) fetches nothing. A failure here is not final: install() then loads the wasm the plain way.
+const glue = import('./jit_permissions.js');
+glue.catch(() => {}); // install() reports it
+// Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
+// fetches nothing. A failure here is not final: install() then loads the wasm the plain way.
 const compiling = typeof document !== 'undefined' && typeof WebAssembly === 'object'
   && typeof WebAssembly.compileStreaming === 'function'
   ? WebAssembly.compileStreaming(fetch(WASM)).catch(() => null)
@@ -55,12 +55,13 @@ export function install(options) {
 }
 
 async function create(options) {
+  const { default: init, Controller } = await glue;
   const module = compiling && await compiling;
   mark('compiled');
   await init({ module_or_path: module || WASM });
   mark('instantiated');
   const permissions = new JitPermissions();
-  await permissions._start(options);
+  await permissions._start(Controller, options);
   mark('started');
   return permissions;
 }
@@ -159,7 +160,7 @@ export class JitPermissions extends EventTarget {
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
   #panels = new Set();
 
-  async _start(options) {
+  async _start(Controller, options) {
     const permissions = globalThis.navigator && navigator.permissions;
     if (permissions && typeof permissions.query === 'function') {
       this.#nativeQuery = permissions.query.bind(permissions);
