@@ -27,6 +27,17 @@ if grep -q "snippets/" pkg/jit_permissions.js; then
   exit 1
 fi
 rm -rf pkg/snippets
+
+# The shipped JavaScript, minified (the readable sources are js/, src/ui/ and the glue wasm-bindgen writes).
+# index.js keeps its names: JitPermissions and JitPermissionStatus are classes a page sees.
+ESBUILD=scripts/node_modules/.bin/esbuild
+minify() { # file [esbuild options...]
+  local f=$1; shift
+  "$ESBUILD" "$f" --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
+    --log-level=warning --allow-overwrite --outfile="$f" "$@"
+}
+minify pkg/index.js --keep-names
+for f in pkg/jit_permissions.js pkg/ui.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
 cp README.md LICENSE pkg/
