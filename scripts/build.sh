@@ -16,6 +16,13 @@ node "$WASM_OPT" -Oz --strip-debug --strip-producers --enable-bulk-memory --enab
   --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue \
   pkg/jit_permissions_bg.wasm -o pkg/jit_permissions_bg.opt.wasm
 mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
+# Short import and export names in the wasm, and the same in the glue (scripts/minify-names.mjs).
+node "$WASM_OPT" --minify-imports-and-exports-and-modules --enable-bulk-memory --enable-reference-types \
+  --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue \
+  pkg/jit_permissions_bg.wasm -o pkg/jit_permissions_bg.opt.wasm > pkg/names.json
+mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
+node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_permissions_bg.wasm
+rm pkg/names.json
 
 cp js/index.js js/index.d.ts pkg/
 # The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
