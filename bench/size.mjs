@@ -47,7 +47,7 @@ function groupOf(name) {
 function twiggyReport(repoRoot) {
   const twiggy = which('twiggy');
   if (!twiggy) return { note: 'twiggy not installed: cargo install twiggy' };
-  const input = join(repoRoot, 'target/wasm32-unknown-unknown/release/jit_permissions.wasm');
+  const input = join(repoRoot, 'target/jit_permissions.pkg.wasm'); // what scripts/build.sh made pkg/ from
   if (!existsSync(input)) return { note: `no ${input}: run bash scripts/build.sh first` };
   const dir = mkdtempSync(join(runTmp(), 'twiggy-'));
   const wb = spawnSync('wasm-bindgen', ['--target', 'web', '--keep-debug', '--out-dir', dir, '--out-name', 'jit_permissions', input],
@@ -163,8 +163,8 @@ export function measureSize(repoRoot) {
     notes.push(`Wasm contributors: ${tw.note}`);
   } else {
     notes.push(
-      `Wasm contributors: twiggy top on the wasm-bindgen --keep-debug output of target/wasm32-unknown-unknown/release/` +
-      `jit_permissions.wasm (before wasm-opt): ${fmtBytes(tw.preOpt)}, of which ${fmtBytes(tw.unshipped)} are the ` +
+      `Wasm contributors: twiggy top on the wasm-bindgen --keep-debug output of the wasm pkg/ was built from ` +
+      `(target/jit_permissions.pkg.wasm, before wasm-opt): ${fmtBytes(tw.preOpt)}, of which ${fmtBytes(tw.unshipped)} are the ` +
       `names and other custom sections that pkg/ does not ship (left out below); shares are of the remaining ` +
       `${fmtBytes(tw.shippedTotal)} of code and data, which wasm-opt -Oz then shrinks to ${fmtBytes(wasm.length)}.`,
       { raw: `Wasm: top 10 items (twiggy top, shallow size):\n\n${tw.top}` },
