@@ -108,13 +108,17 @@ revokeLabel resetLabel helpLabel expiresIn";
 
 /// Whether `key` is a key of the `strings` option.
 pub fn is_string_key(key: &str) -> bool {
-    KEYS.split(' ').any(|k| k == key)
+    // Byte slices, not `str::split`: no pattern machinery in the wasm for a fixed list.
+    KEYS.as_bytes().split(|b| *b == b' ').any(|k| k == key.as_bytes())
 }
 
-/// The built-in locale of a language tag (`"de-CH"` gives `"de"`), if there is one.
+/// The built-in locale of a language tag (`"de-CH"` gives `"de"`, `"es_MX"` `"es"`), if there is one.
 fn locale_of(tag: &str) -> Option<&'static str> {
-    let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-    LOCALES.into_iter().find(|l| l.eq_ignore_ascii_case(primary))
+    // ASCII only, as language tags are: `str::trim` would bring Unicode's whitespace tables.
+    let tag = tag.as_bytes();
+    let start = tag.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(tag.len());
+    let primary = tag[start..].split(|b| matches!(b, b'-' | b'_' | b' ')).next().unwrap_or(&[]);
+    LOCALES.into_iter().find(|l| l.as_bytes().eq_ignore_ascii_case(primary))
 }
 
 /// The locale of the built-in strings: the explicit `locale` option, else the first supported of
@@ -439,6 +443,8 @@ mod tests {
         assert_eq!(resolve_locale(Some("fr-CH"), &langs(&["de"])), "fr");
         assert_eq!(resolve_locale(Some("xx"), &langs(&["es"])), "es");
         assert_eq!(resolve_locale(Some(""), &[]), "en");
+        assert_eq!(resolve_locale(Some("  DE-at "), &[]), "de");
+        assert_eq!(resolve_locale(Some("jap"), &langs(&["x", "es-"])), "es");
     }
 
     #[test]
