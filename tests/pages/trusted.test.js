@@ -73,7 +73,8 @@ if (p) {
     parent.id = 'trusted-panel';
     document.body.append(parent);
     const handle = p.controls(parent);
-    assertEqual(await handle.ready, true, 'handle.ready');
+    await handle.ready;
+    assert(await waitFor(() => parent.querySelector(CONTROLS), 3000), 'no panel');
     const root = parent.querySelector(CONTROLS).shadowRoot;
     const button = (action, name) => root.querySelector(`button[data-action="${action}"][data-capability="${name}"]`);
     const scriptClicks = (action, name) => {
