@@ -114,6 +114,8 @@ impl Runtime {
             return Ok("granted".into());
         }
         let content = self.content_for(cap, content);
+        // Only a pre-prompt that can be shown is audited as shown (the UI may fail to load, offline).
+        self.ui.ready().await?;
         self.input(Input::PromptShown(cap));
         let choice = self.ui.pre_prompt(&[cap], &content).await?;
         self.input(Input::Decision(cap, choice));

@@ -248,6 +248,11 @@ impl UiPort {
             .clone()
     }
 
+    /// Resolves once the UI has loaded (or with why it could not be).
+    pub async fn ready(&self) -> Result<(), JsValue> {
+        self.get().await.map(|_| ())
+    }
+
     /// The UI and the resolved strings: English, then the locale's, then the site's overrides.
     async fn get(&self) -> Result<(Ui, Object), JsValue> {
         let loaded = match JsFuture::from(self.loading()).await {
