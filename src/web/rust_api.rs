@@ -185,45 +185,49 @@ fn parse_audit(kind: &JsValue, name: &JsValue, detail: &JsValue) -> Option<Audit
     })
 }
 
-// The UI for Rust callers: `src/ui/ui.js` and the locale modules as wasm-bindgen snippets, which
-// wasm-bindgen copies next to the crate user's glue, so nothing needs setting up. Only this code
-// path refers to them: the npm package's glue imports none (it loads them with `import()`).
+// The UI for Rust callers, as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue,
+// so nothing needs setting up. Only this code path refers to them: the npm package's glue imports none (it
+// loads them with `import()`). `ui.js` comes with the wasm; a locale is imported on first need by
+// `bundled.js`, from the copies of `locales/*.js` that the declarations below make wasm-bindgen write (they
+// are declared, never used, so the glue does not import them).
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = ui)]
     static UI: Ui;
 }
+#[wasm_bindgen(module = "/src/ui/bundled.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = load)]
+    fn load_bundled(ui: &Ui, tag: &str) -> js_sys::Promise;
+}
+#[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/de.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = default)]
     static DE: JsValue;
 }
+#[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/fr.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = default)]
     static FR: JsValue;
 }
+#[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/es.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = default)]
     static ES: JsValue;
 }
+#[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/ja.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = default)]
     static JA: JsValue;
 }
 
-/// The bundled UI and the strings of locale `tag` (`undefined` for English, built into `ui.js`).
-fn bundled_ui(tag: &str) -> (Ui, JsValue) {
-    let table = match tag {
-        "de" => DE.with(JsValue::clone),
-        "fr" => FR.with(JsValue::clone),
-        "es" => ES.with(JsValue::clone),
-        "ja" => JA.with(JsValue::clone),
-        _ => JsValue::UNDEFINED,
-    };
-    (UI.with(Ui::clone), table)
+/// The bundled UI and, on first need, the strings of locale `tag`: a promise of `[ui, table]`.
+fn bundled_ui(tag: &str) -> js_sys::Promise {
+    load_bundled(&UI.with(Ui::clone), tag)
 }
 
 impl Permissions {

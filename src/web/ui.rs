@@ -7,8 +7,9 @@
 //!
 //! - the npm package: `js/index.js` hands the runtime a [`Loader`] whose `load(tag)` does
 //!   `import('./ui.js')` and `import('./locales/<tag>.js')` (a bundler emits them as chunks);
-//! - the Rust API: the same files come with the wasm as wasm-bindgen snippets
-//!   ([`UiSource::Bundled`], see `rust_api.rs`), so a crate user needs no set-up.
+//! - the Rust API: the same files as wasm-bindgen snippets ([`UiSource::Bundled`], see
+//!   `rust_api.rs`): `ui.js` comes with the wasm, a locale is imported on first need; a crate
+//!   user needs no set-up.
 //!
 //! What crosses is plain data: a request object in, the choice out (see `ui.js` for each shape).
 //! Only what the first load needs stays here: the list of string keys (an unknown key in the
@@ -91,8 +92,9 @@ extern "C" {
 pub enum UiSource {
     /// Imported on first need (the npm package).
     Lazy(Loader),
-    /// Already here with the wasm (the Rust API): the UI and the strings of a locale tag.
-    Bundled(fn(&str) -> (Ui, JsValue)),
+    /// The Rust API: the UI came with the wasm; the function resolves with `[ui, table]` for a
+    /// locale tag (see `rust_api.rs`).
+    Bundled(fn(&str) -> Promise),
 }
 
 /// The built-in locales: English (in `ui.js`), then one module each in `src/ui/locales/`.
@@ -240,10 +242,7 @@ impl UiPort {
         loading
             .get_or_insert_with(|| match &self.source {
                 UiSource::Lazy(loader) => loader.load(self.locale),
-                UiSource::Bundled(bundled) => {
-                    let (ui, table) = bundled(self.locale);
-                    Promise::resolve(&JsValue::from(Array::of2(&ui, &table)))
-                }
+                UiSource::Bundled(bundled) => bundled(self.locale),
             })
             .clone()
     }
