@@ -4,7 +4,8 @@
 //
 // Environment (all optional):
 //   BENCH_ENGINES=chromium,firefox   engines to run (default both)
-//   BENCH_LOADS=40        fresh page loads per mode and engine for start-up (at least 30)
+//   BENCH_LOADS=40        fresh page loads per engine for start-up (at least 30; each measures library and native)
+//   BENCH_THROTTLED=5     throttled first loads per page (plain, with preload hints)
 //   BENCH_ROUNDS=20       alternating rounds for query overhead, each a batch of BENCH_BATCH calls of each kind
 //   BENCH_BATCH=500       calls per batch (20 x 500 -> 10,000 calls each)
 //   BENCH_CHANGES=21      permission changes for event latency
@@ -26,6 +27,7 @@ const num = (name, def, min = 1) => Math.max(min, Number(process.env[name] || de
 const cfg = {
   engines: (process.env.BENCH_ENGINES || 'chromium,firefox').split(',').map((s) => s.trim()).filter(Boolean),
   loads: num('BENCH_LOADS', 40),
+  throttledLoads: num('BENCH_THROTTLED', 5),
   rounds: num('BENCH_ROUNDS', 20),
   batch: num('BENCH_BATCH', 500),
   changes: num('BENCH_CHANGES', 21),

@@ -6,6 +6,7 @@ import {
   fmtBytes, fmtMB, fmtMs, fmtSigned, fmtUs, freePort, max, median, onCleanup, p90, runTmp, sleep, start, stop, waitForHttp,
   until, withTimeout,
 } from './lib.mjs';
+import { startupReport } from './chromium.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 
@@ -53,22 +54,14 @@ export async function runFirefox(origin, cfg, section) {
   const unregister = onCleanup(async () => { await driver.quit().catch(() => {}); await stop(ff.child); });
   try {
     await section('Firefox start-up', async () => {
-      const times = { lib: [], native: [] };
+      const results = [];
       for (let i = 0; i < cfg.loads; i++) {
-        for (const mode of i % 2 ? ['lib', 'native'] : ['native', 'lib']) {
-          await driver.get(`${origin}/bench/pages/startup.html?mode=${mode}&load=${i}`);
-          const r = await until(() => driver.executeScript('return window.__result || null'), 15000, `start-up load ${i}`, 5);
-          if (r.error) throw new Error(`start-up page failed: ${r.error}`);
-          times[mode].push(r.ms);
-        }
+        await driver.get(`${origin}/bench/pages/startup.html?order=${i % 2 ? 'lib-first' : 'native-first'}&load=${i}`);
+        const r = await until(() => driver.executeScript('return window.__result || null'), 15000, `start-up load ${i}`, 5);
+        if (r.error) throw new Error(`start-up page failed: ${r.error}`);
+        results.push(r);
       }
-      const d = median(times.lib) - median(times.native);
-      return {
-        rows: [[`Start-up: import -> install() resolved (Firefox, ${times.lib.length} loads each)`,
-          `median ${fmtMs(median(times.lib))}, p90 ${fmtMs(p90(times.lib))}`,
-          `native query of 4 names: median ${fmtMs(median(times.native))}, p90 ${fmtMs(p90(times.native))}`,
-          `${fmtSigned(d, fmtMs)} (${(median(times.lib) / median(times.native)).toFixed(1)}x)`, '-', 'info']],
-      };
+      return startupReport('Firefox', results);
     });
     await section('Firefox query overhead', async () => {
       await load(driver, `${origin}/bench/pages/query.html`);

@@ -18,6 +18,12 @@ fi
 if [ ! -d bench/node_modules/playwright-core ] || [ ! -d bench/node_modules/selenium-webdriver ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# twiggy, for the size breakdown of the wasm (bench only: the test command does not need it).
+if ! command -v twiggy >/dev/null 2>&1 && ! "$HOME/.cargo/bin/twiggy" --version >/dev/null 2>&1; then
+  echo "[bench] cargo install twiggy@0.8.0" >&2
+  cargo install --quiet --locked twiggy --version 0.8.0 || echo "[bench] no twiggy: the size section says so" >&2
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   bash scripts/build.sh
 fi

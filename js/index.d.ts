@@ -108,6 +108,11 @@ export declare class JitPermissionStatus extends EventTarget {
 
 /** A mounted controls panel. */
 export interface ControlsHandle {
+  /**
+   * Resolves with true once the panel shows (the first time, once the UI module has loaded), or false if it never
+   * will (destroyed first, or the UI could not be loaded: a console warning says why).
+   */
+  readonly ready: Promise<boolean>;
   /** Removes the panel and its listeners. */
   destroy(): void;
 }

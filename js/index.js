@@ -1,9 +1,44 @@
 // The ES module entry of jit-permissions: what Rust cannot give JS. The status objects are real
 // EventTargets (an exported Rust struct cannot extend EventTarget); everything they report comes
 // from the wasm runtime through one hook. No bundler needed: the wasm is found via import.meta.url.
-import init, { Controller } from './jit_permissions.js';
-
+//
+// What loads when: this file first; as soon as it is evaluated, the wasm-bindgen glue and the wasm (downloaded
+// and compiled in parallel, while the rest of the page starts, not when install() is called); the UI (./ui.js:
+// pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
+// All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
+const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
+
+const glue = import('./jit_permissions.js');
+glue.catch(() => {}); // install() reports it
+// Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
+// fetches nothing. A failure here is not final: install() then loads the wasm the plain way.
+const compiling = typeof document !== 'undefined' && typeof WebAssembly === 'object'
+  && typeof WebAssembly.compileStreaming === 'function'
+  ? WebAssembly.compileStreaming(fetch(WASM)).catch(() => null)
+  : null;
+
+const LOCALES = {
+  de: () => import('./locales/de.js'),
+  fr: () => import('./locales/fr.js'),
+  es: () => import('./locales/es.js'),
+  ja: () => import('./locales/ja.js'),
+};
+
+/** What the runtime calls to load the UI and the strings of locale `tag` (see src/web/ui.rs). */
+const loader = {
+  load(tag) {
+    const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[tag]() : null;
+    const loading = Promise.all([import('./ui.js'), locale])
+      .then(([m, strings]) => [m.ui, strings ? strings.default : undefined]);
+    // Loading early is a guess that a dialog will follow; the runtime awaits it when one does.
+    loading.catch(() => {});
+    return loading;
+  },
+};
+
+/** A User Timing mark of the start-up phases (`jit-permissions:compiled`, ...), seen in dev tools. */
+const mark = (name) => globalThis.performance?.mark?.(`jit-permissions:${name}`);
 
 let installing;
 
@@ -24,9 +59,14 @@ export function install(options) {
 }
 
 async function create(options) {
-  await init({ module_or_path: new URL('jit_permissions_bg.wasm', import.meta.url) });
+  const { default: init, Controller } = await glue;
+  const module = compiling && await compiling;
+  mark('compiled');
+  await init({ module_or_path: module || WASM });
+  mark('instantiated');
   const permissions = new JitPermissions();
-  await permissions._start(options);
+  await permissions._start(Controller, options);
+  mark('started');
   return permissions;
 }
 
@@ -138,7 +178,7 @@ export class JitPermissions extends EventTarget {
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
   #panels = new Set();
 
-  async _start(options) {
+  async _start(Controller, options) {
     const permissions = globalThis.navigator && navigator.permissions;
     // The browser's own query, where the interface defines it, kept before any patching.
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
@@ -150,6 +190,7 @@ export class JitPermissions extends EventTarget {
       (index, state, grant, expiresAt, reason, changed, lastDecision, decidedAt) =>
         this.#publish(index, { state, grant, expiresAt, reason, lastDecision, decidedAt }, changed),
       (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: audit(type, name, detail, at) })),
+      loader,
     );
     await this.#controller.start();
     if (this.#controller.patch) this.#patch(proto, original, permissions);
@@ -245,7 +286,10 @@ export class JitPermissions extends EventTarget {
   /** Re-reads the browser's states now (done on visibility and focus anyway). */
   refresh() { this.#controller.refresh(); }
 
-  /** Mounts the controls panel into `element`; returns a handle with `destroy()`. */
+  /**
+   * Mounts the controls panel into `element`; returns a handle with `destroy()`, and `ready`, which resolves
+   * with true once the panel shows (the first time, once the UI module has loaded).
+   */
   controls(element) {
     if (!(element instanceof Element)) {
       throw new TypeError("jit-permissions: controls(element) needs a DOM Element");
@@ -253,6 +297,7 @@ export class JitPermissions extends EventTarget {
     const panel = this.#controller.controls(element);
     this.#panels.add(panel);
     return {
+      ready: panel.ready,
       destroy: () => {
         if (this.#panels.delete(panel)) {
           panel.destroy();

@@ -39,6 +39,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 2b. A nightly toolchain with rust-src, only so that scripts/build.sh can rebuild std for the npm package's
+# wasm (build-std: smaller, panics abort at once). The build falls back to stable without it.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  log "rustup toolchain install nightly (minimal, rust-src)"
+  rustup toolchain install nightly --profile minimal --component rust-src || log "no nightly: the npm wasm is built with stable"
+elif ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "rustup component add rust-src --toolchain nightly"
+  rustup component add rust-src --toolchain nightly || log "no rust-src: the npm wasm is built with stable"
+fi
+
 # 3. Cargo-installed tools, each at a pinned version.
 cargo_tool() { # crate version binary
   local crate=$1 version=$2 bin=$3

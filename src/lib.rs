@@ -3,8 +3,10 @@
 //!
 //! - [`core`] is the permission engine: every rule, pure Rust, no browser (sans-IO).
 //! - [`web`] is the browser layer: adapters for permissions, visibility and page lifecycle,
-//!   storage, the origin's other pages, media, geolocation, notifications, the pre-prompt and
-//!   the controls panel; and the `#[wasm_bindgen]` exports the npm package uses.
+//!   storage, the origin's other pages, media, geolocation, notifications; the port to the UI;
+//!   and the `#[wasm_bindgen]` exports the npm package uses.
+//! - `src/ui/` (JavaScript) is the UI: the pre-prompt, the recovery help, the controls panel and
+//!   their strings, loaded when first needed.
 //! - [`Permissions`] is the async Rust API, for Rust front ends.
 #![deny(missing_docs)]
 
@@ -12,7 +14,7 @@ pub mod core;
 pub mod web;
 
 pub use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
-pub use web::dialog::{PromptContent, PromptImage};
+pub use web::ui::{PromptContent, PromptImage};
 pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, Subscription};
 
 /// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).

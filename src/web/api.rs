@@ -5,12 +5,12 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use super::runtime::{promise, spawn};
+use super::runtime::promise;
 
 use super::options::{descriptor, prompt_content, type_error, Options};
-use super::panel::{Panel, PanelHost};
 use super::flows::Need;
 use super::runtime::{Hooks, Runtime};
+use super::ui::{self, UiSource};
 use crate::core::{AuditEvent, Capability, Input, Status};
 
 /// The runtime behind one `install()`.
@@ -58,9 +58,10 @@ fn gated(value: &JsValue) -> Result<Capability, JsValue> {
 impl Controller {
     /// Validates `options` (a `TypeError` names a wrong field) and builds the runtime.
     /// `status(capIndex, state, grant, expiresAt, reason, changed)` and
-    /// `audit(type, name, detail, at)` are the JS layer's hooks.
+    /// `audit(type, name, detail, at)` are the JS layer's hooks; `loader.load(tag)` imports the
+    /// UI module and a locale on first need (see `ui.rs`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue, status: Function, audit: Function) -> Result<Controller, JsValue> {
+    pub fn new(options: JsValue, status: Function, audit: Function, loader: JsValue) -> Result<Controller, JsValue> {
         let options = Options::from_js(&options)?;
         let hooks = Hooks {
             status: Box::new(move |cap, s: Status, changed| {
@@ -83,7 +84,7 @@ impl Controller {
                 let _ = audit.call4(&JsValue::NULL, &kind.into(), &cap.name().into(), &detail, &JsValue::from_f64(at as f64));
             }),
         };
-        Ok(Controller { rt: Runtime::new(options, hooks)? })
+        Ok(Controller { rt: Runtime::new(options, hooks, UiSource::Lazy(loader.unchecked_into()))? })
     }
 
     /// Loads the record, queries the browser, registers the page and starts listening.
@@ -126,7 +127,7 @@ impl Controller {
     /// The locale of the built-in strings in use.
     #[wasm_bindgen(getter)]
     pub fn locale(&self) -> String {
-        self.rt.strings.locale().into()
+        self.rt.ui.locale().into()
     }
 
     /// The pre-prompt when needed; resolves when the decision and the browser's request are
@@ -217,10 +218,9 @@ impl Controller {
         })
     }
 
-    /// Mounts the controls panel into `element`.
-    pub fn controls(&self, element: web_sys::Element) -> Result<Controls, JsValue> {
-        let (panel, hook) = mount_controls(&self.rt, &element)?;
-        Ok(Controls { _panel: Some(panel), _hook: Some(hook) })
+    /// Mounts the controls panel into `element` (once the UI has loaded: see [`Controls::ready`]).
+    pub fn controls(&self, element: web_sys::Element) -> Controls {
+        Controls { panel: Some(ui::Controls::mount(&self.rt, &element)) }
     }
 }
 
@@ -237,66 +237,26 @@ pub fn audit_parts(event: AuditEvent) -> (&'static str, Capability, JsValue) {
     }
 }
 
-/// Mounts the controls panel into `element`, kept up to date by a hook on the runtime for as
-/// long as the returned values live.
-pub fn mount_controls(rt: &Rc<Runtime>, element: &web_sys::Element) -> Result<(Rc<Panel>, Rc<dyn Fn()>), JsValue> {
-    let host: Rc<dyn PanelHost> = Rc::new(Bridge(Rc::downgrade(rt)));
-    let clock_rt = Rc::downgrade(rt);
-    let clock: Rc<dyn Fn() -> crate::core::Millis> =
-        Rc::new(move || clock_rt.upgrade().map(|rt| rt.now()).unwrap_or_else(|| js_sys::Date::now() as u64));
-    let panel = Rc::new(Panel::mount(element, rt.strings.clone(), host)?.with_clock(clock));
-    let weak_rt = Rc::downgrade(rt);
-    let weak_panel = Rc::downgrade(&panel);
-    let hook: Rc<dyn Fn()> = Rc::new(move || {
-        if let (Some(rt), Some(panel)) = (weak_rt.upgrade(), weak_panel.upgrade()) {
-            let statuses: Vec<_> = Capability::ALL.into_iter().map(|c| (c, rt.status(c))).collect();
-            panel.update(&statuses, rt.now());
-        }
-    });
-    rt.on_update.borrow_mut().push(Rc::downgrade(&hook));
-    hook();
-    Ok((panel, hook))
-}
-
 /// The controls panel, mounted; `destroy()` removes it.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct Controls {
-    _panel: Option<Rc<Panel>>,
-    _hook: Option<Rc<dyn Fn()>>,
-}
-
-impl std::fmt::Debug for Controls {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Controls")
-    }
+    panel: Option<ui::Controls>,
 }
 
 #[wasm_bindgen]
 impl Controls {
+    /// Resolves once the panel is in the page.
+    #[wasm_bindgen(getter)]
+    pub fn ready(&self) -> Promise {
+        match &self.panel {
+            Some(p) => p.ready(),
+            None => Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
     /// Removes the panel and its listeners. Idempotent.
     pub fn destroy(&mut self) {
-        self._hook = None;
-        self._panel = None;
-    }
-}
-
-/// The panel's actions, carried out on the runtime.
-struct Bridge(std::rc::Weak<Runtime>);
-
-impl PanelHost for Bridge {
-    fn revoke(&self, cap: Capability) {
-        if let Some(rt) = self.0.upgrade() {
-            rt.input(Input::Revoke(cap));
-        }
-    }
-    fn reset(&self, cap: Capability) {
-        if let Some(rt) = self.0.upgrade() {
-            rt.input(Input::Reset(cap));
-        }
-    }
-    fn help(&self, cap: Capability) {
-        if let Some(rt) = self.0.upgrade() {
-            spawn(async move { rt.help(cap).await });
-        }
+        self.panel = None;
     }
 }

@@ -21,8 +21,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DomException, MediaStream, MediaStreamTrack};
 
-use super::dialog::{self, PromptContent};
 use super::runtime::{promise, Runtime};
+use super::ui::PromptContent;
 use crate::core::{AccessOutcome, Capability, Choice, DenyReason, Input, State, Status};
 
 /// Who refused a gated call: the `reason` of its `NotAllowedError`.
@@ -183,6 +183,8 @@ impl Runtime {
     /// help when the browser or the system blocks a required capability; one pre-prompt for
     /// all that need asking. Re-checked after every answer.
     async fn decide(self: &Rc<Self>, needs: &[Need], content: &PromptContent, reconsider: bool) -> Result<Decision, JsValue> {
+        // The UI starts loading now, so that a dialog this call may need opens promptly.
+        self.ui.preload();
         let mut needs: Vec<Need> = needs.to_vec();
         for round in 1..=ROUNDS + 1 {
             let (ready, ask, blocked) = match self.assess(&needs, reconsider) {
@@ -307,8 +309,10 @@ impl Runtime {
         }
         let caps: Vec<Capability> = still.iter().map(|n| n.cap).collect();
         let content = self.content_for(caps[0], content);
+        // Only a pre-prompt that can be shown is audited as shown (the UI may fail to load, offline).
+        self.ui.ready().await?;
         self.inputs(caps.iter().map(|c| Input::PromptShown(*c)).collect());
-        let choice = dialog::pre_prompt(caps[0], &content, &self.strings).await?;
+        let choice = self.ui.pre_prompt(&caps, &content).await?;
         self.inputs(caps.iter().map(|c| Input::Decision(*c, choice)).collect());
         Ok(choice.as_str().into())
     }
@@ -356,22 +360,19 @@ impl Runtime {
         if only_if_blocked && !blocked(self.status(cap)) {
             return;
         }
-        let browser = super::strings::BrowserFamily::detect(
-            &web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default(),
-        );
-        let closer = dialog::RecoveryCloser::default();
+        let Ok(help) = self.ui.recovery(cap).await else { return };
         let weak = Rc::downgrade(self);
-        let watch_closer = closer.clone();
+        let closer = help.clone();
         let was_blocked = blocked(self.status(cap));
         let poll = gloo_timers::callback::Interval::new(1000, move || {
             if let Some(rt) = weak.upgrade() {
                 rt.recheck();
                 if was_blocked && !blocked(rt.status(cap)) {
-                    watch_closer.close();
+                    closer.close();
                 }
             }
         });
-        let _ = dialog::recovery(cap, browser, &self.strings, &closer).await;
+        let _ = JsFuture::from(help.closed()).await;
         drop(poll);
     }
 

@@ -4,7 +4,7 @@
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::dialog::{PromptContent, PromptImage};
+use super::ui::{PromptContent, PromptImage};
 use crate::core::{Capability, Config};
 
 /// The validated options of one installation.

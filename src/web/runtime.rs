@@ -19,7 +19,7 @@ use web_sys::{BroadcastChannel, MediaStreamTrack, PermissionState, PermissionSta
 use super::arrival;
 use super::options::Options;
 use super::store::{self, Store, Stored};
-use super::strings::Strings;
+use super::ui::{resolve_locale, UiPort, UiSource};
 use crate::core::{AuditEvent, Capability, Engine, Input, Millis, NativeState, Output, PageId, Status, UseId};
 
 /// Something the library handed out and must be able to take back.
@@ -64,8 +64,8 @@ pub struct Runtime {
     deadline: Cell<Option<Millis>>,
     uses: RefCell<Vec<(UseId, Use)>>,
     next_use: Cell<UseId>,
-    /// Localised text for the dialogs and the panel.
-    pub strings: Rc<Strings>,
+    /// The pre-prompt, the recovery help and the panel: a JS module loaded on first need.
+    pub ui: UiPort,
     /// The dialogs open or queued, by the capabilities they ask for (bit mask), shared by every
     /// caller asking for the same.
     pub pending: RefCell<Vec<(u8, Promise)>>,
@@ -151,18 +151,10 @@ const LIVENESS_ROUNDS: [u32; 2] = [300, 1200];
 
 impl Runtime {
     /// A runtime with validated options; nothing is listened to until [`Runtime::start`].
-    pub fn new(options: Options, hooks: Hooks) -> Result<Rc<Runtime>, JsValue> {
+    pub fn new(options: Options, hooks: Hooks, ui: UiSource) -> Result<Rc<Runtime>, JsValue> {
         let window = web_sys::window().ok_or_else(|| js_sys::Error::new("jit-permissions needs a browser: there is no window here"))?;
         let languages: Vec<String> = window.navigator().languages().iter().filter_map(|l| l.as_string()).collect();
-        let mut strings = Strings::resolve(options.locale.as_deref(), &languages);
-        for (key, text) in &options.strings {
-            strings.set_override(key, text.clone()).map_err(|_| {
-                let mut m = String::from("jit-permissions: option 'strings.");
-                m.push_str(key);
-                m.push_str("' is not a known string key");
-                super::options::type_error(&m)
-            })?;
-        }
+        let ui = UiPort::new(ui, resolve_locale(options.locale.as_deref(), &languages), &options.strings)?;
         let native_query = browser_query(&window);
         let has_permissions_api = native_query.is_some();
         let page = random_page_id();
@@ -184,7 +176,7 @@ impl Runtime {
             deadline: Cell::new(None),
             uses: RefCell::new(Vec::new()),
             next_use: Cell::new(1),
-            strings: Rc::new(strings),
+            ui,
             pending: RefCell::new(Vec::new()),
             queue: RefCell::new(None),
             options,
@@ -209,6 +201,11 @@ impl Runtime {
     /// The current time, from the injected clock if there is one.
     pub fn now(&self) -> Millis {
         clock_now(&self.clock)
+    }
+
+    /// The injected clock, if there is one.
+    pub fn clock(&self) -> Option<&Function> {
+        self.clock.as_ref()
     }
 
     /// Feeds one input and carries out the outputs. No borrow is held while JS runs.

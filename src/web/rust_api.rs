@@ -28,9 +28,9 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::dialog::PromptContent;
 use super::options::Options;
 use super::runtime::{Hooks, Runtime};
+use super::ui::{PromptContent, Ui, UiSource};
 use crate::core::{AuditEvent, Capability, Config, Input, Status};
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
@@ -121,8 +121,7 @@ impl fmt::Debug for Permissions {
 /// The controls panel mounted by [`Permissions::controls`]; dropping it removes the panel.
 #[must_use = "dropping the panel removes it at once"]
 pub struct ControlsPanel {
-    _panel: Rc<super::panel::Panel>,
-    _hook: Rc<dyn Fn()>,
+    _panel: super::ui::Controls,
 }
 
 impl fmt::Debug for ControlsPanel {
@@ -140,6 +139,51 @@ impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Subscription")
     }
+}
+
+// The UI for Rust callers, as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue,
+// so nothing needs setting up. Only this code path refers to them: the npm package's glue imports none (it
+// loads them with `import()`). `ui.js` comes with the wasm; a locale is imported on first need by
+// `bundled.js`, from the copies of `locales/*.js` that the declarations below make wasm-bindgen write (they
+// are declared, never used, so the glue does not import them).
+#[wasm_bindgen(module = "/src/ui/ui.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = ui)]
+    static UI: Ui;
+}
+#[wasm_bindgen(module = "/src/ui/bundled.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = load)]
+    fn load_bundled(ui: &Ui, tag: &str) -> js_sys::Promise;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/locales/de.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static DE: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/locales/fr.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static FR: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/locales/es.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static ES: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/locales/ja.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = default)]
+    static JA: JsValue;
+}
+
+/// The bundled UI and, on first need, the strings of locale `tag`: a promise of `[ui, table]`.
+fn bundled_ui(tag: &str) -> js_sys::Promise {
+    load_bundled(&UI.with(Ui::clone), tag)
 }
 
 impl Permissions {
@@ -198,7 +242,7 @@ impl Permissions {
             prompts: options.prompts,
             clock: None,
         };
-        let rt = Runtime::new(options, hooks)?;
+        let rt = Runtime::new(options, hooks, UiSource::Bundled(bundled_ui))?;
         rt.start().await?;
         Ok(Permissions { rt, listeners, audits })
     }
@@ -273,10 +317,10 @@ impl Permissions {
         self.rt.clone().help(cap).await;
     }
 
-    /// Mounts the controls panel into `element`; it stays while the returned value lives.
+    /// Mounts the controls panel into `element`; it stays while the returned value lives. It
+    /// shows right away, or once the UI has loaded when this is the first thing to use it.
     pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
-        let (panel, hook) = super::api::mount_controls(&self.rt, element)?;
-        Ok(ControlsPanel { _panel: panel, _hook: hook })
+        Ok(ControlsPanel { _panel: super::ui::Controls::mount(&self.rt, element) })
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.

@@ -1,6 +1,7 @@
 // Packaging: the npm package as a person gets it. `npm pack` of pkg/ into a temporary directory, a fresh
 // Vite project (`import { install } from 'jit-permissions'`) that installs the tarball and Vite from the
-// npm registry, `vite build`, the wasm asset emitted by Vite, then dist/ served under the same strict CSP
+// npm registry, `vite build`, the wasm asset emitted by Vite, the UI and each locale emitted as chunks of
+// their own (loaded on first need), then dist/ served under the same strict CSP
 // as the demo (scripts/serve.mjs) and used in headless Chromium: query() and a request() flow through the
 // pre-prompt. Geolocation is granted from outside (CDP `Browser.setPermission`) while the pre-prompt is
 // open, because headless Chromium would deny the real prompt; a position is emulated too, in case the
@@ -147,7 +148,8 @@ export const tests = [
       const packed = await lap('pack', () => run('npm', ['pack', env.pkgDir, '--pack-destination', packDir, '--json', '--loglevel=error'], shared.dir));
       const info = JSON.parse(packed.slice(packed.indexOf('[')))[0];
       const files = info.files.map((f) => f.path).sort();
-      for (const f of ['index.js', 'index.d.ts', 'jit_permissions.js', 'jit_permissions_bg.wasm', 'package.json']) {
+      for (const f of ['index.js', 'index.d.ts', 'jit_permissions.js', 'jit_permissions_bg.wasm', 'package.json',
+        'ui.js', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
         assert(files.includes(f), `the tarball has ${f} (it has ${files.join(', ')})`);
       }
 
@@ -177,6 +179,19 @@ export const tests = [
       assertEqual(wasm.length, 1, `wasm assets emitted by Vite (assets: ${assets.join(', ')})`);
       assertEqual(statSync(join(app, 'dist', 'assets', wasm[0])).size, statSync(join(env.pkgDir, 'jit_permissions_bg.wasm')).size,
         'the emitted wasm is the package\'s');
+      // The UI and each locale are chunks of their own, loaded on first need: the entry chunk holds none of them.
+      const js = assets.filter((f) => f.endsWith('.js')).map((f) => ({ f, text: readFileSync(join(app, 'dist', 'assets', f), 'utf8') }));
+      const holding = (needle) => js.filter((c) => c.text.includes(needle)).map((c) => c.f);
+      const entry = holding('compileStreaming');
+      assertEqual(entry.length, 1, `chunks with the entry (${js.map((c) => c.f).join(', ')})`);
+      const uiChunks = holding('data-jit-permissions');
+      assertEqual(uiChunks.length, 1, 'chunks with the UI');
+      assert(uiChunks[0] !== entry[0], 'the UI is in the entry chunk');
+      for (const text of ['Dieses Mal zulassen', 'Autoriser cette fois', 'Permitir esta vez', '今回のみ許可']) {
+        const c = holding(text);
+        assertEqual(c.length, 1, `chunks with "${text}"`);
+        assert(c[0] !== entry[0] && c[0] !== uiChunks[0], `"${text}" is not in a chunk of its own`);
+      }
 
       shared.server = await serve(env.repoRoot, join(app, 'dist'));
       const { context, page } = await newPage(shared.browser);

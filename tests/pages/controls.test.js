@@ -47,6 +47,8 @@ if (p) {
   await test('controls(element) mounts one panel with a row per gated capability, each showing its state', async () => {
     handle = p.controls(parent);
     assert(handle && typeof handle.destroy === 'function', `controls() returned ${describe(handle)}`);
+    // The panel shows once the UI module has loaded (at once when a dialog loaded it before).
+    assertEqual(await handle.ready, true, 'handle.ready');
     assert(host(), 'no div[data-jit-permissions="controls"] inside the element');
     assert(host().shadowRoot, 'the panel host has no open shadow root');
     const rows = [...host().shadowRoot.querySelectorAll('li[part~="row"]')].map((r) => r.getAttribute('data-capability'));
@@ -144,6 +146,17 @@ if (p) {
     await recheckByVisibility();
     assert(await waitFor(() => rowState('notifications') === 'prompt/-/-', 3000), `notifications row after prompt: ${rowState('notifications')}`);
   }, { timeout: 20000 });
+
+  await test('destroy() right after controls() mounts nothing: ready resolves false, no panel host appears', async () => {
+    const other = document.createElement('div');
+    document.body.append(other);
+    const h = p.controls(other);
+    h.destroy();
+    assertEqual(await h.ready, false, 'ready of a panel destroyed before it showed');
+    await sleep(100);
+    assertEqual(other.querySelector(CONTROLS), null, 'panel host');
+    other.remove();
+  });
 
   await test('destroy() removes the panel host; a later change does not throw; destroy() again is harmless', async () => {
     handle.destroy();

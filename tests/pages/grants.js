@@ -13,21 +13,17 @@ import { AssertionError, assertEqual, describe, note, outside, settle, skipNow, 
 export const PRE_PROMPT = 'div[data-jit-permissions="pre-prompt"]';
 
 /**
- * Waits for the pre-prompt in `doc` and presses its `choice` button (allow-once, allow-always, dont-allow, dismiss).
- * In this visible page it is a real WebDriver click (user activation, as a person's); in a hidden page or another
- * document, a script click. Resolves with how it was clicked.
+ * Waits for the pre-prompt in `doc` and presses its `choice` button (allow-once, allow-always, dont-allow, dismiss)
+ * with a real WebDriver click: only a person's (trusted) click counts, so a script click would be ignored. `doc` is
+ * this document (visible or not) or the document of a window this page opened with a name.
  */
 export async function choose(choice, { doc = document, timeout = 5000 } = {}) {
   const selector = `button[data-choice="${choice}"]`;
   const button = () => doc.querySelector(PRE_PROMPT)?.shadowRoot?.querySelector(selector) || null;
   if (!(await waitFor(button, timeout))) throw new AssertionError(`no pre-prompt with a '${choice}' button within ${timeout} ms`);
-  if (doc === document && document.visibilityState === 'visible') {
-    const r = await settle(() => outside('click', { host: PRE_PROMPT, selector }));
-    if (r.ok) return 'WebDriver click';
-    note(`a WebDriver click on the pre-prompt failed (${r.error.message}); clicked by script instead`);
-  }
-  button().click();
-  return 'script click';
+  const where = doc === document ? {} : { window: doc.defaultView.name };
+  await outside('click', { host: PRE_PROMPT, selector, ...where });
+  return 'WebDriver click';
 }
 
 /**

@@ -296,8 +296,10 @@ export async function finish() {
 export async function handOff(url) {
   await chain;
   await sleep(50);
-  sessionStorage.setItem(CARRY, JSON.stringify({ results, errors, nextRequestId }));
-  // A function navigates as it likes (a reload, a real click on a link, history.back()).
+  // A function navigates as it likes (a reload, a real click on a link, history.back()), and may ask the runner on
+  // the way: the next document's requests count on from beyond those.
+  const ahead = typeof url === 'function' ? 10 : 0;
+  sessionStorage.setItem(CARRY, JSON.stringify({ results, errors, nextRequestId: nextRequestId + ahead }));
   if (typeof url === 'function') await url();
   else location.assign(url);
 }

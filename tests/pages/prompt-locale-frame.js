@@ -3,7 +3,7 @@
 //   langs    comma-separated navigator.languages to present before install() (Object.defineProperty on this
 //            frame's navigator: a page cannot change the browser's language)
 //   options  JSON of install(options)
-// Shows the pre-prompt for geolocation, reads what it says, closes it, and publishes window.__frameResult
+// Shows the pre-prompt for geolocation, reads what it says, and publishes window.__frameResult
 // (a promise of { locale, languages, texts, lang } or { error }).
 const q = new URLSearchParams(location.search);
 if (q.has('langs')) {
@@ -37,9 +37,9 @@ async function run() {
       close: root.querySelector('button[data-choice="dismiss"]').getAttribute('aria-label'),
     },
   };
-  // Only the texts matter here; the choices themselves are clicked for real in the other pages.
-  root.querySelector('button[data-choice="dismiss"]').click();
-  await pending;
+  // Only the texts matter here; the choices themselves are clicked for real in the other pages. The dialog stays
+  // open (a script click would be ignored: only the person decides) until the parent page removes this frame.
+  pending.catch(() => {});
   return result;
 }
 

@@ -46,6 +46,7 @@ if (!german) {
       const div = document.createElement('div');
       document.body.append(div);
       const handle = p.controls(div);
+      assertEqual(await handle.ready, true, 'handle.ready');
       const host = div.querySelector(CONTROLS);
       assert(host, 'no controls host');
       assertEqual(host.shadowRoot.querySelector('[part~="panel-title"]').textContent, 'Website-Berechtigungen', 'panel title');

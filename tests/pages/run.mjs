@@ -37,11 +37,11 @@
 //               askNotificationsNatively()). After a capture in the page it reports camera/microphone prompt as
 //               granted, and after a refused geolocation request geolocation prompt as denied, for that page.
 //   The driver's or browser's error text is passed back to the page, which records it (a skip reason or a note).
-//   click {host?, selector}  a real WebDriver Element Click (trusted events with user activation) on
-//     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`.
-//     Works in all three drivers (they all accept an element found inside a shadow root).
-//     With `frame` (a selector of an <iframe> in the page): the same, inside that same-origin frame's document
-//     (WebDriver Switch To Frame, then back to the top-level document).
+//   click {host?, selector, window?, frame?}  a real WebDriver Element Click (trusted events with user activation) on
+//     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`;
+//     with `window`, in the page's other top-level window of that name; with `frame` (a selector of an <iframe> in the
+//     page), inside that same-origin frame's document (WebDriver Switch To Frame, then back). Works in all three
+//     drivers (they all accept an element found inside a shadow root).
 //   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
 //     Actions, sent to whatever has focus ('A+B' holds A while pressing B). A real Esc closes a modal <dialog>
 //     natively (cancel, then close) in all three engines.
@@ -512,22 +512,37 @@ const FIND = `
   const scope = host ? document.querySelector(host)?.shadowRoot : document;
   return scope ? scope.querySelector(selector) : null;`;
 
-/** click {host?, selector}: a real WebDriver Element Click (trusted events, user activation). */
+/**
+ * click {host?, selector, window?, frame?}: a real WebDriver Element Click (trusted events, user activation). With
+ * `window`, in the top-level window of that name (a page the test page opened); with `frame`, inside the iframe found
+ * by that selector; switching back afterwards.
+ */
 async function clickElement(request, ctx) {
-  if (request.frame) {
-    const frame = await ctx.driver.executeScript('return document.querySelector(arguments[0]);', request.frame);
-    if (!frame) throw new Error(`click: no frame ${request.frame}`);
-    await ctx.driver.switchTo().frame(frame);
-    try {
-      return await clickElement({ ...request, frame: null }, ctx);
-    } finally {
-      await ctx.driver.switchTo().defaultContent();
+  const { driver } = ctx;
+  const home = request.window ? await driver.getWindowHandle() : null;
+  try {
+    if (home) await switchToWindowNamed(driver, request.window);
+    if (request.frame) {
+      const frame = await driver.executeScript(FIND, null, request.frame);
+      if (!frame) throw new Error(`click: no frame ${request.frame}`);
+      await driver.switchTo().frame(frame).catch((e) => { throw new Error(`click: switching to ${request.frame}: ${e.name} ${e.message}`); });
     }
+    const el = await driver.executeScript(FIND, request.host || null, request.selector);
+    if (!el) throw new Error(`click: no element ${request.host ? `${request.host} >>> ` : ''}${request.selector}`);
+    await el.click().catch((e) => { throw new Error(`click: ${e.name} ${e.message}`); });
+  } finally {
+    if (request.frame) await driver.switchTo().defaultContent();
+    if (home) await driver.switchTo().window(home);
   }
-  const el = await ctx.driver.executeScript(FIND, request.host || null, request.selector);
-  if (!el) throw new Error(`click: no element ${request.host ? `${request.host} >>> ` : ''}${request.selector}`);
-  await el.click();
   return null;
+}
+
+async function switchToWindowNamed(driver, name) {
+  for (const handle of await driver.getAllWindowHandles()) {
+    await driver.switchTo().window(handle);
+    if ((await driver.executeScript('return window.name')) === name) return;
+  }
+  throw new Error(`click: no window named ${JSON.stringify(name)}`);
 }
 
 // WebDriver key names accepted by the 'keys' action (anything else is typed as text).

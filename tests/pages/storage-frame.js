@@ -1,5 +1,6 @@
 // A frame of storage.test.html (not a test page itself): installs jit-permissions over the kind of storage named by
-// ?case=, makes a decision through the pre-prompt, and posts what it saw to its parent.
+// ?case=, makes a decision through the pre-prompt (the parent has the runner click it), and posts what it saw to its
+// parent.
 //   bytes      localStorage[key] holds random bytes (lone surrogates, control characters) before install
 //   full       Storage.prototype.setItem throws QuotaExceededError (storage full; a stand-in: the quota is not real)
 //   sandboxed  loaded as storage-frame.sandboxed.html in <iframe sandbox="allow-scripts">: an opaque origin, where
@@ -55,7 +56,8 @@ try {
     button = document.querySelector('div[data-jit-permissions="pre-prompt"]')?.shadowRoot?.querySelector('button[data-choice="dont-allow"]');
   }
   if (!button) throw new Error('no pre-prompt in the frame');
-  button.click();
+  // The parent has the runner click "Don't allow" in this frame, as a person would.
+  report({ step: 'prompt' });
   const decided = await pending;
   await new Promise((r) => setTimeout(r, 200));
   let stored = null;

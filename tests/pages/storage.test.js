@@ -9,7 +9,7 @@
 //     (WebKit matches 'self' against the opaque origin, so nothing would load otherwise).
 //   - frame ?case=full: full storage, SIMULATED: Storage.prototype.setItem throws QuotaExceededError (no engine
 //     here lets a test fill the real quota quickly).
-import { test, assert, assertEqual, describe, note, load, freshStorage, finish, sleep } from './harness.js';
+import { test, assert, assertEqual, describe, note, load, freshStorage, finish, outside, sleep } from './harness.js';
 import { choose } from './grants.js';
 
 const GATED = ['camera', 'microphone', 'geolocation', 'notifications'];
@@ -21,10 +21,14 @@ const warnings = [];
 const warn = console.warn;
 console.warn = (...args) => { warnings.push(args.map(String).join(' ')); return warn.apply(console, args); };
 
-// The frames report by postMessage; start them now, read them later.
+// The frames report by postMessage; start them now, read them later. A frame whose pre-prompt is open says so
+// ({step: 'prompt'}) and waits for the person: a real WebDriver click inside that frame (script clicks do not count).
 const reports = {};
+const prompting = {};
 window.addEventListener('message', (e) => {
-  if (e.data && e.data.from === 'storage-frame') reports[e.data.case] = e.data;
+  if (!e.data || e.data.from !== 'storage-frame') return;
+  if (e.data.step === 'prompt') prompting[e.data.case] = true;
+  else reports[e.data.case] = e.data;
 });
 
 const mod = await load();
@@ -80,11 +84,18 @@ if (p) {
     }
     f.src = src;
     f.width = '480';
-    f.height = '360';
+    f.height = '600';
     document.body.append(f);
   }
   const waitReport = async (kase) => {
-    for (let i = 0; i < 400 && !reports[kase]; i++) await sleep(25);
+    for (let i = 0; i < 400 && !reports[kase] && !prompting[kase]; i++) await sleep(25);
+    if (prompting[kase] && !reports[kase]) {
+      document.querySelector(`iframe[src*="case=${kase}"]`).scrollIntoView();
+      await outside('click', {
+        frame: `iframe[src*="case=${kase}"]`, host: 'div[data-jit-permissions="pre-prompt"]', selector: 'button[data-choice="dont-allow"]',
+      });
+      for (let i = 0; i < 400 && !reports[kase]; i++) await sleep(25);
+    }
     const r = reports[kase];
     assert(r, `the ${kase} frame reported nothing within 10 s (its scripts did not run or install() hung)`);
     assert(r.ok, `the ${kase} frame failed: ${r.error}`);

@@ -1,0 +1,129 @@
+// Only the person decides (SPEC "The pre-prompt": a choice counts only from a trusted event). A script on the page
+// (the site's own, or a third party's) must not be able to answer the pre-prompt, dismiss it into an embargo, or press
+// Revoke and Reset in the controls:
+//   - element.click() and dispatchEvent(new MouseEvent('click')) on each choice: nothing is decided, no audit event;
+//   - three synthetic `cancel` events (and a synthetic Esc, and dialog.close()): no dismissal, so no embargo;
+//   - .click() on the panel's Revoke and Reset: the grant and the block stay;
+//   - a real click (WebDriver) still works for each.
+import { test, assert, assertEqual, describe, engine, finish, outside, settle, sleep, waitFor } from './harness.js';
+import {
+  CONTROLS, hosts, waitHost, waitGone, choose, expectStatus, toPrompt, nativeAllows, restoreNative, installPage,
+} from './prompt-util.js';
+
+const { p, audit } = await installPage('jp-test-trusted');
+
+/** Checks that the open pre-prompt stays open and undecided (no audit event since `n`). */
+async function staysOpen(pending, n, what) {
+  await sleep(300);
+  const r = await Promise.race([pending.then(() => 'settled'), sleep(0).then(() => 'pending')]);
+  assertEqual(r, 'pending', `the request after ${what}`);
+  assertEqual(hosts('pre-prompt').length, 1, `pre-prompt hosts after ${what}`);
+  assert(hosts('pre-prompt')[0].shadowRoot.querySelector('dialog').open, `the dialog is open after ${what}`);
+  assertEqual(JSON.stringify(audit.since(n)), '[]', `audit events after ${what}`);
+}
+
+if (p) {
+  await test("element.click() and a dispatched click on each choice decide nothing; a real click on Don't allow does", async () => {
+    await toPrompt(p, 'geolocation');
+    const pending = settle(() => p.request({ name: 'geolocation' }));
+    const host = await waitHost('pre-prompt');
+    const n = audit.events.length;
+    for (const choice of ['allow-once', 'allow-always', 'dont-allow', 'dismiss']) {
+      const b = host.shadowRoot.querySelector(`button[data-choice="${choice}"]`);
+      b.click();
+      b.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true }));
+      await staysOpen(pending, n, `script clicks on ${choice}`);
+    }
+    await choose('dont-allow');
+    const r = await pending;
+    assert(r.ok, `request rejected: ${describe(r.error)}`);
+    expectStatus(r.value, 'denied', null, 'user', "status after the real click on Don't allow");
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['decision:geolocation:dont-allow']), 'audit events');
+    await waitGone('pre-prompt');
+    await p.reset({ name: 'geolocation' });
+  });
+
+  await test('three synthetic cancel events, a synthetic Esc and dialog.close() start no embargo; a real × is one dismissal', async () => {
+    await toPrompt(p, 'camera');
+    const n = audit.events.length;
+    const pending = settle(() => p.request({ name: 'camera' }));
+    const host = await waitHost('pre-prompt');
+    const dialog = host.shadowRoot.querySelector('dialog');
+    for (let i = 0; i < 3; i++) {
+      dialog.dispatchEvent(new Event('cancel', { cancelable: true }));
+      await staysOpen(pending, n + 1, `synthetic cancel ${i + 1}`);
+    }
+    dialog.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await staysOpen(pending, n + 1, 'a synthetic Esc keydown');
+    dialog.close();
+    await staysOpen(pending, n + 1, 'dialog.close() from script (shown again)');
+    assertEqual((await p.query({ name: 'camera' })).state, 'prompt', 'camera state while the dialog is open');
+    await choose('dismiss');
+    const r = await pending;
+    assert(r.ok, `request rejected: ${describe(r.error)}`);
+    expectStatus(r.value, 'prompt', null, null, 'status after one real dismissal');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['prompt-shown:camera', 'decision:camera:dismiss']), 'audit events');
+    await waitGone('pre-prompt');
+    await p.reset({ name: 'camera' });
+  });
+
+  await test("the panel's Reset and Revoke ignore .click() and a dispatched click; a real click on each works", async () => {
+    const parent = document.createElement('div');
+    parent.id = 'trusted-panel';
+    document.body.append(parent);
+    const handle = p.controls(parent);
+    await handle.ready;
+    assert(await waitFor(() => parent.querySelector(CONTROLS), 3000), 'no panel');
+    const root = parent.querySelector(CONTROLS).shadowRoot;
+    const button = (action, name) => root.querySelector(`button[data-action="${action}"][data-capability="${name}"]`);
+    const scriptClicks = (action, name) => {
+      button(action, name).click();
+      button(action, name).dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    };
+    const realClick = (action, name) => outside('click', {
+      host: `#trusted-panel > ${CONTROLS}`, selector: `button[data-action="${action}"][data-capability="${name}"]`,
+    });
+    const decide = async (name, choice) => {
+      await toPrompt(p, name);
+      const pending = settle(() => p.request({ name }));
+      await waitHost('pre-prompt');
+      await choose(choice);
+      const r = await pending;
+      assert(r.ok, `request(${name}) rejected: ${describe(r.error)}`);
+      await waitGone('pre-prompt');
+      return r.value;
+    };
+
+    expectStatus(await decide('notifications', 'dont-allow'), 'denied', null, 'user', "notifications after Don't allow");
+    let n = audit.events.length;
+    scriptClicks('reset', 'notifications');
+    await sleep(300);
+    expectStatus(await p.query({ name: 'notifications' }), 'denied', null, 'user', 'notifications after script clicks on Reset');
+    assertEqual(JSON.stringify(audit.since(n)), '[]', 'audit events after script clicks on Reset');
+    await realClick('reset', 'notifications');
+    assert(await waitFor(() => audit.events.length > n, 3000), 'no audit event after the real click on Reset');
+    assertEqual((await p.query({ name: 'notifications' })).reason, null, 'reason after the real click on Reset');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['reset:notifications']), 'audit events after the real click');
+
+    await nativeAllows('camera');
+    expectStatus(await decide('camera', 'allow-once'), 'granted', 'one-time', null, 'camera after Allow this time');
+    assert(await waitFor(() => button('revoke', 'camera').getAttribute('aria-disabled') === null, 2000), 'Revoke stays disabled');
+    n = audit.events.length;
+    scriptClicks('revoke', 'camera');
+    await sleep(300);
+    expectStatus(await p.query({ name: 'camera' }), 'granted', 'one-time', null, 'camera after script clicks on Revoke');
+    assertEqual(JSON.stringify(audit.since(n)), '[]', 'audit events after script clicks on Revoke');
+    await realClick('revoke', 'camera');
+    assert(await waitFor(() => audit.events.length > n, 3000), 'no audit event after the real click on Revoke');
+    expectStatus(await p.query({ name: 'camera' }), 'prompt', null, null, 'camera after the real click on Revoke');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['revocation:camera:manual']), 'audit events after the real click');
+    handle.destroy();
+    parent.remove();
+  }, { timeout: 20000 });
+
+  for (const name of ['camera', 'notifications']) await settle(() => p.reset({ name }));
+  if (engine === 'chromium') await restoreNative('camera');
+}
+
+await finish();
