@@ -363,11 +363,10 @@ impl Runtime {
         let Ok(help) = self.ui.recovery(cap).await else { return };
         let weak = Rc::downgrade(self);
         let closer = help.clone();
-        let was_blocked = blocked(self.status(cap));
         let poll = gloo_timers::callback::Interval::new(1000, move || {
             if let Some(rt) = weak.upgrade() {
                 rt.recheck();
-                if was_blocked && !blocked(rt.status(cap)) {
+                if !blocked(rt.status(cap)) {
                     closer.close();
                 }
             }

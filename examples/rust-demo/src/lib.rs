@@ -51,7 +51,7 @@ pub async fn start() -> Result<(), JsValue> {
                 AuditEvent::PromptShown(cap) => format!("audit: pre-prompt shown for {}", cap.name()),
                 AuditEvent::Decision(cap, choice) => format!("audit: decision for {}: {}", cap.name(), choice.as_str()),
                 AuditEvent::Expired(cap, cause) => format!("audit: {} expired ({})", cap.name(), cause.as_str()),
-                AuditEvent::Revoked(cap) => format!("audit: {} revoked", cap.name()),
+                AuditEvent::Revoked(cap, _) => format!("audit: {} revoked", cap.name()),
                 AuditEvent::Reset(cap) => format!("audit: {} reset", cap.name()),
                 AuditEvent::EmbargoStarted(cap, _) => format!("audit: {} paused after repeated dismissals", cap.name()),
             };
