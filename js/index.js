@@ -6,6 +6,8 @@
 // and compiled in parallel, while the rest of the page starts, not when install() is called); the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
+import { classify, createRuntime, gated, needs, parseOptions, promptContent } from './runtime.js';
+
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
@@ -59,24 +61,17 @@ export function install(options) {
 }
 
 async function create(options) {
-  const { default: init, Controller } = await glue;
+  // Options are checked before anything loads: a wrong one is a TypeError naming it.
+  const parsed = parseOptions(options);
+  const { default: init, Engine } = await glue;
   const module = compiling && await compiling;
   mark('compiled');
   await init({ module_or_path: module || WASM });
   mark('instantiated');
   const permissions = new JitPermissions();
-  await permissions._start(Controller, options);
+  await permissions._start((page, now) => new Engine(...parsed.config, page, now), parsed);
   mark('started');
   return permissions;
-}
-
-// An audit record: `detail` is the choice, the cause or the embargo's end, also named for what it is.
-function audit(type, name, detail, at) {
-  const record = { type, name, detail, at };
-  if (type === 'decision') record.choice = detail;
-  else if (type === 'expiry' || type === 'revocation') record.cause = detail;
-  else if (type === 'embargo') record.until = detail;
-  return record;
 }
 
 // Where there is no EventTarget (very old runtimes), the class below still defines.
@@ -171,29 +166,27 @@ if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanc
 
 /** The controller `install()` resolves with. Audit events arrive as `audit` events on it. */
 export class JitPermissions extends EventTarget {
-  #controller;
+  #runtime;
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
   #held = NAMES.map(() => new Set());
   #nativeQuery = null;
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
   #panels = new Set();
 
-  async _start(Controller, options) {
+  async _start(makeEngine, options) {
     const permissions = globalThis.navigator && navigator.permissions;
     // The browser's own query, where the interface defines it, kept before any patching.
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
     const original = proto && typeof proto.query === 'function' ? proto.query
       : permissions && typeof permissions.query === 'function' ? permissions.query : null;
     if (original) this.#nativeQuery = (descriptor) => original.call(permissions, descriptor);
-    this.#controller = new Controller(
-      options,
-      (index, state, grant, expiresAt, reason, changed, lastDecision, decidedAt) =>
-        this.#publish(index, { state, grant, expiresAt, reason, lastDecision, decidedAt }, changed),
-      (type, name, detail, at) => this.dispatchEvent(new CustomEvent('audit', { detail: audit(type, name, detail, at) })),
-      loader,
-    );
-    await this.#controller.start();
-    if (this.#controller.patch) this.#patch(proto, original, permissions);
+    const hooks = {
+      status: (index, status, changed) => this.#publish(index, status, changed),
+      audit: (record) => this.dispatchEvent(new CustomEvent('audit', { detail: record })),
+    };
+    this.#runtime = createRuntime(makeEngine, options, hooks, loader);
+    await this.#runtime.start();
+    if (options.patch) this.#patch(proto, original, permissions);
   }
 
   // Patch mode: `query` is replaced where the interface defines it (Permissions.prototype), so
@@ -226,7 +219,7 @@ export class JitPermissions extends EventTarget {
   }
 
   _read(index) {
-    this.#controller.check();
+    this.#runtime.check();
     return this.#cache[index];
   }
 
@@ -236,15 +229,15 @@ export class JitPermissions extends EventTarget {
   }
 
   /** Whether decisions are kept in memory only (storage blocked or full). */
-  get inMemory() { return this.#controller.inMemory; }
+  get inMemory() { return this.#runtime.inMemory; }
 
   /** The locale of the built-in strings in use. */
-  get locale() { return this.#controller.locale; }
+  get locale() { return this.#runtime.locale; }
 
   /** Like `navigator.permissions.query`, with one-time expiry and reliable `change` events. */
   query(descriptor) {
     return new Promise((resolve) => {
-      const index = this.#controller.classify(descriptor);
+      const index = classify(descriptor);
       if (index >= 0) {
         resolve(new JitPermissionStatus(this, index));
       } else if (this.#nativeQuery) {
@@ -261,30 +254,54 @@ export class JitPermissions extends EventTarget {
    * asks for all, and it resolves with the list of statuses.
    */
   async request(descriptor, prompt) {
-    const index = await this.#controller.request(descriptor, prompt);
-    if (Array.isArray(index)) return index.map((i) => new JitPermissionStatus(this, i));
+    const task = needs(descriptor);
+    const { content, reconsider } = promptContent(prompt);
+    await this.#runtime.request(task.required, task.optional, content, reconsider);
+    if (task.list) return task.order.map((i) => new JitPermissionStatus(this, i));
+    return new JitPermissionStatus(this, Math.log2(task.required));
+  }
+
+  async getUserMedia(constraints, prompt) {
+    const { content, reconsider } = promptContent(prompt);
+    return this.#runtime.getUserMedia(constraints, content, reconsider);
+  }
+
+  async getCurrentPosition(options, prompt) {
+    const { content, reconsider } = promptContent(prompt);
+    return this.#runtime.getCurrentPosition(options, content, reconsider);
+  }
+
+  async watchPosition(success, error, options, prompt) {
+    const { content, reconsider } = promptContent(prompt);
+    return this.#runtime.watchPosition(success, error, options, content, reconsider);
+  }
+
+  clearWatch(id) { this.#runtime.clearWatch(Number(id) | 0); }
+
+  async requestNotifications(prompt) {
+    const { content, reconsider } = promptContent(prompt);
+    return this.#runtime.requestNotifications(content, reconsider);
+  }
+
+  /** Takes the grant back; resolves with the status. */
+  async revoke(descriptor) {
+    const index = gated(descriptor);
+    this.#runtime.revoke(index);
     return new JitPermissionStatus(this, index);
   }
 
-  getUserMedia(constraints, prompt) { return this.#controller.getUserMedia(constraints, prompt); }
-  getCurrentPosition(options, prompt) { return this.#controller.getCurrentPosition(options, prompt); }
-  watchPosition(success, error, options, prompt) {
-    return this.#controller.watchPosition(success, error, options, prompt);
-  }
-  clearWatch(id) { this.#controller.clearWatch(Number(id) | 0); }
-  requestNotifications(prompt) { return this.#controller.requestNotifications(prompt); }
-
-  /** Takes the grant back; resolves with the status. */
-  async revoke(descriptor) { return new JitPermissionStatus(this, this.#controller.revoke(descriptor)); }
-
   /** Forgets the site-level record (decision, dismissals, embargo); resolves with the status. */
-  async reset(descriptor) { return new JitPermissionStatus(this, this.#controller.reset(descriptor)); }
+  async reset(descriptor) {
+    const index = gated(descriptor);
+    this.#runtime.reset(index);
+    return new JitPermissionStatus(this, index);
+  }
 
   /** Shows how to unblock a capability in this browser; resolves when closed. */
-  help(descriptor) { return this.#controller.help(descriptor); }
+  async help(descriptor) { await this.#runtime.help(gated(descriptor)); }
 
   /** Re-reads the browser's states now (done on visibility and focus anyway). */
-  refresh() { this.#controller.refresh(); }
+  refresh() { this.#runtime.recheck(); }
 
   /**
    * Mounts the controls panel into `element`; returns a handle with `destroy()`, and `ready`, which resolves
@@ -294,15 +311,12 @@ export class JitPermissions extends EventTarget {
     if (!(element instanceof Element)) {
       throw new TypeError("jit-permissions: controls(element) needs a DOM Element");
     }
-    const panel = this.#controller.controls(element);
+    const panel = this.#runtime.controls(element);
     this.#panels.add(panel);
     return {
       ready: panel.ready,
       destroy: () => {
-        if (this.#panels.delete(panel)) {
-          panel.destroy();
-          panel.free();
-        }
+        if (this.#panels.delete(panel)) panel.destroy();
       },
     };
   }

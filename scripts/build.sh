@@ -26,6 +26,7 @@ cp "$WASM_IN" target/jit_permissions.pkg.wasm
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name jit_permissions "$WASM_IN"
 
+# The crate's own snippets (the Rust API's runtime, UI and locales) are not the npm package's: dropped below.
 # wasm-opt from the npm package binaryen (a current release; Debian's 108 cannot parse the
 # reference-types instructions wasm-bindgen emits for today's rustc).
 WASM_OPT=scripts/node_modules/binaryen/bin/wasm-opt
@@ -42,6 +43,9 @@ node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_perm
 rm pkg/names.json
 
 cp js/index.js js/index.d.ts pkg/
+# The browser layer (src/runtime/runtime.js), which index.js imports: bundled into index.js below, so that a
+# page's first load is the entry, the glue and the wasm.
+cp src/runtime/runtime.js pkg/runtime.js
 # The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
 # under snippets/ for the Rust API's static imports, which the npm glue must not use: check, then drop.
 cp src/ui/ui.js pkg/ui.js
@@ -60,7 +64,8 @@ minify() { # file [esbuild options...]
   "$ESBUILD" "$f" --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
     --log-level=warning --allow-overwrite --outfile="$f" "$@"
 }
-minify pkg/index.js --keep-names
+minify pkg/index.js --keep-names --bundle --external:./jit_permissions.js --external:./ui.js '--external:./locales/*'
+rm pkg/runtime.js
 for f in pkg/jit_permissions.js pkg/ui.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts

@@ -2,9 +2,10 @@
 //! Permissions API that tells the truth, in every browser.
 //!
 //! - [`core`] is the permission engine: every rule, pure Rust, no browser (sans-IO).
-//! - [`web`] is the browser layer: adapters for permissions, visibility and page lifecycle,
-//!   storage, the origin's other pages, media, geolocation, notifications; the port to the UI;
-//!   and the `#[wasm_bindgen]` exports the npm package uses.
+//! - [`web`] is the engine's `#[wasm_bindgen]` handle and the Rust API. The browser layer that
+//!   drives the engine (permissions, visibility and page lifecycle, storage, the origin's other
+//!   pages, media, geolocation, notifications, the queue of dialogs) is JavaScript,
+//!   `src/runtime/runtime.js`, shared by the npm package and the Rust API.
 //! - `src/ui/` (JavaScript) is the UI: the pre-prompt, the recovery help, the controls panel and
 //!   their strings, loaded when first needed.
 //! - [`Permissions`] is the async Rust API, for Rust front ends.
@@ -14,8 +15,7 @@ pub mod core;
 pub mod web;
 
 pub use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
-pub use web::ui::{PromptContent, PromptImage};
-pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, Subscription};
+pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, PromptContent, PromptImage, Subscription};
 
 /// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).
 #[cfg(target_arch = "wasm32")]

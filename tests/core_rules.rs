@@ -1407,3 +1407,76 @@ fn an_unused_persistent_grant_ends_after_unused_after() {
     assert_eq!(e.next_deadline(), None);
     assert_eq!(Config { unused_after: Some(0), ..Config::default() }.validate().map_err(|e| e.field()), Err("persistent.unusedAfter"));
 }
+
+// ---- Decisions of a gated call ----
+
+const CAM: u8 = 1 << 0;
+const MIC: u8 = 1 << 1;
+const GEO: u8 = 1 << 2;
+
+#[test]
+fn assess_sorts_a_task_into_ready_ask_blocked_refused() {
+    let mut e = engine();
+    feed(&mut e, T0, Input::Native(Camera, NativeState::Granted));
+    feed(&mut e, T0, Input::Native(Microphone, NativeState::Prompt));
+    let a = e.assess(T0, CAM | MIC, 0, false);
+    assert_eq!((a.ready, a.ask, a.blocked, a.refused), (CAM, MIC, None, None));
+    // A standing library grant the browser has not shown it honours: no need to ask.
+    feed(&mut e, T0, Input::Decision(Microphone, Choice::AllowOnce));
+    assert_eq!(e.assess(T0, MIC, 0, false).ready, MIC);
+    // The browser blocks: the recovery help can help; an optional one is only dropped.
+    feed(&mut e, T0, Input::Native(Geolocation, NativeState::Denied));
+    let a = e.assess(T0, GEO, 0, false);
+    assert_eq!(a.blocked, Some((Geolocation, DenyReason::Browser)));
+    let a = e.assess(T0, CAM, GEO, false);
+    assert_eq!((a.ready, a.dropped, a.blocked), (CAM, GEO, None));
+    // Don't allow refuses, unless the caller asks to reconsider.
+    feed(&mut e, T0, Input::Decision(Notifications, Choice::DontAllow));
+    let n = 1 << Notifications.index();
+    assert_eq!(e.assess(T0, n, 0, false).refused, Some((Notifications, Refusal::User)));
+    assert_eq!(e.assess(T0, n, 0, true).ask, n);
+    // A policy refuses at once, with no dialog that cannot lead anywhere.
+    feed(&mut e, T0, Input::Policy(Camera, false));
+    assert_eq!(e.assess(T0, CAM, 0, false).refused, Some((Camera, Refusal::Policy)));
+    // An embargo refuses too.
+    let mut e = engine();
+    for _ in 0..3 {
+        feed(&mut e, T0, Input::Decision(Microphone, Choice::Dismiss));
+    }
+    assert_eq!(e.assess(T0, MIC, 0, false).refused, Some((Microphone, Refusal::Embargo)));
+    assert_eq!(e.assess(T0, 0, MIC, false).dropped, MIC);
+}
+
+#[test]
+fn arrivals_are_classified_from_the_signals() {
+    use NavigationType::*;
+    let none = ArrivalSignals::default();
+    let with = |f: fn(&mut ArrivalSignals)| {
+        let mut s = ArrivalSignals::default();
+        f(&mut s);
+        s
+    };
+    assert_eq!(ArrivalKind::classify(Reload, none), ArrivalKind::Reload);
+    assert_eq!(ArrivalKind::classify(Navigate, none), ArrivalKind::Fresh);
+    for s in [with(|s| s.activation_from = true), with(|s| s.unload = true), with(|s| s.referrer = true), with(|s| s.intended = true)] {
+        assert_eq!(ArrivalKind::classify(Navigate, s), ArrivalKind::SameOrigin, "{s:?}");
+    }
+    // Back and forward: the referrer and the noted link say nothing of the page left.
+    assert_eq!(ArrivalKind::classify(BackForward, with(|s| s.referrer = true)), ArrivalKind::Fresh);
+    assert_eq!(ArrivalKind::classify(BackForward, with(|s| s.intended = true)), ArrivalKind::Fresh);
+    assert_eq!(ArrivalKind::classify(BackForward, with(|s| s.activation_from = true)), ArrivalKind::SameOrigin);
+    assert_eq!(ArrivalKind::classify(BackForward, with(|s| s.unload = true)), ArrivalKind::SameOrigin);
+}
+
+#[test]
+fn a_failed_call_proves_only_what_it_says() {
+    assert_eq!(failed_call("NotAllowedError", "Permission denied", 1), (Some(AccessOutcome::Denied), Some(Refusal::Browser)));
+    assert_eq!(failed_call("NotAllowedError", "Permission dismissed", 1), (Some(AccessOutcome::Denied), Some(Refusal::Dismissed)));
+    assert_eq!(failed_call("NotAllowedError", "Permission denied by system", 2), (Some(AccessOutcome::SystemDenied), Some(Refusal::System)));
+    // A combined call that fails does not say which capability was refused.
+    assert_eq!(failed_call("NotAllowedError", "Permission denied", 2), (None, Some(Refusal::Browser)));
+    // Not refusals: they pass through as thrown.
+    for name in ["NotFoundError", "NotReadableError", "OverconstrainedError", "TypeError", "AbortError"] {
+        assert_eq!(failed_call(name, "", 1), (None, None), "{name}");
+    }
+}

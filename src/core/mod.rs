@@ -4,11 +4,13 @@
 //! `scripts/test.sh`, whose purity check enforces it), never reads a clock, and is tested natively.
 
 pub mod config;
+pub mod decide;
 pub mod engine;
 pub mod record;
 pub mod types;
 
 pub use config::{Config, ConfigError};
+pub use decide::{failed_call, ArrivalSignals, Assessment, NavigationType, Refusal};
 pub use engine::{Engine, Input, Output};
 pub use record::Record;
 pub use types::*;

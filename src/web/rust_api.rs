@@ -24,14 +24,33 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::{Rc, Weak};
 
-use js_sys::Function;
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
-use super::options::Options;
-use super::runtime::{Hooks, Runtime};
-use super::ui::{PromptContent, Ui, UiSource};
-use crate::core::{AuditEvent, Capability, Config, Input, Status};
+use super::handle;
+use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, RevocationCause, State, Status};
+
+/// What the pre-prompt says: every field optional, every field text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PromptContent {
+    /// The heading; the capability's built-in title when `None` or blank.
+    pub title: Option<String>,
+    /// The site's reason in its own words; the built-in reason when `None` or blank.
+    pub reason: Option<String>,
+    /// A picture that shows the task.
+    pub image: Option<PromptImage>,
+}
+
+/// A picture in the pre-prompt.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PromptImage {
+    /// The URL (set through `img.src`, never parsed as markup).
+    pub src: String,
+    /// The alternative text.
+    pub alt: String,
+}
 
 /// The one error type of the Rust API: what the browser or the library threw, as JS would see it.
 #[derive(Clone, Debug)]
@@ -104,57 +123,62 @@ type Listener = Rc<dyn Fn(Status)>;
 type Listeners = Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>;
 type Audits = Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>;
 
-/// The runtime for Rust callers. Cheap to clone.
-#[derive(Clone)]
-pub struct Permissions {
-    rt: Rc<Runtime>,
-    listeners: Listeners,
-    audits: Audits,
+// The browser layer for Rust callers is the npm package's own (`src/runtime/runtime.js`), and the UI (`src/ui/`),
+// as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue, so nothing needs setting up.
+// Only this code path refers to them: the npm package's glue imports none. `ui.js` comes with the wasm; a locale is
+// imported on first need by `bundled.js`, from the copies of `locales/*.js` that the declarations below make
+// wasm-bindgen write (declared, never used, so the glue does not import them).
+#[wasm_bindgen(module = "/src/runtime/runtime.js")]
+extern "C" {
+    #[derive(Debug)]
+    type Runtime;
+    #[wasm_bindgen(js_name = parseOptions, catch)]
+    fn parse_options(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = createRuntime, catch)]
+    fn create_runtime(make_engine: &JsValue, options: &JsValue, hooks: &JsValue, loader: &JsValue) -> Result<Runtime, JsValue>;
+    #[wasm_bindgen(method)]
+    fn start(this: &Runtime) -> Promise;
+    #[wasm_bindgen(method)]
+    fn check(this: &Runtime);
+    #[wasm_bindgen(method)]
+    fn status(this: &Runtime, index: u32) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn request(this: &Runtime, required: u32, optional: u32, content: &JsValue, reconsider: bool) -> Promise;
+    #[wasm_bindgen(method, js_name = getUserMedia)]
+    fn get_user_media(this: &Runtime, constraints: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
+    #[wasm_bindgen(method, js_name = getCurrentPosition)]
+    fn get_current_position(this: &Runtime, options: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
+    #[wasm_bindgen(method, js_name = watchPosition)]
+    fn watch_position(this: &Runtime, success: &JsValue, error: &JsValue, options: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
+    #[wasm_bindgen(method, js_name = clearWatch)]
+    fn clear_watch(this: &Runtime, id: i32);
+    #[wasm_bindgen(method, js_name = requestNotifications)]
+    fn request_notifications(this: &Runtime, content: &JsValue, reconsider: bool) -> Promise;
+    #[wasm_bindgen(method)]
+    fn revoke(this: &Runtime, index: u32);
+    #[wasm_bindgen(method)]
+    fn reset(this: &Runtime, index: u32);
+    #[wasm_bindgen(method)]
+    fn help(this: &Runtime, index: u32) -> Promise;
+    #[wasm_bindgen(method)]
+    fn controls(this: &Runtime, element: &web_sys::Element) -> PanelHandle;
+
+    #[derive(Debug)]
+    type PanelHandle;
+    #[wasm_bindgen(method, getter)]
+    fn ready(this: &PanelHandle) -> Promise;
+    #[wasm_bindgen(method)]
+    fn destroy(this: &PanelHandle);
 }
-
-impl fmt::Debug for Permissions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Permissions")
-    }
-}
-
-/// The controls panel mounted by [`Permissions::controls`]; dropping it removes the panel.
-#[must_use = "dropping the panel removes it at once"]
-pub struct ControlsPanel {
-    _panel: super::ui::Controls,
-}
-
-impl fmt::Debug for ControlsPanel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ControlsPanel")
-    }
-}
-
-/// A subscription made by [`Permissions::on_change`] or [`Permissions::on_audit`]; dropping it
-/// unsubscribes.
-#[must_use = "dropping the subscription unsubscribes at once"]
-pub struct Subscription(#[allow(dead_code)] Rc<dyn std::any::Any>);
-
-impl fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Subscription")
-    }
-}
-
-// The UI for Rust callers, as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue,
-// so nothing needs setting up. Only this code path refers to them: the npm package's glue imports none (it
-// loads them with `import()`). `ui.js` comes with the wasm; a locale is imported on first need by
-// `bundled.js`, from the copies of `locales/*.js` that the declarations below make wasm-bindgen write (they
-// are declared, never used, so the glue does not import them).
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = ui)]
-    static UI: Ui;
+    static UI: JsValue;
 }
 #[wasm_bindgen(module = "/src/ui/bundled.js")]
 extern "C" {
     #[wasm_bindgen(js_name = load)]
-    fn load_bundled(ui: &Ui, tag: &str) -> js_sys::Promise;
+    fn load_bundled(ui: &JsValue, tag: &str) -> Promise;
 }
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/de.js")]
@@ -181,30 +205,170 @@ extern "C" {
     static JA: JsValue;
 }
 
-/// The bundled UI and, on first need, the strings of locale `tag`: a promise of `[ui, table]`.
-fn bundled_ui(tag: &str) -> js_sys::Promise {
-    load_bundled(&UI.with(Ui::clone), tag)
+/// The runtime for Rust callers. Cheap to clone.
+#[derive(Clone)]
+pub struct Permissions {
+    rt: Rc<Runtime>,
+    listeners: Listeners,
+    audits: Audits,
+    /// The closures the JS runtime calls back (the engine's maker, the hooks, the UI's loader).
+    _callbacks: Rc<Vec<JsValue>>,
+}
+
+impl fmt::Debug for Permissions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Permissions")
+    }
+}
+
+/// The controls panel mounted by [`Permissions::controls`]; dropping it removes the panel.
+#[must_use = "dropping the panel removes it at once"]
+#[derive(Debug)]
+pub struct ControlsPanel {
+    panel: PanelHandle,
+}
+
+impl ControlsPanel {
+    /// Resolves once the panel shows (the first time, once the UI module has loaded).
+    pub async fn ready(&self) -> bool {
+        JsFuture::from(self.panel.ready()).await.map(|v| v.as_bool() == Some(true)).unwrap_or(false)
+    }
+}
+
+impl Drop for ControlsPanel {
+    fn drop(&mut self) {
+        self.panel.destroy();
+    }
+}
+
+/// A subscription made by [`Permissions::on_change`] or [`Permissions::on_audit`]; dropping it
+/// unsubscribes.
+#[must_use = "dropping the subscription unsubscribes at once"]
+pub struct Subscription(#[allow(dead_code)] Rc<dyn std::any::Any>);
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Subscription")
+    }
+}
+
+fn object(fields: &[(&str, JsValue)]) -> Object {
+    let o = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
+    }
+    o
+}
+
+fn text(s: &Option<String>) -> JsValue {
+    s.as_deref().map(JsValue::from_str).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Prompt content as the JS runtime takes it.
+fn content_js(c: &PromptContent) -> JsValue {
+    let image = match &c.image {
+        Some(i) => object(&[("src", i.src.as_str().into()), ("alt", i.alt.as_str().into())]).into(),
+        None => JsValue::UNDEFINED,
+    };
+    object(&[("title", text(&c.title)), ("reason", text(&c.reason)), ("image", image)]).into()
+}
+
+fn field(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn named<T: Copy>(value: &JsValue, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
+    let v = value.as_string()?;
+    all.iter().copied().find(|x| name(*x) == v)
+}
+
+const CHOICES: [Choice; 4] = [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow, Choice::Dismiss];
+
+/// A status object of the JS runtime, read back.
+fn status_of(o: &JsValue) -> Status {
+    let state = named(&field(o, "state"), &[State::Granted, State::Denied, State::Prompt], State::as_str).unwrap_or_default();
+    let time = |k| field(o, k).as_f64().map(|t| t as u64);
+    Status {
+        state,
+        grant: named(&field(o, "grant"), &[GrantKind::OneTime, GrantKind::Persistent], GrantKind::as_str),
+        expires_at: time("expiresAt"),
+        reason: named(
+            &field(o, "reason"),
+            &[DenyReason::Browser, DenyReason::User, DenyReason::Embargo, DenyReason::System, DenyReason::Policy],
+            DenyReason::as_str,
+        ),
+        last_decision: named(&field(o, "lastDecision"), &CHOICES, Choice::as_str),
+        decided_at: time("decidedAt"),
+    }
+}
+
+/// An audit record of the JS runtime, read back.
+fn audit_of(o: &JsValue) -> Option<AuditEvent> {
+    let cap = Capability::from_name(&field(o, "name").as_string()?)?;
+    let detail = field(o, "detail");
+    Some(match field(o, "type").as_string()?.as_str() {
+        "prompt-shown" => AuditEvent::PromptShown(cap),
+        "decision" => AuditEvent::Decision(cap, named(&detail, &CHOICES, Choice::as_str)?),
+        "expiry" => AuditEvent::Expired(
+            cap,
+            named(&detail, &[ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone, ExpiryCause::Unused], ExpiryCause::as_str)?,
+        ),
+        "revocation" => AuditEvent::Revoked(
+            cap,
+            named(&detail, &[RevocationCause::Manual, RevocationCause::Browser, RevocationCause::Cleared], RevocationCause::as_str)?,
+        ),
+        "reset" => AuditEvent::Reset(cap),
+        "embargo" => AuditEvent::EmbargoStarted(cap, detail.as_f64()? as u64),
+        _ => return None,
+    })
 }
 
 impl Permissions {
     /// Validates the options, starts the runtime (loads the record, queries the browser,
     /// listens to visibility, page lifecycle, storage and the origin's other pages).
     pub async fn install(options: InstallOptions) -> Result<Permissions, Error> {
-        options
-            .config
-            .validate()
-            .map_err(|e| Error(super::options::type_error(&e.to_string())))?;
+        options.config.validate().map_err(|e| {
+            let mut m = String::from("jit-permissions: option '");
+            m.push_str(e.field());
+            m.push_str("' must be ");
+            m.push_str(e.expected());
+            Error(js_sys::TypeError::new(&m).into())
+        })?;
+        let c = options.config;
+        let strings = Object::new();
+        for (key, value) in &options.strings {
+            let _ = Reflect::set(&strings, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        let prompts = Object::new();
+        for cap in Capability::ALL {
+            let _ = Reflect::set(&prompts, &cap.name().into(), &content_js(&options.prompts[cap.index()]));
+        }
+        let js_options = object(&[
+            ("locale", text(&options.locale)),
+            ("strings", strings.into()),
+            ("storageKey", text(&options.storage_key)),
+            ("prompts", prompts.into()),
+        ]);
+        let parsed = parse_options(&js_options.into())?;
+        let make_engine = Closure::<dyn FnMut(f64, f64) -> Result<JsValue, JsValue>>::new(move |page: f64, now: f64| {
+            let unused = c.unused_after.map_or(f64::NAN, |t| t as f64);
+            handle::Engine::new(c.max_lifetime as f64, c.hidden_timeout as f64, c.embargo_dismissals as f64, c.embargo_duration as f64, unused, page, now)
+                .map(JsValue::from)
+        })
+        .into_js_value();
         let listeners: Listeners = Rc::new(RefCell::new(Vec::new()));
         let for_hook = Rc::downgrade(&listeners);
-        let status_hook = move |cap: Capability, status: Status, changed: bool| {
+        let status_hook = Closure::<dyn Fn(u32, JsValue, bool)>::new(move |index: u32, status: JsValue, changed: bool| {
+            let Some(cap) = Capability::ALL.into_iter().find(|c| c.index() as u32 == index) else { return };
             if !changed {
                 return;
             }
-            // Delivered in a microtask, in order, as the JS layer fires `change`: a listener that
-            // revokes or resets from inside a delivery has its newer status delivered after, so
-            // that no listener is left with the older one.
+            let status = status_of(&status);
+            // Delivered in a microtask, in order, as the JS layer fires `change`: a listener that revokes or
+            // resets from inside a delivery has its newer status delivered after, so that no listener is left with
+            // the older one.
             let list = for_hook.clone();
-            super::runtime::spawn(async move {
+            wasm_bindgen_futures::spawn_local(async move {
                 let Some(list) = list.upgrade() else { return };
                 let callbacks: Vec<Listener> = {
                     let mut list = list.borrow_mut();
@@ -215,11 +379,12 @@ impl Permissions {
                     callback(status);
                 }
             });
-        };
+        })
+        .into_js_value();
         let audits: Audits = Rc::new(RefCell::new(Vec::new()));
         let for_audit = Rc::downgrade(&audits);
-        let audit_hook = move |event: AuditEvent, _at: crate::core::Millis| {
-            let Some(list) = for_audit.upgrade() else { return };
+        let audit_hook = Closure::<dyn Fn(JsValue)>::new(move |record: JsValue| {
+            let (Some(list), Some(event)) = (for_audit.upgrade(), audit_of(&record)) else { return };
             let callbacks: Vec<Rc<dyn Fn(AuditEvent)>> = {
                 let mut list = list.borrow_mut();
                 list.retain(|w| w.strong_count() > 0);
@@ -228,29 +393,20 @@ impl Permissions {
             for callback in callbacks {
                 callback(event);
             }
-        };
-        let hooks = Hooks {
-            status: Box::new(status_hook),
-            audit: Box::new(audit_hook),
-        };
-        let options = Options {
-            config: options.config,
-            patch: false,
-            locale: options.locale,
-            strings: options.strings,
-            storage_key: options.storage_key.unwrap_or_else(|| "jit-permissions".into()),
-            prompts: options.prompts,
-            clock: None,
-        };
-        let rt = Runtime::new(options, hooks, UiSource::Bundled(bundled_ui))?;
-        rt.start().await?;
-        Ok(Permissions { rt, listeners, audits })
+        })
+        .into_js_value();
+        let load = Closure::<dyn Fn(String) -> Promise>::new(|tag: String| UI.with(|ui| load_bundled(ui, &tag))).into_js_value();
+        let hooks = object(&[("status", status_hook.clone()), ("audit", audit_hook.clone())]);
+        let loader = object(&[("load", load.clone())]);
+        let rt = create_runtime(&make_engine, &parsed, &hooks.into(), &loader.into())?;
+        JsFuture::from(rt.start()).await?;
+        Ok(Permissions { rt: Rc::new(rt), listeners, audits, _callbacks: Rc::new(vec![make_engine, status_hook, audit_hook, load]) })
     }
 
     /// The reported status of a capability (after the clock check).
     pub fn query(&self, cap: Capability) -> Status {
         self.rt.check();
-        self.rt.status(cap)
+        status_of(&self.rt.status(cap.index() as u32))
     }
 
     /// Calls `callback` with the new status each time the reported state of `cap` changes.
@@ -270,66 +426,73 @@ impl Permissions {
 
     /// The pre-prompt when needed, then the browser's request; resolves with the status.
     pub async fn request(&self, cap: Capability, prompt: PromptContent) -> Result<Status, Error> {
-        self.rt.clone().request(vec![super::flows::Need::required(cap)], prompt, false).await?;
-        Ok(self.rt.status(cap))
+        JsFuture::from(self.rt.request(1 << cap.index(), 0, &content_js(&prompt), false)).await?;
+        Ok(self.query(cap))
     }
 
     /// One pre-prompt for a task that needs several capabilities (`(capability, optional)`):
     /// an optional one can be declined while the rest is allowed. Resolves with each status.
     pub async fn request_all(&self, needs: &[(Capability, bool)], prompt: PromptContent) -> Result<Vec<Status>, Error> {
-        let list: Vec<super::flows::Need> = needs.iter().map(|(cap, optional)| super::flows::Need { cap: *cap, optional: *optional }).collect();
-        self.rt.clone().request(list, prompt, false).await?;
-        Ok(needs.iter().map(|(cap, _)| self.rt.status(*cap)).collect())
+        let (mut required, mut optional) = (0u32, 0u32);
+        for (cap, opt) in needs {
+            if *opt {
+                optional |= 1 << cap.index();
+            } else {
+                required |= 1 << cap.index();
+            }
+        }
+        JsFuture::from(self.rt.request(required, optional & !required, &content_js(&prompt), false)).await?;
+        Ok(needs.iter().map(|(cap, _)| self.query(*cap)).collect())
     }
 
-    /// Gated `getUserMedia`; its tracks are stopped when their one-time grant ends.
+    /// Gated `getUserMedia`; its tracks are stopped when their grant ends.
     pub async fn get_user_media(&self, constraints: &web_sys::MediaStreamConstraints, prompt: PromptContent) -> Result<web_sys::MediaStream, Error> {
-        Ok(self.rt.clone().get_user_media(constraints.clone().into(), prompt, false).await?)
+        let stream = JsFuture::from(self.rt.get_user_media(constraints, &content_js(&prompt), false)).await?;
+        Ok(stream.unchecked_into())
     }
 
     /// Gated `getCurrentPosition`; resolves with the `GeolocationPosition`.
     pub async fn get_current_position(&self, prompt: PromptContent) -> Result<JsValue, Error> {
-        Ok(self.rt.clone().get_current_position(JsValue::UNDEFINED, prompt, false).await?)
+        Ok(JsFuture::from(self.rt.get_current_position(&JsValue::UNDEFINED, &content_js(&prompt), false)).await?)
     }
 
     /// Gated `Notification.requestPermission()`; resolves with the browser's answer.
     pub async fn request_notifications(&self, prompt: PromptContent) -> Result<String, Error> {
-        let answer = self.rt.clone().request_notifications(prompt, false).await?;
+        let answer = JsFuture::from(self.rt.request_notifications(&content_js(&prompt), false)).await?;
         Ok(answer.as_string().unwrap_or_default())
     }
 
     /// Gated `watchPosition`: `on_position` gets each `GeolocationPosition` (none while the page
     /// is hidden); resolves with the watch id. The watch is cleared when the grant ends.
     pub async fn watch_position(&self, on_position: impl FnMut(JsValue) + 'static, prompt: PromptContent) -> Result<i32, Error> {
-        let callback: Closure<dyn FnMut(JsValue)> = Closure::new(on_position);
-        let function: Function = callback.into_js_value().unchecked_into();
-        Ok(self.rt.clone().watch_position(function, JsValue::UNDEFINED, JsValue::UNDEFINED, prompt, false).await?)
+        let callback = Closure::<dyn FnMut(JsValue)>::new(on_position).into_js_value();
+        let id = JsFuture::from(self.rt.watch_position(&callback, &JsValue::UNDEFINED, &JsValue::UNDEFINED, &content_js(&prompt), false)).await?;
+        Ok(id.as_f64().unwrap_or(0.0) as i32)
     }
 
     /// Clears a watch made by [`Permissions::watch_position`].
     pub fn clear_watch(&self, id: i32) {
-        self.rt.clear_watch_id(id);
+        self.rt.clear_watch(id);
     }
 
     /// Shows how to unblock `cap` in this browser; resolves when the help closes (by itself once
     /// the person has unblocked it).
     pub async fn help(&self, cap: Capability) {
-        self.rt.clone().help(cap).await;
+        let _ = JsFuture::from(self.rt.help(cap.index() as u32)).await;
     }
 
-    /// Mounts the controls panel into `element`; it stays while the returned value lives. It
-    /// shows right away, or once the UI has loaded when this is the first thing to use it.
+    /// Mounts the controls panel into `element`; it stays while the returned value lives.
     pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
-        Ok(ControlsPanel { _panel: super::ui::Controls::mount(&self.rt, element) })
+        Ok(ControlsPanel { panel: self.rt.controls(element) })
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.
     pub fn revoke(&self, cap: Capability) {
-        self.rt.input(Input::Revoke(cap));
+        self.rt.revoke(cap.index() as u32);
     }
 
     /// Forgets the site-level record of a capability (decision, dismissals, embargo).
     pub fn reset(&self, cap: Capability) {
-        self.rt.input(Input::Reset(cap));
+        self.rt.reset(cap.index() as u32);
     }
 }

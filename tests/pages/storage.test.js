@@ -9,7 +9,7 @@
 //     (WebKit matches 'self' against the opaque origin, so nothing would load otherwise).
 //   - frame ?case=full: full storage, SIMULATED: Storage.prototype.setItem throws QuotaExceededError (no engine
 //     here lets a test fill the real quota quickly).
-import { test, assert, assertEqual, describe, note, load, freshStorage, finish, outside, sleep } from './harness.js';
+import { test, assert, assertEqual, describe, note, load, freshStorage, finish, outside, sleep, waitFor } from './harness.js';
 import { choose } from './grants.js';
 
 const GATED = ['camera', 'microphone', 'geolocation', 'notifications'];
@@ -64,6 +64,8 @@ if (p) {
     await choose('dont-allow');
     const s = await pending;
     assertEqual(s.state, 'denied', 'state after Don\'t allow');
+    // The write goes through the Web Locks API where the browser has it: a moment later.
+    await waitFor(() => (localStorage.getItem('jit-permissions') || '').includes('|mb'), 2000);
     const stored = localStorage.getItem('jit-permissions');
     assert(typeof stored === 'string' && stored.startsWith('jp2'), `stored ${JSON.stringify(stored)}`);
     assert(stored.includes('|mb'), `stored ${JSON.stringify(stored)} has no microphone block ('|mb')`);

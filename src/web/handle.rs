@@ -1,0 +1,334 @@
+//! The engine as the browser layer sees it: one `#[wasm_bindgen]` class of synchronous calls,
+//! in numbers and text only, so that the wasm holds the engine and its decisions and little
+//! glue. The browser layer itself (listeners, storage, the origin's other pages, the gated
+//! calls, the UI) is `src/runtime/runtime.js`, which the npm package and the Rust API share.
+//!
+//! Codes (the JS runtime names them):
+//! - capability: 0 camera, 1 microphone, 2 geolocation, 3 notifications ([`Capability::index`]);
+//! - state: 0 granted, 1 denied, 2 prompt; browser state also 3 unknown;
+//! - grant: 0 one-time, 1 persistent; reason: 0 browser, 1 user, 2 embargo, 3 system, 4 policy;
+//! - choice: 0 allow-once, 1 allow-always, 2 dont-allow, 3 dismiss;
+//! - access outcome: 0 granted, 1 denied, 2 denied by the system;
+//! - arrival: 0 reload, 1 same origin, 2 fresh; `NaN` is "none" wherever a number may be absent.
+//!
+//! Inputs ([`Engine::input`]): 0 tick · 1 browser state (cap, state) · 2 policy (cap, allowed)
+//! · 3 decision (cap, choice) · 4 access (cap, outcome) · 5 revoke (cap) · 6 reset (cap) ·
+//! 7 prompt shown (cap) · 8 arrived (kind, at) · 9 page visible (page, visible) · 10 page gone
+//! (page) · 11 use started (cap, id) · 12 use ended (id) · 13 cleared.
+//!
+//! Outputs ([`Engine::next`], one per call, empty when drained): `[0 changed | 1 updated, cap,
+//! …status]` · `[2, use id]` stop a use · `[3]` persist ([`Engine::record`]) · `[4, kind, cap,
+//! detail, number]` audit: kind 0 prompt shown, 1 decision (detail choice), 2 expiry (detail
+//! 0 max-lifetime, 1 hidden, 2 pages-gone, 3 unused), 3 revocation (detail 0 manual, 1 browser,
+//! 2 cleared), 4 reset, 5 embargo (number: until). A status is `[state, grant, expiresAt, reason,
+//! lastDecision, decidedAt]`.
+
+use wasm_bindgen::prelude::*;
+
+use crate::core::{
+    self, AccessOutcome, Arrival, ArrivalKind, ArrivalSignals, AuditEvent, Capability, Choice, Config, DenyReason,
+    ExpiryCause, GrantKind, Input, Millis, NativeState, NavigationType, Output, Record, RevocationCause, State, Status,
+};
+
+const NONE: f64 = f64::NAN;
+
+fn cap(code: u32) -> Option<Capability> {
+    Capability::ALL.into_iter().find(|c| c.index() as u32 == code)
+}
+
+fn time(t: f64) -> Millis {
+    if t.is_finite() && t > 0.0 {
+        t as Millis
+    } else {
+        0
+    }
+}
+
+fn opt(v: Option<f64>) -> f64 {
+    v.unwrap_or(NONE)
+}
+
+/// A status as numbers: `[state, grant, expiresAt, reason, lastDecision, decidedAt]`.
+fn status_codes(s: &Status) -> [f64; 6] {
+    [
+        match s.state {
+            State::Granted => 0.0,
+            State::Denied => 1.0,
+            State::Prompt => 2.0,
+        },
+        opt(s.grant.map(|g| if g == GrantKind::OneTime { 0.0 } else { 1.0 })),
+        opt(s.expires_at.map(|t| t as f64)),
+        opt(s.reason.map(reason_code)),
+        opt(s.last_decision.map(choice_code)),
+        opt(s.decided_at.map(|t| t as f64)),
+    ]
+}
+
+fn reason_code(r: DenyReason) -> f64 {
+    match r {
+        DenyReason::Browser => 0.0,
+        DenyReason::User => 1.0,
+        DenyReason::Embargo => 2.0,
+        DenyReason::System => 3.0,
+        DenyReason::Policy => 4.0,
+    }
+}
+
+fn choice_code(c: Choice) -> f64 {
+    match c {
+        Choice::AllowOnce => 0.0,
+        Choice::AllowAlways => 1.0,
+        Choice::DontAllow => 2.0,
+        Choice::Dismiss => 3.0,
+    }
+}
+
+fn choice(code: f64) -> Choice {
+    match code as u32 {
+        0 => Choice::AllowOnce,
+        1 => Choice::AllowAlways,
+        2 => Choice::DontAllow,
+        _ => Choice::Dismiss,
+    }
+}
+
+fn refusal_code(r: core::Refusal) -> f64 {
+    match r {
+        core::Refusal::Dismissed => 0.0,
+        core::Refusal::User => 1.0,
+        core::Refusal::Embargo => 2.0,
+        core::Refusal::Browser => 3.0,
+        core::Refusal::System => 4.0,
+        core::Refusal::Policy => 5.0,
+    }
+}
+
+/// One page's engine.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Engine {
+    engine: core::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine for page `page` (a random id below 2^53) at `now`, with the durations and
+    /// counts of the options (`unusedAfter` `NaN` for off). A value out of range throws a
+    /// `TypeError` naming the option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_lifetime: f64, hidden_timeout: f64, dismissals: f64, embargo: f64, unused_after: f64, page: f64, now: f64) -> Result<Engine, JsValue> {
+        let config = Config {
+            max_lifetime: time(max_lifetime),
+            hidden_timeout: time(hidden_timeout),
+            embargo_dismissals: if dismissals.is_finite() && dismissals >= 0.0 { dismissals.min(u32::MAX as f64) as u32 } else { 0 },
+            embargo_duration: time(embargo),
+            unused_after: unused_after.is_finite().then(|| time(unused_after)),
+            ..Config::default()
+        };
+        if let Err(e) = config.validate() {
+            let mut m = String::from("jit-permissions: option '");
+            m.push_str(e.field());
+            m.push_str("' must be ");
+            m.push_str(e.expected());
+            return Err(js_sys::TypeError::new(&m).into());
+        }
+        Ok(Engine { engine: core::Engine::new(config, time(page), time(now)) })
+    }
+
+    /// Feeds one input (see the module doc for the codes).
+    pub fn input(&mut self, now: f64, kind: u32, a: f64, b: f64) {
+        let now = time(now);
+        let c = cap(a as u32).unwrap_or(Capability::Camera);
+        let input = match kind {
+            1 => Input::Native(c, match b as u32 {
+                0 => NativeState::Granted,
+                1 => NativeState::Denied,
+                2 => NativeState::Prompt,
+                _ => NativeState::Unknown,
+            }),
+            2 => Input::Policy(c, b != 0.0),
+            3 => Input::Decision(c, choice(b)),
+            4 => Input::Access(c, match b as u32 {
+                0 => AccessOutcome::Granted,
+                1 => AccessOutcome::Denied,
+                _ => AccessOutcome::SystemDenied,
+            }),
+            5 => Input::Revoke(c),
+            6 => Input::Reset(c),
+            7 => Input::PromptShown(c),
+            8 => Input::Arrived(Arrival { kind: arrival_kind(a), at: time(b) }),
+            9 => Input::PageVisible(time(a), b != 0.0),
+            10 => Input::PageGone(time(a)),
+            11 => Input::UseStarted(c, time(b)),
+            12 => Input::UseEnded(time(a)),
+            13 => Input::Cleared,
+            _ => Input::Tick,
+        };
+        self.engine.handle(now, input);
+    }
+
+    /// Merges a stored record (another page's write, or what is stored before this page
+    /// writes). Returns a warning when the text is not a record of this library (then nothing is
+    /// merged).
+    pub fn load(&mut self, now: f64, text: &str) -> Option<String> {
+        let (record, warning) = Record::decode(text);
+        if warning.is_none() && !text.is_empty() {
+            self.engine.handle(time(now), Input::Loaded(record));
+        }
+        warning
+    }
+
+    /// The record as this page holds it, encoded for storage.
+    pub fn record(&self) -> String {
+        self.engine.record().encode()
+    }
+
+    /// The next output, or an empty array when drained (see the module doc).
+    pub fn next(&mut self) -> Vec<f64> {
+        let Some(output) = self.engine.poll_output() else { return Vec::new() };
+        match output {
+            Output::Changed(c, s) | Output::Updated(c, s) => {
+                let mut v = vec![if matches!(output, Output::Changed(..)) { 0.0 } else { 1.0 }, c.index() as f64];
+                v.extend(status_codes(&s));
+                v
+            }
+            Output::StopUse(id) => vec![2.0, id as f64],
+            Output::Persist(_) => vec![3.0],
+            Output::Audit(event) => {
+                let (kind, c, detail, number) = match event {
+                    AuditEvent::PromptShown(c) => (0.0, c, NONE, NONE),
+                    AuditEvent::Decision(c, x) => (1.0, c, choice_code(x), NONE),
+                    AuditEvent::Expired(c, cause) => (2.0, c, match cause {
+                        ExpiryCause::MaxLifetime => 0.0,
+                        ExpiryCause::Hidden => 1.0,
+                        ExpiryCause::PagesGone => 2.0,
+                        ExpiryCause::Unused => 3.0,
+                    }, NONE),
+                    AuditEvent::Revoked(c, cause) => (3.0, c, match cause {
+                        RevocationCause::Manual => 0.0,
+                        RevocationCause::Browser => 1.0,
+                        RevocationCause::Cleared => 2.0,
+                    }, NONE),
+                    AuditEvent::Reset(c) => (4.0, c, NONE, NONE),
+                    AuditEvent::EmbargoStarted(c, until) => (5.0, c, NONE, until as f64),
+                };
+                vec![4.0, kind, c.index() as f64, detail, number]
+            }
+        }
+    }
+
+    /// The status of a capability at `now` (after the clock check, which may queue outputs).
+    pub fn status(&mut self, now: f64, c: u32) -> Vec<f64> {
+        let Some(c) = cap(c) else { return Vec::new() };
+        status_codes(&self.engine.status(time(now), c)).to_vec()
+    }
+
+    /// The library grant that stands for a capability (0 one-time, 1 persistent, -1 none).
+    #[wasm_bindgen(js_name = standingGrant)]
+    pub fn standing_grant(&mut self, now: f64, c: u32) -> i32 {
+        match cap(c).and_then(|c| self.engine.standing_grant(time(now), c)) {
+            Some(GrantKind::OneTime) => 0,
+            Some(GrantKind::Persistent) => 1,
+            None => -1,
+        }
+    }
+
+    /// When the engine next needs a tick (`NaN`: never).
+    pub fn deadline(&self) -> f64 {
+        opt(self.engine.next_deadline().map(|t| t as f64))
+    }
+
+    /// The browser's state of a capability as the engine takes it (0 granted, 1 denied,
+    /// 2 prompt, 3 unknown).
+    pub fn native(&self, c: u32) -> u32 {
+        match cap(c).map(|c| self.engine.native(c)) {
+            Some(NativeState::Granted) => 0,
+            Some(NativeState::Denied) => 1,
+            Some(NativeState::Prompt) => 2,
+            _ => 3,
+        }
+    }
+
+    /// Whether a use of the capability is live in this page, or (`anywhere`) in any page.
+    #[wasm_bindgen(js_name = inUse)]
+    pub fn in_use(&self, c: u32, anywhere: bool) -> bool {
+        cap(c).is_some_and(|c| if anywhere { self.engine.in_use_anywhere(c) } else { self.engine.in_use(c) })
+    }
+
+    /// The other pages that must answer before this page arrives (kind, at): empty unless a
+    /// one-time grant depends on them.
+    #[wasm_bindgen(js_name = pagesToConfirm)]
+    pub fn pages_to_confirm(&self, kind: f64, at: f64) -> Vec<f64> {
+        let arrival = Arrival { kind: arrival_kind(kind), at: time(at) };
+        self.engine.pages_to_confirm(arrival).into_iter().map(|p| p as f64).collect()
+    }
+
+    /// The live pages listed in the record, this page included once it arrived.
+    pub fn pages(&self) -> Vec<f64> {
+        self.engine.live_pages().into_iter().map(|p| p as f64).collect()
+    }
+
+    /// What a task needs now (bit masks of capabilities): `[ready, ask, dropped, blockedCap,
+    /// blockedReason, refusedCap, refusal]` (refusal: 0 dismissed, 1 user, 2 embargo, 3 browser,
+    /// 4 system, 5 policy).
+    pub fn assess(&mut self, now: f64, required: u32, optional: u32, reconsider: bool) -> Vec<f64> {
+        let a = self.engine.assess(time(now), required as u8, optional as u8, reconsider);
+        let blocked = a.blocked.map(|(c, r)| (c.index() as f64, reason_code(r)));
+        let refused = a.refused.map(|(c, r)| (c.index() as f64, refusal_code(r)));
+        vec![
+            a.ready as f64,
+            a.ask as f64,
+            a.dropped as f64,
+            opt(blocked.map(|b| b.0)),
+            opt(blocked.map(|b| b.1)),
+            opt(refused.map(|r| r.0)),
+            opt(refused.map(|r| r.1)),
+        ]
+    }
+
+    /// How a page came (0 reload, 1 same origin, 2 fresh), from its navigation type (0 navigate,
+    /// 1 reload, 2 back_forward) and the signals as bits (1 `navigation.activation.from`,
+    /// 2 `unloadEventStart` above 0, 4 a referrer of this origin, 8 the link or form noted).
+    pub fn arrival(&self, navigation: u32, signals: u32) -> u32 {
+        let navigation = match navigation {
+            1 => NavigationType::Reload,
+            2 => NavigationType::BackForward,
+            _ => NavigationType::Navigate,
+        };
+        let s = ArrivalSignals {
+            activation_from: signals & 1 != 0,
+            unload: signals & 2 != 0,
+            referrer: signals & 4 != 0,
+            intended: signals & 8 != 0,
+        };
+        match ArrivalKind::classify(navigation, s) {
+            ArrivalKind::Reload => 0,
+            ArrivalKind::SameOrigin => 1,
+            ArrivalKind::Fresh => 2,
+        }
+    }
+
+    /// What a failed call proves (see [`core::failed_call`]): `[outcome, refusal]`, each `NaN` when
+    /// none (outcome 1 denied, 2 denied by the system; refusal as in [`Engine::assess`]).
+    #[wasm_bindgen(js_name = failedCall)]
+    pub fn failed_call(&self, name: &str, message: &str, asked: u32) -> Vec<f64> {
+        let (outcome, refusal) = core::failed_call(name, message, asked as usize);
+        vec![
+            opt(outcome.map(|o| match o {
+                AccessOutcome::Granted => 0.0,
+                AccessOutcome::Denied => 1.0,
+                AccessOutcome::SystemDenied => 2.0,
+            })),
+            opt(refusal.map(refusal_code)),
+        ]
+    }
+}
+
+fn arrival_kind(code: f64) -> ArrivalKind {
+    match code as u32 {
+        0 => ArrivalKind::Reload,
+        1 => ArrivalKind::SameOrigin,
+        _ => ArrivalKind::Fresh,
+    }
+}
+
