@@ -7,7 +7,7 @@
 //! # async fn run() -> Result<(), jit_permissions::Error> {
 //! let permissions = Permissions::install(InstallOptions::default()).await?;
 //! let _subscription = permissions.on_change(Capability::Camera, |status| {
-//!     web_sys::console::log_1(&status.state.as_str().into());
+//!     let _state_now = status.state.as_str();
 //! });
 //! let prompt = PromptContent {
 //!     title: Some("Take a profile photo?".into()),
