@@ -6,7 +6,7 @@
 // and compiled in parallel, while the rest of the page starts, not when install() is called); the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
-import { classify, createRuntime, gated, needs, parseOptions, promptContent } from './runtime.js';
+import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
@@ -27,8 +27,9 @@ const LOCALES = {
   ja: () => import('./locales/ja.js'),
 };
 
-/** What the runtime calls to load the UI and the strings of locale `tag` (see src/web/ui.rs). */
+/** What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`. */
 const loader = {
+  tasks: () => import('./tasks.js'),
   load(tag) {
     const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[tag]() : null;
     const loading = Promise.all([import('./ui.js'), locale])
@@ -254,7 +255,7 @@ export class JitPermissions extends EventTarget {
    * asks for all, and it resolves with the list of statuses.
    */
   async request(descriptor, prompt) {
-    const task = needs(descriptor);
+    const task = (await this.#runtime.tasks()).needs(descriptor);
     const { content, reconsider } = promptContent(prompt);
     await this.#runtime.request(task.required, task.optional, content, reconsider);
     if (task.list) return task.order.map((i) => new JitPermissionStatus(this, i));

@@ -46,6 +46,8 @@ cp js/index.js js/index.d.ts pkg/
 # The browser layer (src/runtime/runtime.js), which index.js imports: bundled into index.js below, so that a
 # page's first load is the entry, the glue and the wasm.
 cp src/runtime/runtime.js pkg/runtime.js
+# The tasks (the gated calls and the dialogs), loaded by index.js with import() on first need.
+cp src/runtime/tasks.js pkg/tasks.js
 # The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
 # under snippets/ for the Rust API's static imports, which the npm glue must not use: check, then drop.
 cp src/ui/ui.js pkg/ui.js
@@ -57,14 +59,15 @@ fi
 rm -rf pkg/snippets
 
 # The shipped JavaScript, minified (the readable sources are js/, src/ui/ and the glue wasm-bindgen writes).
-# index.js keeps its names: JitPermissions and JitPermissionStatus are classes a page sees.
 ESBUILD=scripts/node_modules/.bin/esbuild
 minify() { # file [esbuild options...]
   local f=$1; shift
   "$ESBUILD" "$f" --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
     --log-level=warning --allow-overwrite --outfile="$f" "$@"
 }
-minify pkg/index.js --keep-names --bundle --external:./jit_permissions.js --external:./ui.js '--external:./locales/*'
+minify pkg/index.js --bundle --external:./jit_permissions.js --external:./ui.js --external:./tasks.js '--external:./locales/*'
+# The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
+minify pkg/tasks.js --bundle
 rm pkg/runtime.js
 for f in pkg/jit_permissions.js pkg/ui.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.

@@ -28,8 +28,6 @@
 //! assert_eq!(engine.status(20 + sixteen_hours, Capability::Camera).state, State::Prompt);
 //! ```
 
-use std::collections::VecDeque;
-
 use super::config::Config;
 use super::record::{CapRecord, Grant, PageEntry, Record, Verdict, MAX_PAGES};
 use super::types::*;
@@ -132,7 +130,8 @@ pub struct Engine {
     gone: Vec<PageId>,
     /// The statuses last reported through `Changed` and `Updated`.
     reported: [Status; 4],
-    out: VecDeque<Output>,
+    /// Outputs not yet polled, oldest first (a handful at a time).
+    out: Vec<Output>,
 }
 
 impl Engine {
@@ -153,7 +152,7 @@ impl Engine {
             uses: Vec::new(),
             gone: Vec::new(),
             reported: [Status::default(); 4],
-            out: VecDeque::new(),
+            out: Vec::new(),
         }
     }
 
@@ -189,14 +188,14 @@ impl Engine {
         }
         self.stamp(&base, now);
         if self.record != unchanged {
-            self.out.push_back(Output::Persist(self.record.clone()));
+            self.out.push(Output::Persist(self.record.clone()));
         }
         self.report(now);
     }
 
     /// The next output, or `None` when drained.
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.out.pop_front()
+        (!self.out.is_empty()).then(|| self.out.remove(0))
     }
 
     /// When the engine next needs `handle(now, Input::Tick)`, if ever: the end of a grant (a
@@ -305,7 +304,7 @@ impl Engine {
     }
 
     fn audit(&mut self, event: AuditEvent) {
-        self.out.push_back(Output::Audit(event));
+        self.out.push(Output::Audit(event));
     }
 
     fn apply(&mut self, now: Millis, input: Input) {
@@ -664,7 +663,7 @@ impl Engine {
         self.uses.retain(|(id, c)| {
             let stop = *c == cap;
             if stop {
-                out.push_back(Output::StopUse(*id));
+                out.push(Output::StopUse(*id));
             }
             !stop
         });
@@ -766,9 +765,9 @@ impl Engine {
                 continue;
             };
             if status.state != reported.state {
-                self.out.push_back(Output::Changed(cap, status));
+                self.out.push(Output::Changed(cap, status));
             } else if status != *reported {
-                self.out.push_back(Output::Updated(cap, status));
+                self.out.push(Output::Updated(cap, status));
             }
             *reported = status;
         }

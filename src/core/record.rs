@@ -427,6 +427,17 @@ fn field(s: &mut String, letter: char, n: u64) {
     }
 }
 
+/// A decimal number of at most 20 digits, without overflow; `None` otherwise.
+fn digits(bytes: &[u8]) -> Option<u64> {
+    if bytes.is_empty() {
+        return None;
+    }
+    bytes.iter().try_fold(0u64, |n, b| {
+        let d = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
+}
+
 /// Splits the fields of an entry into (letter, number) pairs; `None` on any malformed byte.
 fn fields(entry: &str) -> Option<Vec<(u8, Option<u64>)>> {
     let bytes = entry.as_bytes();
@@ -446,7 +457,7 @@ fn fields(entry: &str) -> Option<Vec<(u8, Option<u64>)>> {
             if end - start > 1 && bytes.get(start) == Some(&b'0') {
                 return None;
             }
-            Some(entry.get(start..end)?.parse::<u64>().ok()?)
+            Some(digits(bytes.get(start..end)?)?)
         } else {
             None
         };
@@ -461,12 +472,13 @@ fn parse(text: &str) -> Result<Record, &'static str> {
         return Err(WARN_CORRUPT);
     }
     let rest = text.strip_prefix(TAG).ok_or(WARN_FOREIGN)?;
-    let mut entries = rest.split('|');
+    // Byte splits: the entries are ASCII (a `char` pattern would bring in the substring searcher).
+    let mut entries = rest.as_bytes().split(|b| *b == b'|').map(|e| std::str::from_utf8(e).unwrap_or("\u{0}"));
     let version = entries.next().unwrap_or_default();
     if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
         return Err(WARN_FOREIGN);
     }
-    let version = match version.parse::<u64>() {
+    let version = match digits(version.as_bytes()).ok_or(()) {
         Ok(v @ (1 | VERSION)) => v,
         Ok(v) if v > VERSION => return Err(WARN_FUTURE),
         // Too many digits to parse is a future version too.

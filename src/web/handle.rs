@@ -113,26 +113,19 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     /// An engine for page `page` (a random id below 2^53) at `now`, with the durations and
-    /// counts of the options (`unusedAfter` `NaN` for off). A value out of range throws a
-    /// `TypeError` naming the option.
+    /// counts of the options (`unusedAfter` `NaN` for off), which the caller has checked (the JS
+    /// runtime's `parseOptions`, the Rust API's [`Config::validate`]).
     #[wasm_bindgen(constructor)]
-    pub fn new(max_lifetime: f64, hidden_timeout: f64, dismissals: f64, embargo: f64, unused_after: f64, page: f64, now: f64) -> Result<Engine, JsValue> {
+    pub fn new(max_lifetime: f64, hidden_timeout: f64, dismissals: f64, embargo: f64, unused_after: f64, page: f64, now: f64) -> Engine {
         let config = Config {
             max_lifetime: time(max_lifetime),
             hidden_timeout: time(hidden_timeout),
-            embargo_dismissals: if dismissals.is_finite() && dismissals >= 0.0 { dismissals.min(u32::MAX as f64) as u32 } else { 0 },
+            embargo_dismissals: if dismissals >= 1.0 { dismissals.min(u32::MAX as f64) as u32 } else { 1 },
             embargo_duration: time(embargo),
             unused_after: unused_after.is_finite().then(|| time(unused_after)),
             ..Config::default()
         };
-        if let Err(e) = config.validate() {
-            let mut m = String::from("jit-permissions: option '");
-            m.push_str(e.field());
-            m.push_str("' must be ");
-            m.push_str(e.expected());
-            return Err(js_sys::TypeError::new(&m).into());
-        }
-        Ok(Engine { engine: core::Engine::new(config, time(page), time(now)) })
+        Engine { engine: core::Engine::new(config, time(page), time(now)) }
     }
 
     /// Feeds one input (see the module doc for the codes).

@@ -170,6 +170,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn destroy(this: &PanelHandle);
 }
+#[wasm_bindgen(module = "/src/runtime/tasks.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
+    static TASKS: JsValue;
+}
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = ui)]
@@ -352,8 +357,15 @@ impl Permissions {
         let parsed = parse_options(&js_options.into())?;
         let make_engine = Closure::<dyn FnMut(f64, f64) -> Result<JsValue, JsValue>>::new(move |page: f64, now: f64| {
             let unused = c.unused_after.map_or(f64::NAN, |t| t as f64);
-            handle::Engine::new(c.max_lifetime as f64, c.hidden_timeout as f64, c.embargo_dismissals as f64, c.embargo_duration as f64, unused, page, now)
-                .map(JsValue::from)
+            Ok(JsValue::from(handle::Engine::new(
+                c.max_lifetime as f64,
+                c.hidden_timeout as f64,
+                c.embargo_dismissals as f64,
+                c.embargo_duration as f64,
+                unused,
+                page,
+                now,
+            )))
         })
         .into_js_value();
         let listeners: Listeners = Rc::new(RefCell::new(Vec::new()));
@@ -396,11 +408,13 @@ impl Permissions {
         })
         .into_js_value();
         let load = Closure::<dyn Fn(String) -> Promise>::new(|tag: String| UI.with(|ui| load_bundled(ui, &tag))).into_js_value();
+        let tasks = Closure::<dyn Fn() -> Promise>::new(|| { let module: JsValue = object(&[("Tasks", TASKS.with(JsValue::clone))]).into(); Promise::resolve(&module) })
+            .into_js_value();
         let hooks = object(&[("status", status_hook.clone()), ("audit", audit_hook.clone())]);
-        let loader = object(&[("load", load.clone())]);
+        let loader = object(&[("load", load.clone()), ("tasks", tasks.clone())]);
         let rt = create_runtime(&make_engine, &parsed, &hooks.into(), &loader.into())?;
         JsFuture::from(rt.start()).await?;
-        Ok(Permissions { rt: Rc::new(rt), listeners, audits, _callbacks: Rc::new(vec![make_engine, status_hook, audit_hook, load]) })
+        Ok(Permissions { rt: Rc::new(rt), listeners, audits, _callbacks: Rc::new(vec![make_engine, status_hook, audit_hook, load, tasks]) })
     }
 
     /// The reported status of a capability (after the clock check).

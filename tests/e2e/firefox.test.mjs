@@ -108,9 +108,11 @@ export const tests = [
       for (const cap of ['camera', 'microphone', 'geolocation', 'notifications']) {
         assertEqual((await badge(session, cap)).state, 'prompt', `${cap} badge`);
       }
-      const rows = await js(session, () => document.querySelector('div[data-jit-permissions="controls"]')
+      // The panel shows once the library's tasks and UI have loaded (on first need): wait for it.
+      const rows = () => js(session, () => document.querySelector('div[data-jit-permissions="controls"]')
         ?.shadowRoot.querySelectorAll('li[part~="row"]').length);
-      assertEqual(rows, 4, 'controls panel rows');
+      await until('the controls panel', async () => (await rows()) === 4, { timeout: 10000 }).catch(() => {});
+      assertEqual(await rows(), 4, 'controls panel rows');
       await shot(session, env, 'firefox-01-demo-loaded.png');
     },
   },

@@ -1,0 +1,396 @@
+// The tasks of jit-permissions: the gated calls, the one queue of dialogs and the UI they show. Loaded on first need
+// (a gated call or controls() loads it with the UI), so that a page that asks nobody never fetches it; the runtime
+// (runtime.js) keeps what every page needs: the engine, the browser's states, storage, the origin's other pages.
+//
+// As in runtime.js, every decision is the engine's: what a task needs (assess), what a failed call proves. Here are
+// one decision at a time (a queue for every dialog, the recovery help included; callers asking for the same share one
+// dialog and one answer, and a dialog re-checks every state at its turn), one ask per task (one pre-prompt for all
+// the capabilities of a call), re-checks after every answer and after the native call, and one error contract (every
+// refusal a NotAllowedError with a machine-readable reason).
+import {
+  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, SHOWN, USE_STARTED, bit, caps,
+  gated, own, typeError, visible,
+} from './runtime.js';
+
+const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
+const REFUSE_DISMISSED = 0, REFUSE_USER = 1, REFUSE_BROWSER = 3;
+/** How many times a call re-checks and asks again before it gives up. */
+const ROUNDS = 3;
+
+/**
+ * getUserMedia constraints as the browser reads them (WebIDL): `audio` and `video` each read once, `undefined` as
+ * absent, `null` and any object as a request, anything else by its truth. Returns a fresh constraints object with
+ * exactly what was read (a getter answering differently the second time cannot request what was not gated) and the
+ * capabilities it asks for; a TypeError as the browser would throw.
+ */
+export function readConstraints(value) {
+  const gum = "Failed to execute 'getUserMedia' on 'MediaDevices': ";
+  if (value !== undefined && value !== null && typeof value !== 'object' && typeof value !== 'function') {
+    throw new TypeError(`${gum}The provided value is not of type 'MediaStreamConstraints'.`);
+  }
+  const read = {};
+  let mask = 0;
+  for (const [key, cap] of [['audio', MICROPHONE], ['peerIdentity', -1], ['video', CAMERA]]) {
+    const member = value == null ? undefined : value[key];
+    if (member === undefined) continue;
+    if (cap < 0) { read[key] = member; continue; }
+    const asked = member === null || typeof member === 'object' || typeof member === 'function' ? true : Boolean(member);
+    read[key] = member === null ? {} : typeof member === 'object' || typeof member === 'function' ? member : asked;
+    if (asked) mask |= bit(cap);
+  }
+  if (!mask) throw new TypeError(`${gum}At least one of audio and video must be requested`);
+  return { constraints: read, mask };
+}
+/** A NotAllowedError DOMException with its `reason` (dismissed, user, embargo, browser, system, policy). */
+export function notAllowed(mask, why, detail) {
+  const what = caps(mask).map((i) => NAMES[i]).join(' or ');
+  const text = [' was not allowed: the prompt was dismissed', ' was not allowed: the person chose Don\'t allow',
+    ' is paused after repeated dismissals (embargo)', ' is blocked in the browser\'s settings',
+    ' is blocked by the operating system\'s privacy settings', ' is not allowed in this frame by its Permissions Policy'][why];
+  const e = new DOMException(`jit-permissions: ${what}${text}${detail ? ` (${detail})` : ''}`, 'NotAllowedError');
+  Object.defineProperty(e, 'reason', { value: REFUSALS[why], enumerable: true });
+  return e;
+}
+function browserFamily() {
+  const ua = (globalThis.navigator && navigator.userAgent) || '';
+  if (/Firefox\/|FxiOS\//.test(ua)) return 'firefox';
+  if (/Chrome\/|Chromium\/|CriOS\/|Edg|OPR\//.test(ua)) return 'chromium';
+  if (/Safari\/|AppleWebKit\//.test(ua)) return 'safari';
+  return 'other';
+}
+function streamMask(stream) {
+  return (stream.getVideoTracks().length ? bit(CAMERA) : 0) | (stream.getAudioTracks().length ? bit(MICROPHONE) : 0);
+}
+function nativeMedia(constraints) {
+  return navigator.mediaDevices.getUserMedia(constraints);
+}
+function nativePosition(options) {
+  return new Promise((resolve, reject) => navigator.geolocation.getCurrentPosition(resolve, reject, options));
+}
+function nativeNotification() {
+  if (typeof Notification !== 'function') {
+    return Promise.reject(new DOMException('jit-permissions: this browser has no notifications', 'NotSupportedError'));
+  }
+  return Notification.requestPermission();
+}
+
+/** The capabilities of a `request()`: one descriptor, or a non-empty list of them (each may be `optional: true`). */
+export function needs(value) {
+  if (!Array.isArray(value)) return { required: bit(gated(value)), optional: 0, list: false };
+  if (!value.length) throw typeError('request() needs at least one descriptor');
+  let required = 0, optional = 0;
+  for (const entry of value) {
+    const b = bit(gated(entry));
+    const opt = own(entry, 'optional');
+    if (opt !== undefined && typeof opt !== 'boolean') throw typeError('a descriptor\'s \'optional\' must be a boolean');
+    if (opt) optional |= b; else required |= b;
+  }
+  optional &= ~required;
+  if (!required) throw typeError('request() needs at least one descriptor that is not optional');
+  return { required, optional, list: true, order: value.map((d) => NAMES.indexOf(d.name)).filter((i, k, a) => a.indexOf(i) === k) };
+}
+
+/** The tasks of one page's runtime. */
+export class Tasks {
+  constructor(rt) {
+    this.rt = rt;
+    this.needs = needs;
+    this.loading = null;
+    this.queue = Promise.resolve();
+    this.pending = new Map(); // capability mask -> the shared dialog's promise
+  }
+
+  // ---- The UI: loaded on first need (a gated call starts it before the status check; so does the panel).
+
+  preload() {
+    if (!this.loading) {
+      this.loading = this.rt.loader.load(this.rt.locale);
+      this.loading.catch(() => { this.loading = null; });
+    }
+    return this.loading;
+  }
+
+  /** The UI module and its strings: English, then the locale's, then the site's overrides. */
+  async ui() {
+    const [ui, table] = await this.preload();
+    return [ui, Object.assign({}, ui.en, table, this.rt.options.strings)];
+  }
+
+  // ---- The gated calls: one decision at a time, one ask per task, re-checked after every answer and after the
+  // native call; every refusal a NotAllowedError with a reason.
+
+  /** Runs `job` once every dialog queued before it has closed; jobs never reject, so none can stall the queue. */
+  enqueue(job) {
+    const run = this.queue.then(job).catch(() => null);
+    this.queue = run;
+    return run;
+  }
+
+  assess(required, optional, reconsider) {
+    this.rt.check();
+    const a = this.rt.engine.assess(this.rt.now(), required, optional, reconsider);
+    this.rt.carryOut(this.rt.drain());
+    return {
+      ready: a[0], ask: a[1], dropped: a[2],
+      blocked: Number.isNaN(a[3]) ? null : [a[3], a[4]], refused: Number.isNaN(a[5]) ? null : [a[5], a[6]],
+    };
+  }
+
+  /**
+   * The decision for a task: nothing to ask when granted; the recovery help when the browser or the system blocks a
+   * required capability; one pre-prompt for all that need asking. Resolves with the mask to go ahead with, or
+   * throws the refusal.
+   */
+  async decide(required, optional, content, reconsider) {
+    this.preload().catch(() => {});
+    for (let round = 1; round <= ROUNDS + 1; round++) {
+      const a = this.assess(required, optional, reconsider);
+      if (a.refused) throw notAllowed(bit(a.refused[0]), a.refused[1]);
+      if (a.blocked) {
+        const [cap, reason] = a.blocked;
+        const why = reason === 3 ? 4 : REFUSE_BROWSER;
+        if (round > ROUNDS) throw notAllowed(bit(cap), why);
+        // The help closes by itself once the person unblocks it; the call then goes on as for the new state.
+        await this.recovery(cap);
+        const s = this.rt.status(cap);
+        if (s.state === 'denied' && s.reason === REASONS[reason]) throw notAllowed(bit(cap), why);
+        continue;
+      }
+      optional &= ~a.dropped;
+      if (!a.ask) return a.ready;
+      const asked = a.ask & required || a.ask;
+      if (round > ROUNDS) throw notAllowed(bit(caps(asked)[0]), REFUSE_DISMISSED);
+      const answer = await this.prePrompt(a.ask & required, a.ask & optional, content, reconsider);
+      if (!answer) continue; // settled meanwhile (another dialog, another page): check again
+      if (answer.choice <= 1) { optional &= ~answer.declined; continue; }
+      if (!(a.ask & required)) { optional &= ~a.ask; continue; }
+      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === 2 ? REFUSE_USER : REFUSE_DISMISSED);
+    }
+    throw notAllowed(required, REFUSE_DISMISSED);
+  }
+
+  /**
+   * The pre-prompt for these capabilities, queued and shared with every caller asking for the same. At its turn it
+   * asks only for what still needs asking, and records the answer; resolves with `{choice, declined}` (a mask), or
+   * null when nothing needed asking any more.
+   */
+  prePrompt(required, optional, content, reconsider) {
+    const key = required | optional << 4;
+    if (this.pending.has(key)) return this.pending.get(key);
+    const shared = this.enqueue(async () => {
+      try {
+        const a = this.assess(required, optional, reconsider);
+        if (a.refused || a.blocked || !a.ask) return null;
+        const [ui, strings] = await this.ui();
+        const asked = caps(a.ask);
+        const first = this.rt.options.prompts[asked[0]];
+        const request = {
+          capabilities: asked.map((i) => ({ name: NAMES[i], optional: Boolean(optional & bit(i)) })),
+          title: content.title ?? first.title, reason: content.reason ?? first.reason, image: content.image ?? first.image,
+          lang: this.rt.locale, strings,
+        };
+        // Only a pre-prompt that can be shown is audited as shown (the UI may fail to load, offline).
+        this.rt.inputs(asked.map((i) => [SHOWN, i]));
+        const result = await ui.prePrompt(request);
+        const picked = CHOICES.indexOf(result && result.choice);
+        const choice = picked < 0 ? 3 : picked;
+        const declined = choice <= 1 ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
+        this.rt.inputs(asked.filter((i) => !(declined & bit(i))).map((i) => [DECISION, i, choice]));
+        return { choice, declined };
+      } catch {
+        // A dialog that could not be shown records no decision and refuses as a dismissal would.
+        return { choice: 3, declined: 0 };
+      } finally {
+        this.pending.delete(key);
+      }
+    });
+    this.pending.set(key, shared);
+    return shared;
+  }
+
+  /** The recovery help for a blocked capability, queued behind any open dialog; shown only if still blocked. */
+  recovery(i) { return this.enqueue(() => this.showRecovery(i, true)); }
+
+  /** help(descriptor): the recovery help through the same queue, whatever the state. */
+  help(i) { return this.enqueue(() => this.showRecovery(i, false)); }
+
+  async showRecovery(i, onlyIfBlocked) {
+    const blocked = (s) => s.state === 'denied' && (s.reason === 'browser' || s.reason === 'system');
+    if (onlyIfBlocked && !blocked(this.rt.status(i))) return;
+    let view;
+    try {
+      const [ui, strings] = await this.ui();
+      view = ui.recovery({ capability: NAMES[i], cause: 'browser', browser: browserFamily(), lang: this.rt.locale, strings });
+    } catch { return; }
+    // Re-checks while open (on visibility and focus too), and closes once the person unblocked it.
+    const timer = setInterval(() => {
+      this.rt.recheck();
+      if (!blocked(this.rt.status(i))) view.close();
+    }, 1000);
+    try { await view.closed; } finally { clearInterval(timer); }
+  }
+
+  /** Feeds the result of a capability's own call: only what it proves (`outcome` NaN: nothing; the browser tells). */
+  learn(mask, outcome) {
+    if (Number.isNaN(outcome)) return this.rt.recheck();
+    this.rt.inputs(caps(mask).map((i) => [ACCESS, i, outcome]));
+    // A dismissed native prompt also rejects: the browser's own state corrects it.
+    if (outcome === 1) this.rt.recheck();
+  }
+
+  /** request(descriptors, prompt): the decision, then the browser's request from the same click. Never rejects for a refusal. */
+  async request(required, optional, content, reconsider) {
+    let ready;
+    try { ready = await this.decide(required, optional, content, reconsider); } catch (e) {
+      if (e && e.name === 'NotAllowedError' && e.reason) return;
+      throw e;
+    }
+    // A fresh "Allow" is reported granted once the browser's own request succeeds.
+    const pending = caps(ready).filter((i) => this.rt.status(i).state !== 'granted');
+    const media = pending.filter((i) => i <= MICROPHONE);
+    const calls = [];
+    if (media.length) {
+      calls.push(nativeMedia({ video: media.includes(CAMERA), audio: media.includes(MICROPHONE) }).then((stream) => {
+        const got = streamMask(stream);
+        stream.getTracks().forEach((t) => t.stop());
+        this.learn(got, 0);
+      }, (e) => this.learn(media.reduce((m, i) => m | bit(i), 0), this.rt.engine.failedCall(String(e && e.name), String(e && e.message), media.length)[0])));
+    }
+    if (pending.includes(GEOLOCATION)) {
+      calls.push(nativePosition({ maximumAge: 2 ** 31, timeout: 10000 })
+        .then(() => this.learn(bit(GEOLOCATION), 0), (e) => this.learn(bit(GEOLOCATION), e && e.code === 1 ? 1 : NaN)));
+    }
+    if (pending.includes(NOTIFICATIONS)) {
+      calls.push(nativeNotification().then((a) => this.learn(bit(NOTIFICATIONS), a === 'granted' ? 0 : a === 'denied' ? 1 : NaN), () => {}));
+    }
+    await Promise.all(calls);
+  }
+
+  /** getUserMedia(constraints, prompt): one decision, one native call, tracks handed out only while each is granted. */
+  async getUserMedia(value, content, reconsider) {
+    const { constraints, mask } = readConstraints(value);
+    const asked = caps(mask).length;
+    for (let round = 0; round < ROUNDS; round++) {
+      await this.decide(mask, 0, content, reconsider);
+      // An expired grant is never used: the clock is checked again right before the call.
+      this.rt.check();
+      let stream;
+      try { stream = await nativeMedia(constraints); } catch (e) {
+        const [outcome, refusal] = this.rt.engine.failedCall(String(e && e.name), String(e && e.message), asked);
+        this.learn(mask, outcome);
+        throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
+      }
+      this.learn(streamMask(stream), 0);
+      // Every capability of the call must still be granted (a one-time grant may have ended while the browser
+      // asked): else nothing is handed out, and it is asked again.
+      this.rt.check();
+      if (caps(mask).some((i) => this.rt.status(i).state !== 'granted')) {
+        stream.getTracks().forEach((t) => t.stop());
+        continue;
+      }
+      for (const track of stream.getTracks()) this.trackStarted(track.kind === 'audio' ? MICROPHONE : CAMERA, track);
+      return stream;
+    }
+    const left = caps(mask).find((i) => this.rt.status(i).state !== 'granted') ?? CAMERA;
+    const s = this.rt.status(left);
+    throw notAllowed(bit(left), s.reason ? [3, 1, 2, 4, 5][REASONS.indexOf(s.reason)] : REFUSE_DISMISSED);
+  }
+
+  async getCurrentPosition(options, content, reconsider) {
+    await this.decide(bit(GEOLOCATION), 0, content, reconsider);
+    this.rt.check();
+    try {
+      const position = await nativePosition(options);
+      this.learn(bit(GEOLOCATION), 0);
+      return position;
+    } catch (e) {
+      if (e && e.code === 1) {
+        this.learn(bit(GEOLOCATION), 1);
+        throw notAllowed(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
+      }
+      throw e;
+    }
+  }
+
+  /** watchPosition: resolves with the watch id; delivers nothing while the page is hidden; cleared when the grant ends. */
+  async watchPosition(success, error, options, content, reconsider) {
+    if (typeof success !== 'function') throw typeError('watchPosition needs a success callback function');
+    await this.decide(bit(GEOLOCATION), 0, content, reconsider);
+    this.rt.check();
+    const id = navigator.geolocation.watchPosition((position) => {
+      this.rt.check();
+      if (visible() && this.rt.status(GEOLOCATION).state === 'granted') success(position);
+    }, (e) => {
+      let err = e;
+      if (e && e.code === 1) {
+        this.learn(bit(GEOLOCATION), 1);
+        err = notAllowed(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
+      }
+      if (typeof error === 'function') error(err);
+    }, options && typeof options === 'object' ? options : undefined);
+    this.watchStarted(id);
+    return id;
+  }
+
+  /** requestNotifications: resolves 'granted'; the browser's denied (or its prompt closed) rejects like any refusal. */
+  async requestNotifications(content, reconsider) {
+    await this.decide(bit(NOTIFICATIONS), 0, content, reconsider);
+    const answer = await nativeNotification();
+    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? 0 : answer === 'denied' ? 1 : NaN);
+    if (answer === 'granted') return answer;
+    throw notAllowed(bit(NOTIFICATIONS), answer === 'denied' ? REFUSE_BROWSER : REFUSE_DISMISSED);
+  }
+
+
+  /** The controls panel in `element`, once the UI has loaded; `{ ready, destroy() }`. */
+  controls(element) {
+    let view = null;
+    let destroyed = false;
+    const update = () => {
+      if (view) view.update(NAMES.map((name, i) => ({ name, ...this.rt.status(i) })));
+    };
+    const ready = this.ui().then(([ui, strings]) => {
+      if (destroyed) return false;
+      const host = {
+        revoke: (name) => this.rt.revoke(NAMES.indexOf(name)),
+        reset: (name) => this.rt.reset(NAMES.indexOf(name)),
+        help: (name) => { this.help(NAMES.indexOf(name)); },
+        now: () => this.rt.now(),
+      };
+      view = ui.panel(element, host, { lang: this.rt.locale, strings });
+      this.rt.updates.add(update);
+      update();
+      return true;
+    }, (e) => {
+      console.warn('jit-permissions: the controls panel could not be shown:', e);
+      return false;
+    });
+    return {
+      ready,
+      destroy: () => {
+        destroyed = true;
+        this.rt.updates.delete(update);
+        if (view) { view.destroy(); view = null; }
+      },
+    };
+  }
+
+  // ---- Uses: the tracks and watches handed out (the runtime stops them when their capability is not granted).
+
+  trackStarted(i, track) {
+    const id = this.rt.nextUse++;
+    // stop() fires no `ended`, so the handed-out track's own stop is wrapped (the same object, not a clone).
+    const original = track.stop;
+    const { rt } = this;
+    if (typeof original === 'function') track.stop = function stop() { original.call(track); rt.useEnded(id); };
+    track.addEventListener('ended', () => this.rt.useEnded(id), { once: true });
+    this.rt.uses.set(id, { track });
+    this.rt.input(USE_STARTED, i, id);
+  }
+
+  watchStarted(watch) {
+    const id = this.rt.nextUse++;
+    this.rt.uses.set(id, { watch });
+    this.rt.input(USE_STARTED, GEOLOCATION, id);
+  }
+}
