@@ -65,7 +65,7 @@ minify() { # file [esbuild options...]
   "$ESBUILD" "$f" --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
     --log-level=warning --allow-overwrite --outfile="$f" "$@"
 }
-minify pkg/index.js --bundle --external:./jit_permissions.js --external:./ui.js --external:./tasks.js '--external:./locales/*'
+minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./jit_permissions.js --external:./ui.js --external:./tasks.js '--external:./locales/*'
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
 rm pkg/runtime.js

@@ -208,36 +208,36 @@ class Runtime {
   constructor(makeEngine, options, hooks, loader) {
     if (typeof window === 'undefined') throw new Error('jit-permissions needs a browser: there is no window here');
     this.options = options;
-    this.hooks = hooks;
-    this.page = 1 + Math.floor(Math.random() * 2 ** 52);
-    this.engine = makeEngine(this.page, this.now());
+    this._hooks = hooks;
+    this._page = 1 + Math.floor(Math.random() * 2 ** 52);
+    this.engine = makeEngine(this._page, this.now());
     const languages = Array.from((navigator && navigator.languages) || []);
     this.locale = resolveLocale(options.locale, languages);
     this.loader = loader;
     this.updates = new Set(); // mounted panels' update functions
-    this.loadingTasks = null;
+    this._loadingTasks = null;
     this.uses = new Map(); // use id -> { track } | { watch }
     this.nextUse = 1;
-    this.deadline = null;
-    this.timer = 0;
-    this.natives = []; // the browser's status objects, kept alive with their `change` listeners
-    this.heard = null;
-    this.gone = false;
-    this.leftAt = null;
-    this.rechecking = false;
-    this.recheckAgain = false;
-    this.saving = false;
-    this.saveAgain = false;
-    this.warned = false;
-    this.corrupt = null;
+    this._deadline = null;
+    this._timer = 0;
+    this._natives = []; // the browser's status objects, kept alive with their `change` listeners
+    this._heard = null;
+    this._gone = false;
+    this._leftAt = null;
+    this._rechecking = false;
+    this._recheckAgain = false;
+    this._saving = false;
+    this._saveAgain = false;
+    this._warned = false;
+    this._corrupt = null;
     // The browser's own query, where the interface defines it, kept before the library patches anything.
-    this.permissions = navigator.permissions;
+    this._permissions = navigator.permissions;
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
-    this.query = proto && typeof proto.query === 'function' ? proto.query
-      : this.permissions && typeof this.permissions.query === 'function' ? this.permissions.query : null;
-    try { this.storage = window.localStorage; } catch { this.storage = null; }
-    if (!this.storage) this.memory();
-    try { this.channel = new BroadcastChannel(`jit-permissions:${options.storageKey}`); } catch { this.channel = null; }
+    this._query = proto && typeof proto.query === 'function' ? proto.query
+      : this._permissions && typeof this._permissions.query === 'function' ? this._permissions.query : null;
+    try { this._storage = window.localStorage; } catch { this._storage = null; }
+    if (!this._storage) this._memory();
+    try { this._channel = new BroadcastChannel(`jit-permissions:${options.storageKey}`); } catch { this._channel = null; }
   }
 
   now() {
@@ -246,14 +246,14 @@ class Runtime {
     return Number.isFinite(t) && t > 0 ? t : 0;
   }
 
-  memory() {
-    if (!this.warned) {
-      this.warned = true;
+  _memory() {
+    if (!this._warned) {
+      this._warned = true;
       console.warn('jit-permissions: origin storage is unavailable; decisions are kept in memory for this page only');
     }
   }
 
-  get inMemory() { return this.warned; }
+  get inMemory() { return this._warned; }
 
   // ---- The engine: inputs in, outputs carried out. Outputs are drained first, then carried out, so that a hook
   // calling back into the library starts a round of its own.
@@ -276,27 +276,27 @@ class Runtime {
     const audits = [];
     let write = false;
     for (const o of outputs) {
-      if (o[0] <= 1) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
-      else if (o[0] === 2) this.stopUse(o[1]);
+      if (o[0] <= 1) this._hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
+      else if (o[0] === 2) this._stopUse(o[1]);
       else if (o[0] === 3) write = true;
       else audits.push(o);
     }
-    if (write && persist) this.persist();
+    if (write && persist) this._persist();
     for (const [, kind, cap, detail, number] of audits) {
       const type = AUDITS[kind];
       const record = { type, name: NAMES[cap], detail: null, at: this.now() };
       if (type === 'decision') record.detail = record.choice = CHOICES[detail];
       else if (CAUSES[kind]) record.detail = record.cause = CAUSES[kind][detail];
       else if (type === 'embargo') record.detail = record.until = number;
-      this.hooks.audit(record);
+      this._hooks.audit(record);
     }
-    this.arm();
+    this._arm();
     if (outputs.length) for (const update of [...this.updates]) update();
   }
 
   /** The clock check: a tick when a deadline passed (cheap otherwise). Every read and gated call runs it first. */
   check() {
-    if (this.deadline !== null && this.now() >= this.deadline) this.input(TICK);
+    if (this._deadline !== null && this.now() >= this._deadline) this.input(TICK);
   }
 
   status(i) {
@@ -311,73 +311,73 @@ class Runtime {
     return g >= 0;
   }
 
-  arm() {
+  _arm() {
     const d = none(this.engine.deadline());
-    if (d === this.deadline && this.timer) return;
-    this.deadline = d;
-    clearTimeout(this.timer);
+    if (d === this._deadline && this._timer) return;
+    this._deadline = d;
+    clearTimeout(this._timer);
     // setTimeout overflows past 2^31 - 1 ms: a far deadline is re-armed when this fires.
-    this.timer = d === null ? 0 : setTimeout(() => { this.timer = 0; this.input(TICK); }, Math.min(Math.max(0, d - this.now()), 2 ** 30));
+    this._timer = d === null ? 0 : setTimeout(() => { this._timer = 0; this.input(TICK); }, Math.min(Math.max(0, d - this.now()), 2 ** 30));
   }
 
   // ---- Storage: read what is stored, merge, write; under the Web Locks API where the browser has it (at once when
   // the page is leaving: a lock granted later would come too late).
 
-  read() {
-    if (!this.storage) return null;
-    try { return this.storage.getItem(this.options.storageKey); } catch { this.memory(); return null; }
+  _read() {
+    if (!this._storage) return null;
+    try { return this._storage.getItem(this.options.storageKey); } catch { this._memory(); return null; }
   }
 
   /** Merges stored text into this page's record; false when it is not a record of this library (warned once). */
-  load(text) {
-    if (text === this.corrupt) return false;
+  _load(text) {
+    if (text === this._corrupt) return false;
     const warning = this.engine.load(this.now(), text);
     if (warning) {
-      this.corrupt = text;
+      this._corrupt = text;
       console.warn(`jit-permissions: discarded stored permission data: ${warning}`);
       return false;
     }
     return true;
   }
 
-  persist() {
-    const locks = this.storage && navigator.locks;
-    if (!locks || this.gone) return this.saveNow();
-    if (this.saving) { this.saveAgain = true; return; }
-    this.saving = true;
+  _persist() {
+    const locks = this._storage && navigator.locks;
+    if (!locks || this._gone) return this._saveNow();
+    if (this._saving) { this._saveAgain = true; return; }
+    this._saving = true;
     locks.request(`jit-permissions:${this.options.storageKey}`, () => {
-      this.saving = false;
-      this.saveNow();
-      if (this.saveAgain) { this.saveAgain = false; this.persist(); }
-    }).catch(() => { if (this.saving) { this.saving = false; this.saveNow(); } });
+      this._saving = false;
+      this._saveNow();
+      if (this._saveAgain) { this._saveAgain = false; this._persist(); }
+    }).catch(() => { if (this._saving) { this._saving = false; this._saveNow(); } });
   }
 
-  saveNow() {
-    if (!this.storage) return;
-    const text = this.read();
-    if (text) this.load(text);
+  _saveNow() {
+    if (!this._storage) return;
+    const text = this._read();
+    if (text) this._load(text);
     const outputs = this.drain();
-    try { this.storage.setItem(this.options.storageKey, this.engine.record()); } catch { this.memory(); }
+    try { this._storage.setItem(this.options.storageKey, this.engine.record()); } catch { this._memory(); }
     this.carryOut(outputs, false);
   }
 
   // ---- Start.
 
   async start() {
-    const stored = this.read();
-    if (stored) { this.load(stored); this.carryOut(this.drain()); }
-    this.listen();
-    const policyApi = this.detectPolicy();
-    const queries = this.startQueries();
-    await this.arrive(this.arrival());
-    await this.finishQueries(queries, true);
-    if (!policyApi) this.guessPolicy();
-    this.prune();
-    for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false);
+    const stored = this._read();
+    if (stored) { this._load(stored); this.carryOut(this.drain()); }
+    this._listen();
+    const policyApi = this._detectPolicy();
+    const queries = this._startQueries();
+    await this._arrive(this._arrival());
+    await this._finishQueries(queries, true);
+    if (!policyApi) this._guessPolicy();
+    this._prune();
+    for (let i = 0; i < 4; i++) this._hooks.status(i, this.status(i), false);
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
-  arrival() {
+  _arrival() {
     let entry;
     try { entry = performance.getEntriesByType('navigation')[0]; } catch { entry = null; }
     const type = entry && entry.type;
@@ -392,21 +392,21 @@ class Runtime {
    * first: one heard from keeps it; none heard from in two rounds are gone. The pages gone, the arrival and the
    * page's visibility go in together, with no write between them.
    */
-  async arrive([kind, at]) {
+  async _arrive([kind, at]) {
     const listed = Array.from(this.engine.pagesToConfirm(kind, at));
     const list = [];
-    if (listed.length && !(await this.ask(listed, true)).length) for (const p of listed) list.push([GONE, p]);
-    list.push([ARRIVED, kind, at], [VISIBLE, this.page, visible() ? 1 : 0]);
+    if (listed.length && !(await this._ask(listed, true)).length) for (const p of listed) list.push([GONE, p]);
+    list.push([ARRIVED, kind, at], [VISIBLE, this._page, visible() ? 1 : 0]);
     this.inputs(list);
   }
 
-  startQueries() {
+  _startQueries() {
     return NAMES.map((name) => {
-      try { return this.query ? Promise.resolve(this.query.call(this.permissions, { name })) : null; } catch { return null; }
+      try { return this._query ? Promise.resolve(this._query.call(this._permissions, { name })) : null; } catch { return null; }
     });
   }
 
-  async finishQueries(pending, subscribe) {
+  async _finishQueries(pending, subscribe) {
     for (let i = 0; i < 4; i++) {
       let status = null;
       try { status = await pending[i]; } catch { /* the browser cannot query this name */ }
@@ -414,7 +414,7 @@ class Runtime {
         this.input(NATIVE, i, STATES.indexOf(status.state) & 3);
         if (subscribe) {
           status.addEventListener('change', () => this.input(NATIVE, i, STATES.indexOf(status.state) & 3));
-          this.natives.push(status);
+          this._natives.push(status);
         }
       } else {
         // The browser cannot query this name: notifications still have Notification.permission.
@@ -430,18 +430,18 @@ class Runtime {
    * as WebKit's never update. One query at a time; one asked for meanwhile runs after it.
    */
   recheck() {
-    if (!this.natives.some((s) => s.name === 'notifications')) {
+    if (!this._natives.some((s) => s.name === 'notifications')) {
       const n = notificationState();
       if (n !== 3) this.input(NATIVE, NOTIFICATIONS, n);
     }
-    if (this.rechecking) { this.recheckAgain = true; return; }
-    this.rechecking = true;
+    if (this._rechecking) { this._recheckAgain = true; return; }
+    this._rechecking = true;
     (async () => {
       do {
-        this.recheckAgain = false;
-        await this.finishQueries(this.startQueries(), false);
-      } while (this.recheckAgain);
-      this.rechecking = false;
+        this._recheckAgain = false;
+        await this._finishQueries(this._startQueries(), false);
+      } while (this._recheckAgain);
+      this._rechecking = false;
     })();
   }
 
@@ -449,10 +449,10 @@ class Runtime {
    * The frame's Permissions Policy where the browser exposes it: a capability it does not allow is denied, reason
    * policy, with one console message naming the missing `allow` attribute. Returns whether it is exposed.
    */
-  detectPolicy() {
+  _detectPolicy() {
     const policy = document.permissionsPolicy || document.featurePolicy;
     if (!policy || typeof policy.allowsFeature !== 'function') return false;
-    this.blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => policy.allowsFeature(NAMES[i]) === false));
+    this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => policy.allowsFeature(NAMES[i]) === false));
     return true;
   }
 
@@ -461,13 +461,13 @@ class Runtime {
    * the browser denies from the first query is taken as not allowed by the frame's policy (those engines answer
    * `denied` there for a frame without `allow`). A block the person set for the embedding site looks the same.
    */
-  guessPolicy() {
+  _guessPolicy() {
     let crossOrigin = false;
     try { crossOrigin = window.top !== window && (window.top.location.href, false); } catch { crossOrigin = true; }
-    if (crossOrigin) this.blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === 1));
+    if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === 1));
   }
 
-  blockByPolicy(list) {
+  _blockByPolicy(list) {
     for (const i of list) {
       console.warn(`jit-permissions: this frame's Permissions Policy does not allow ${NAMES[i]}: the <iframe> that embeds it `
         + `needs allow="${NAMES[i]}" (or the page's Permissions-Policy header blocks it). Gated calls reject with `
@@ -476,11 +476,11 @@ class Runtime {
     if (list.length) this.inputs(list.map((i) => [POLICY, i, 0]));
   }
 
-  listen() {
-    const page = this.page;
+  _listen() {
+    const page = this._page;
     document.addEventListener('visibilitychange', () => {
       // Unloading fires pagehide, then visibilitychange to hidden: a page that is gone must not list itself again.
-      if (this.gone) return;
+      if (this._gone) return;
       this.input(VISIBLE, page, visible() ? 1 : 0);
       if (visible()) this.recheck();
     });
@@ -490,36 +490,36 @@ class Runtime {
     document.addEventListener('submit', noteIntent, true);
     addEventListener('pagehide', () => {
       // Closed, navigated, reloaded or put in the back/forward cache: this page leaves. The write is synchronous.
-      this.gone = true;
-      this.leftAt = markLeave();
+      this._gone = true;
+      this._leftAt = markLeave();
       this.input(GONE, page);
     });
     addEventListener('pageshow', (e) => {
       if (!e.persisted) return;
       // Back from the back/forward cache: an arrival like any other, then a re-check.
-      this.gone = false;
-      const stored = this.read();
-      if (stored && this.load(stored)) this.carryOut(this.drain());
+      this._gone = false;
+      const stored = this._read();
+      if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number((sessionStore() || {}).getItem?.(MARK));
-      const kind = activationFromHere() || (this.leftAt !== null && mark > this.leftAt) ? 1 : 2;
-      this.arrive([kind, this.now()]).then(() => this.recheck());
+      const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? 1 : 2;
+      this._arrive([kind, this.now()]).then(() => this.recheck());
     });
     addEventListener('storage', (e) => {
       // sessionStorage fires `storage` too.
-      if (!this.storage || e.storageArea !== this.storage) return;
+      if (!this._storage || e.storageArea !== this._storage) return;
       if (e.key === null || (e.key === this.options.storageKey && e.newValue === null)) this.input(CLEARED);
       else if (e.key === this.options.storageKey) {
         // Rewritten with something else: what this page knows is written back.
-        if (this.load(e.newValue)) this.carryOut(this.drain());
-        else this.persist();
+        if (this._load(e.newValue)) this.carryOut(this.drain());
+        else this._persist();
       }
     });
-    if (this.channel) {
-      this.channel.onmessage = ({ data }) => {
+    if (this._channel) {
+      this._channel.onmessage = ({ data }) => {
         if (!data || typeof data.p !== 'number') return;
         // Any message is a sign of life (an arriving page asks too).
-        if (this.heard) this.heard.add(data.p);
-        if (data.t === 'ping' && !this.gone) this.channel.postMessage({ t: 'pong', p: page });
+        if (this._heard) this._heard.add(data.p);
+        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page });
       };
     }
   }
@@ -528,27 +528,27 @@ class Runtime {
    * Asks the origin's other pages to answer; resolves with those of `pages` heard from. With `any`, as soon as one
    * is; else when all are, or after the rounds (a page silent in the first round is asked again).
    */
-  async ask(pages, any) {
-    if (!this.channel) return pages;
+  async _ask(pages, any) {
+    if (!this._channel) return pages;
     const heard = new Set();
-    this.heard = heard;
+    this._heard = heard;
     const done = () => (any ? pages.some((p) => heard.has(p)) : pages.every((p) => heard.has(p)));
     rounds: for (const ms of LIVENESS) {
-      this.channel.postMessage({ t: 'ping', p: this.page });
+      this._channel.postMessage({ t: 'ping', p: this._page });
       for (let waited = 0; waited < ms; waited += 25) {
         await new Promise((r) => setTimeout(r, 25));
         if (done()) break rounds;
       }
     }
-    this.heard = null;
+    this._heard = null;
     return pages.filter((p) => heard.has(p));
   }
 
   /** Pages listed in the record that answer neither round are gone (a crash leaves its entry behind). */
-  async prune() {
-    const listed = Array.from(this.engine.pages()).filter((p) => p !== this.page);
+  async _prune() {
+    const listed = Array.from(this.engine.pages()).filter((p) => p !== this._page);
     if (!listed.length) return;
-    const heard = await this.ask(listed, false);
+    const heard = await this._ask(listed, false);
     const gone = listed.filter((p) => !heard.includes(p));
     if (gone.length) this.inputs(gone.map((p) => [GONE, p]));
   }
@@ -568,7 +568,7 @@ class Runtime {
     clearWatch(watch);
   }
 
-  stopUse(id) {
+  _stopUse(id) {
     const use = this.uses.get(id);
     if (!use) return;
     this.uses.delete(id);
@@ -585,15 +585,15 @@ class Runtime {
 
   /** The page's tasks: the gated calls, the one queue of dialogs, the UI; loaded when first needed. */
   tasks() {
-    if (!this.loadingTasks) {
-      this.loadingTasks = this.loader.tasks().then((m) => {
+    if (!this._loadingTasks) {
+      this._loadingTasks = this.loader.tasks().then((m) => {
         const tasks = new m.Tasks(this);
         tasks.preload().catch(() => {}); // the UI a dialog of this task may need
         return tasks;
       });
-      this.loadingTasks.catch(() => { this.loadingTasks = null; });
+      this._loadingTasks.catch(() => { this._loadingTasks = null; });
     }
-    return this.loadingTasks;
+    return this._loadingTasks;
   }
 
   async request(...a) { return (await this.tasks()).request(...a); }
