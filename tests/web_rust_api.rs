@@ -5,6 +5,10 @@
 //! The change that starts it is real: another document of the origin (a same-origin `about:blank` frame) writes the
 //! record, and the browser fires `storage` in this page.
 //!
+//! [`Permissions::subscribe`] (issue 15) hears every field of the status, at once and after each change, where
+//! [`Permissions::on_change`] hears `state` only: another document records a dismissal (history fields change, the
+//! state stays `prompt`), then a block (the state changes).
+//!
 //! Run: `wasm-pack test --headless --chrome -- --test web_rust_api` (or `--firefox`, `--safari`).
 #![cfg(target_arch = "wasm32")]
 
@@ -12,7 +16,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use jit_permissions::{Capability, InstallOptions, Permissions, State, Status};
+use jit_permissions::{Capability, Choice, InstallOptions, Permissions, State, Status};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -139,4 +143,45 @@ async fn a_listener_that_revokes_inside_a_delivery_leaves_no_listener_with_a_sta
         let states = seen_b.borrow().iter().map(|s| s.state).collect::<Vec<_>>();
         assert_eq!(states.first(), Some(&State::Denied), "listener B's first state: {states:?}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn subscribe_hears_every_field_at_once_and_after_each_change_on_change_only_the_state() {
+    let key = fresh_key("subscribe");
+    let permissions = install(&key).await;
+    let cap = Capability::Microphone;
+    let every: Seen = Rc::default();
+    let states: Seen = Rc::default();
+    let e = every.clone();
+    let subscription = permissions.subscribe(cap, move |status| e.borrow_mut().push(status));
+    let s = states.clone();
+    let _on_change = permissions.on_change(cap, move |status| s.borrow_mut().push(status));
+    assert_eq!(every.borrow().clone(), vec![permissions.snapshot(cap)], "subscribe calls back at once with the snapshot");
+    assert_eq!(permissions.snapshot(cap).state, State::Prompt, "microphone before the test");
+
+    // Another page records a dismissal of the microphone: the history fields change, the state does not.
+    write_from_another_document(&key, "jp2|md1w1q3t1700000000000");
+    assert!(wait_until(3000, || every.borrow().len() == 2).await, "subscribe heard no dismissal: {:?}", every.borrow());
+    let dismissed = every.borrow()[1];
+    assert_eq!(
+        (dismissed.state, dismissed.last_decision, dismissed.decided_at),
+        (State::Prompt, Some(Choice::Dismiss), Some(1_700_000_000_000)),
+        "the status subscribe got after the dismissal: {dismissed:?}"
+    );
+    TimeoutFuture::new(300).await;
+    assert!(states.borrow().is_empty(), "on_change heard a change of state that did not happen: {:?}", states.borrow());
+
+    // Then a block ("Don't allow" in that page): the state changes, and both hear it.
+    write_from_another_document(&key, "jp2|mbv5w1d1q2t1700000000001");
+    assert!(wait_until(3000, || states.borrow().len() == 1).await, "on_change heard no block");
+    assert!(wait_until(3000, || every.borrow().len() == 3).await, "subscribe heard no block: {:?}", every.borrow());
+    assert_eq!(every.borrow()[2], permissions.snapshot(cap), "subscribe's last status is the snapshot");
+    assert_eq!(every.borrow()[2].state, State::Denied, "microphone after the block");
+
+    // Dropping the subscription unsubscribes.
+    drop(subscription);
+    permissions.reset(cap);
+    TimeoutFuture::new(300).await;
+    assert_eq!(every.borrow().len(), 3, "a dropped subscription was called: {:?}", every.borrow());
+    assert_eq!(states.borrow().len(), 2, "on_change after the reset: {:?}", states.borrow());
 }

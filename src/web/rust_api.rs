@@ -120,7 +120,8 @@ pub struct InstallOptions {
 }
 
 type Listener = Rc<dyn Fn(Status)>;
-type Listeners = Rc<RefCell<Vec<(Capability, Weak<dyn Fn(Status)>)>>>;
+/// `(capability, every field, listener)`: `every` for [`Permissions::subscribe`], else `state` changes only.
+type Listeners = Rc<RefCell<Vec<(Capability, bool, Weak<dyn Fn(Status)>)>>>;
 type Audits = Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>;
 
 // The browser layer for Rust callers is the npm package's own (`src/runtime/runtime.js`), and the UI (`src/ui/`),
@@ -372,22 +373,23 @@ impl Permissions {
         let for_hook = Rc::downgrade(&listeners);
         let status_hook = Closure::<dyn Fn(u32, JsValue, bool)>::new(move |index: u32, status: JsValue, changed: bool| {
             let Some(cap) = Capability::ALL.into_iter().find(|c| c.index() as u32 == index) else { return };
-            if !changed {
+            // Delivered in a microtask, in order, as the JS layer fires `change`: a listener that revokes or
+            // resets from inside a delivery has its newer status delivered after, so that no listener is left with
+            // the older one. A change of `state` goes to every listener of `cap`, a change of another field only
+            // to those of `subscribe`: the listeners there when it happens (a later one reads it at once), unless
+            // dropped since.
+            let Some(list) = for_hook.upgrade() else { return };
+            let targets: Vec<Weak<dyn Fn(Status)>> = {
+                let mut list = list.borrow_mut();
+                list.retain(|(_, _, w)| w.strong_count() > 0);
+                list.iter().filter(|(c, every, _)| *c == cap && (changed || *every)).map(|(_, _, w)| w.clone()).collect()
+            };
+            if targets.is_empty() {
                 return;
             }
             let status = status_of(&status);
-            // Delivered in a microtask, in order, as the JS layer fires `change`: a listener that revokes or
-            // resets from inside a delivery has its newer status delivered after, so that no listener is left with
-            // the older one.
-            let list = for_hook.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let Some(list) = list.upgrade() else { return };
-                let callbacks: Vec<Listener> = {
-                    let mut list = list.borrow_mut();
-                    list.retain(|(_, w)| w.strong_count() > 0);
-                    list.iter().filter(|(c, _)| *c == cap).filter_map(|(_, w)| w.upgrade()).collect()
-                };
-                for callback in callbacks {
+                for callback in targets.iter().filter_map(Weak::upgrade) {
                     callback(status);
                 }
             });
@@ -426,7 +428,53 @@ impl Permissions {
     /// Calls `callback` with the new status each time the reported state of `cap` changes.
     pub fn on_change(&self, cap: Capability, callback: impl Fn(Status) + 'static) -> Subscription {
         let listener: Listener = Rc::new(callback);
-        self.listeners.borrow_mut().push((cap, Rc::downgrade(&listener)));
+        self.listeners.borrow_mut().push((cap, false, Rc::downgrade(&listener)));
+        Subscription(Rc::new(listener))
+    }
+
+    /// The status of `cap` now, for a reactive store: the same read as [`Permissions::query`]
+    /// ([`Status`] is a `Copy` value compared with `==`, so a signal holding it updates only when
+    /// a field changes).
+    pub fn snapshot(&self, cap: Capability) -> Status {
+        self.query(cap)
+    }
+
+    /// Calls `callback` with the status of `cap` at once, then after each change of any of its
+    /// fields (`state`, `grant`, `expires_at`, `reason`, `last_decision`, `decided_at`), where
+    /// [`Permissions::on_change`] follows `state` only. As the JS `subscribe()`: what a store or
+    /// signal needs.
+    ///
+    /// In a Leptos 0.8 component (needs `leptos` and `send_wrapper`, so not compiled here):
+    ///
+    /// ```ignore
+    /// use jit_permissions::{Capability, Permissions};
+    /// use leptos::prelude::*;
+    /// use send_wrapper::SendWrapper;
+    ///
+    /// #[component]
+    /// fn CameraState(permissions: Permissions) -> impl IntoView {
+    ///     let camera = RwSignal::new(permissions.snapshot(Capability::Camera));
+    ///     let subscription = permissions.subscribe(Capability::Camera, move |status| camera.set(status));
+    ///     // Unsubscribes when the component goes (`on_cleanup` wants Send; the page has one thread).
+    ///     let subscription = SendWrapper::new(subscription);
+    ///     on_cleanup(move || drop(subscription));
+    ///     view! {
+    ///         <p>"Camera: " {move || camera.get().state.as_str()}
+    ///            {move || camera.get().grant.map(|g| format!(" ({})", g.as_str()))}</p>
+    ///     }
+    /// }
+    /// ```
+    pub fn subscribe(&self, cap: Capability, callback: impl Fn(Status) + 'static) -> Subscription {
+        // Called only with a status other than the last it had (a change published while it
+        // subscribes is also what it reads at once).
+        let last = std::cell::Cell::new(None);
+        let listener: Listener = Rc::new(move |status| {
+            if last.replace(Some(status)) != Some(status) {
+                callback(status);
+            }
+        });
+        self.listeners.borrow_mut().push((cap, true, Rc::downgrade(&listener)));
+        listener(self.snapshot(cap));
         Subscription(Rc::new(listener))
     }
 
