@@ -12,6 +12,21 @@ export type GrantKind = 'one-time' | 'persistent';
 /** Why a capability is reported denied. */
 export type DenyReason = 'browser' | 'user' | 'embargo' | 'system' | 'policy';
 
+/** Why a gated call was refused: a `DenyReason`, or `dismissed` (the pre-prompt or the browser's prompt was closed). */
+export type RefusalReason = DenyReason | 'dismissed';
+
+/**
+ * How every refusal of a gated call (`getUserMedia`, `getCurrentPosition`, `watchPosition`,
+ * `requestNotifications`) rejects, whoever refused: a `NotAllowedError` DOMException with a `reason`.
+ */
+export interface Refusal extends DOMException {
+  readonly name: 'NotAllowedError';
+  readonly reason: RefusalReason;
+}
+
+/** Whether `error` is a refusal (see `Refusal`): checks its name and reason, so an error of another frame counts too. */
+export declare function isRefusal(error: unknown): error is Refusal;
+
 /** A choice in the pre-prompt. */
 export type Choice = 'allow-once' | 'allow-always' | 'dont-allow' | 'dismiss';
 
@@ -59,32 +74,107 @@ export interface InstallOptions {
   };
   /** Locale of the built-in strings (default: the first supported of `navigator.languages`, else English). */
   locale?: string;
-  /** Overrides of built-in strings, by key. */
-  strings?: Record<string, string>;
+  /** Overrides of built-in strings, by key (an unknown key is a `TypeError`). */
+  strings?: Strings;
   /** Default prompt content per capability. */
   prompts?: Partial<Record<GatedPermissionName, PromptContent>>;
   /** The origin storage key (default `"jit-permissions"`). */
   storageKey?: string;
   /** Replace `navigator.permissions.query` with the library's own (default false). */
   patch?: boolean;
-  /** A clock returning epoch milliseconds, for tests and demos (default `Date.now`). */
+  persistent?: {
+    /** A persistent grant not used through the library for this long ends (cause `unused`), in ms (default: never). */
+    unusedAfter?: number;
+  };
+  /** A clock returning epoch milliseconds, for tests and demos (default `Date.now`); see `jit-permissions/testing`. */
   clock?: () => number;
 }
 
-/** The detail of an `audit` event. */
-export interface AuditDetail {
-  type: 'prompt-shown' | 'decision' | 'expiry' | 'revocation' | 'reset' | 'embargo';
+/**
+ * The built-in strings, each of which `strings` can override. `{name}` is the capability's name, `{time}` the time
+ * left; `steps*` hold one step per line. (One line per key: a new key of the UI is one more line here.)
+ */
+export interface Strings {
+  allowOnce?: string;
+  allowAlways?: string;
+  dontAllow?: string;
+  close?: string;
+  cameraTitle?: string;
+  cameraReason?: string;
+  microphoneTitle?: string;
+  microphoneReason?: string;
+  geolocationTitle?: string;
+  geolocationReason?: string;
+  notificationsTitle?: string;
+  notificationsReason?: string;
+  cameraName?: string;
+  microphoneName?: string;
+  geolocationName?: string;
+  notificationsName?: string;
+  cameraBlocked?: string;
+  microphoneBlocked?: string;
+  geolocationBlocked?: string;
+  notificationsBlocked?: string;
+  recoveryIntro?: string;
+  stepsChromium?: string;
+  stepsFirefox?: string;
+  stepsSafari?: string;
+  stepsOther?: string;
+  panelTitle?: string;
+  stateGranted?: string;
+  stateDenied?: string;
+  statePrompt?: string;
+  grantOneTime?: string;
+  grantPersistent?: string;
+  reasonBrowser?: string;
+  reasonUser?: string;
+  reasonEmbargo?: string;
+  revoke?: string;
+  reset?: string;
+  help?: string;
+  revokeLabel?: string;
+  resetLabel?: string;
+  helpLabel?: string;
+  expiresIn?: string;
+}
+
+/** A key of the built-in strings. */
+export type StringKey = keyof Strings;
+
+/** What every audit record has. */
+interface AuditRecord<T extends string, D> {
+  type: T;
   name: GatedPermissionName;
   /** The choice for `decision`, the cause for `expiry` and `revocation`, the end (epoch ms) for `embargo`, else null. */
-  detail: Choice | ExpiryCause | RevocationCause | number | null;
+  detail: D;
   /** When it happened (epoch ms). */
   at: number;
-  /** For `decision`: the choice (same as `detail`). */
-  choice?: Choice;
-  /** For `expiry` and `revocation`: why it ended (same as `detail`). */
-  cause?: ExpiryCause | RevocationCause;
-  /** For `embargo`: when it ends, epoch ms (same as `detail`). */
-  until?: number;
+}
+
+/** The detail of an `audit` event: narrow it on `type`. */
+export type AuditDetail =
+  | AuditRecord<'prompt-shown', null>
+  | (AuditRecord<'decision', Choice> & { /** The choice (same as `detail`). */ choice: Choice })
+  | (AuditRecord<'expiry', ExpiryCause> & { /** Why it ended (same as `detail`). */ cause: ExpiryCause })
+  | (AuditRecord<'revocation', RevocationCause> & { /** Why it ended (same as `detail`). */ cause: RevocationCause })
+  | AuditRecord<'reset', null>
+  | (AuditRecord<'embargo', number> & { /** When it ends, epoch ms (same as `detail`). */ until: number });
+
+/** The kinds of audit records. */
+export type AuditType = AuditDetail['type'];
+
+/**
+ * A status as a frozen plain object (`snapshot()`, `subscribe()`): the same object until one of its fields changes,
+ * so it can be compared with `===` (React's `useSyncExternalStore`, Vue's `shallowRef`, Svelte stores).
+ */
+export interface JitPermissionSnapshot {
+  readonly name: GatedPermissionName;
+  readonly state: PermissionState;
+  readonly grant: GrantKind | null;
+  readonly expiresAt: number | null;
+  readonly reason: DenyReason | null;
+  readonly lastDecision: Choice | null;
+  readonly decidedAt: number | null;
 }
 
 /** A PermissionStatus-like EventTarget that tells the truth and fires `change` on every change. */
@@ -103,7 +193,7 @@ export declare class JitPermissionStatus extends EventTarget {
   /** When `lastDecision` was made (epoch ms), or null. */
   readonly decidedAt: number | null;
   onchange: ((this: JitPermissionStatus, ev: Event) => unknown) | null;
-  toJSON(): { name: GatedPermissionName; state: PermissionState; grant: GrantKind | null; expiresAt: number | null; reason: DenyReason | null; lastDecision: Choice | null; decidedAt: number | null };
+  toJSON(): { -readonly [K in keyof JitPermissionSnapshot]: JitPermissionSnapshot[K] };
 }
 
 /** A mounted controls panel. */
@@ -136,16 +226,29 @@ export declare class JitPermissions extends EventTarget {
     options?: PositionOptions,
     prompt?: PromptContent,
   ): Promise<number>;
-  clearWatch(id: number): void;
+  /** Clears a watch: its id, or the promise `watchPosition()` returned (the watch is then cleared once it starts). */
+  clearWatch(id: number | Promise<number>): void;
   requestNotifications(prompt?: PromptContent): Promise<NotificationPermission>;
   revoke(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
   reset(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
   help(descriptor: GatedPermissionDescriptor): Promise<void>;
   refresh(): void;
   controls(element: Element): ControlsHandle;
-  addEventListener(type: 'audit', listener: (ev: CustomEvent<AuditDetail>) => void, options?: boolean | AddEventListenerOptions): void;
+  /** The status of a gated capability now, as a frozen object that stays the same object until a field changes. */
+  snapshot(descriptor: GatedPermissionDescriptor): JitPermissionSnapshot;
+  /**
+   * Calls `callback` with the snapshot at once, then with the new one after each change of any of its fields (not
+   * only `state`); returns the function that unsubscribes.
+   */
+  subscribe(descriptor: GatedPermissionDescriptor, callback: (snapshot: JitPermissionSnapshot) => void): () => void;
+  addEventListener(type: 'audit', listener: (this: JitPermissions, ev: CustomEvent<AuditDetail>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener(type: 'audit', listener: (this: JitPermissions, ev: CustomEvent<AuditDetail>) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
-/** Loads the wasm once and starts the runtime; idempotent. */
+/**
+ * Loads the wasm once and starts the runtime; idempotent: a later call returns the same controller (with other
+ * options, they are ignored and a console warning says so once). Where there is no browser, it rejects with an Error.
+ */
 export declare function install(options?: InstallOptions): Promise<JitPermissions>;

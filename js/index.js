@@ -47,18 +47,45 @@ let installing;
 
 /**
  * Loads the wasm once and starts the runtime. Idempotent: later calls return the same
- * controller (their options are ignored); a call that failed can be retried. Where there is no
- * browser (server-side rendering, Node), it rejects with an Error that says so.
+ * controller (their options are ignored, with one console warning if they differ); a call that
+ * failed can be retried. Where there is no browser (server-side rendering, Node), it rejects
+ * with an Error that says so.
  */
 export function install(options) {
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     return Promise.reject(new Error('jit-permissions needs a browser: install() was called where there is no window (server-side rendering or Node); call it in the browser, e.g. in an effect or onMount'));
   }
   if (!installing) {
+    installedWith = options ?? {};
     installing = create(options);
     installing.catch(() => { installing = undefined; });
+  } else if (options !== undefined && !warned && !sameOptions(options ?? {}, installedWith)) {
+    warned = true;
+    console.warn('jit-permissions: install() called again with other options: they are ignored, the first call\'s apply');
   }
   return installing;
+}
+
+// ---- A second install() with other options (issue 15): one console warning, the same controller.
+let installedWith;
+let warned = false;
+
+// Equal primitives or functions, or objects with the same own keys holding the same values.
+function sameOptions(a, b) {
+  if (Object.is(a, b)) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameOptions(a[k], b[k]));
+}
+
+// ---- The error contract (issue 15): a type guard for the one shape every refusal has.
+/**
+ * Whether `error` is the refusal of a gated call: a `NotAllowedError` DOMException with a `reason`
+ * (`dismissed`, `user`, `embargo`, `browser`, `system`, `policy`). Checks the name and the reason, so it
+ * holds for an error from another frame too.
+ */
+export function isRefusal(error) {
+  return error != null && error.name === 'NotAllowedError' && typeof error.reason === 'string';
 }
 
 async function create(options) {
@@ -166,7 +193,7 @@ if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanc
 }
 
 /** The controller `install()` resolves with. Audit events arrive as `audit` events on it. */
-export class JitPermissions extends EventTarget {
+export class JitPermissions extends Base {
   #runtime;
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
   #held = NAMES.map(() => new Set());
@@ -217,6 +244,7 @@ export class JitPermissions extends EventTarget {
         queueMicrotask(() => status._fire());
       }
     }
+    this.#notify(index);
   }
 
   _read(index) {
@@ -277,7 +305,11 @@ export class JitPermissions extends EventTarget {
     return this.#runtime.watchPosition(success, error, options, content, reconsider);
   }
 
-  clearWatch(id) { this.#runtime.clearWatch(Number(id) | 0); }
+  /** Clears a watch: its id, or the promise `watchPosition()` returned (cleared once the watch starts). */
+  clearWatch(id) {
+    if (id && typeof id.then === 'function') id.then((n) => this.clearWatch(n), () => {});
+    else this.#runtime.clearWatch(Number(id) | 0);
+  }
 
   async requestNotifications(prompt) {
     const { content, reconsider } = promptContent(prompt);
@@ -320,5 +352,53 @@ export class JitPermissions extends EventTarget {
         if (this.#panels.delete(panel)) panel.destroy();
       },
     };
+  }
+
+  // ---- subscribe() and snapshot() (issue 15): a store that React's useSyncExternalStore, Vue and Svelte use as
+  // is. A snapshot is a frozen plain object, the same object until a field of the status changes (so
+  // useSyncExternalStore does not loop). #publish() calls #notify() on every change of any field.
+  #snapshots = [];
+  #subscribers = NAMES.map(() => new Set());
+
+  #snapshot(index) {
+    const status = this.#cache[index];
+    const last = this.#snapshots[index];
+    if (last && Object.keys(status).every((k) => last[k] === status[k])) return last;
+    return (this.#snapshots[index] = Object.freeze({ name: NAMES[index], ...status }));
+  }
+
+  #notify(index) {
+    const subscribers = this.#subscribers[index];
+    if (!subscribers.size || this.#snapshots[index] === this.#snapshot(index)) return;
+    const snapshot = this.#snapshots[index];
+    // One microtask per callback, as `change` listeners: one that throws does not stop the others.
+    for (const entry of subscribers) queueMicrotask(() => subscribers.has(entry) && entry.callback(snapshot));
+  }
+
+  /** The status of a gated capability as a frozen object, the same object until one of its fields changes. */
+  snapshot(descriptor) {
+    const index = gated(descriptor);
+    this.#runtime.check();
+    return this.#snapshot(index);
+  }
+
+  /**
+   * Calls `callback` with the snapshot at once, then with the new one after each change of any field (`state`,
+   * `grant`, `expiresAt`, `reason`, `lastDecision`, `decidedAt`), in a microtask; returns the function that
+   * unsubscribes.
+   */
+  subscribe(descriptor, callback) {
+    if (typeof callback !== 'function') throw new TypeError('jit-permissions: subscribe() needs a callback');
+    const snapshot = this.snapshot(descriptor);
+    const subscribers = this.#subscribers[NAMES.indexOf(snapshot.name)];
+    const entry = { callback };
+    subscribers.add(entry);
+    try {
+      callback(snapshot);
+    } catch (e) {
+      subscribers.delete(entry);
+      throw e;
+    }
+    return () => { subscribers.delete(entry); };
   }
 }
