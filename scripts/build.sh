@@ -48,6 +48,8 @@ cp js/index.js js/index.d.ts pkg/
 cp src/runtime/runtime.js pkg/runtime.js
 # The tasks (the gated calls and the dialogs), loaded by index.js with import() on first need.
 cp src/runtime/tasks.js pkg/tasks.js
+# jit-permissions/testing: helpers for sites' own end-to-end tests (never loaded by index.js).
+cp js/testing.js js/testing.d.ts pkg/
 # The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
 # under snippets/ for the Rust API's static imports, which the npm glue must not use: check, then drop.
 cp src/ui/ui.js pkg/ui.js
@@ -69,7 +71,7 @@ minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./jit_permissio
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
 rm pkg/runtime.js
-for f in pkg/jit_permissions.js pkg/ui.js pkg/locales/*.js; do minify "$f"; done
+for f in pkg/jit_permissions.js pkg/ui.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
 cp README.md LICENSE pkg/

@@ -1,0 +1,67 @@
+// jit-permissions/testing: what a site's own end-to-end tests need to get past the library, with its real UI.
+// The pre-prompt takes only trusted events, so nothing here clicks from inside the page: the helpers find the
+// button and hand it to the test's driver (Playwright, WebDriver), whose click is a real one. The clock and the
+// audit trail run in the page, in a test build of the app. Nothing here is loaded by the package's entry.
+
+const OPEN = 'div[data-jit-permissions="pre-prompt"] dialog[open]';
+
+/**
+ * The CSS selector of a choice (`allow-once`, `allow-always`, `dont-allow`, `dismiss`) in the open pre-prompt, of
+ * capability `name` if given. Playwright's CSS engine reaches into the dialog's open shadow root.
+ */
+export function choiceSelector(choice, name) {
+  return `${OPEN}${name ? `[data-capability~="${name}"]` : ''} button[data-choice="${choice}"]`;
+}
+
+/**
+ * Runs in the page (`page.evaluateHandle(findChoice, ...)`, WebDriver `executeScript`): the button of `choice` in
+ * the open pre-prompt (of capability `name` if given), or null while there is none. Self-contained, so that a
+ * driver can send its source.
+ */
+export function findChoice(choice, name) {
+  for (const host of document.querySelectorAll('div[data-jit-permissions="pre-prompt"]')) {
+    const dialog = host.shadowRoot && host.shadowRoot.querySelector('dialog[open]');
+    if (!dialog || (name && !dialog.getAttribute('data-capability').split(' ').includes(name))) continue;
+    const button = dialog.querySelector(`button[data-choice="${choice}"]`);
+    if (button) return button;
+  }
+  return null;
+}
+
+/** Playwright: waits for the open pre-prompt (of capability `name` if given) and clicks `choice` in it. */
+export function answer(page, choice, { name, timeout = 10000 } = {}) {
+  return page.locator(choiceSelector(choice, name)).click({ timeout });
+}
+
+/** WebDriver (selenium-webdriver): waits for the open pre-prompt and clicks `choice` in it with a real click. */
+export async function answerWebDriver(driver, choice, { name, timeout = 10000 } = {}) {
+  const script = `return (${findChoice})(arguments[0], arguments[1])`;
+  const end = Date.now() + timeout;
+  for (;;) {
+    const button = await driver.executeScript(script, choice, name || null);
+    if (button) return button.click();
+    if (Date.now() > end) throw new Error(`jit-permissions/testing: no open pre-prompt with '${choice}' within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A clock for `install({ clock })` that moves only when told: `set(ms)`, `advance(ms)`. The library checks the
+ * clock on every read of a state, so the next read (a status's fields, `query()`, `snapshot()`, a gated call)
+ * applies what the new time ends.
+ */
+export function createClock(start = Date.now()) {
+  let now = start;
+  const clock = () => now;
+  clock.set = (ms) => { now = ms; };
+  clock.advance = (ms) => { now += ms; };
+  return clock;
+}
+
+/** Records the controller's `audit` events from now on: `records` fills as they come, `stop()` ends it. */
+export function auditTrail(permissions) {
+  const records = [];
+  const listener = (e) => records.push(e.detail);
+  permissions.addEventListener('audit', listener);
+  return { records, stop: () => permissions.removeEventListener('audit', listener) };
+}
