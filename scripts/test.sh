@@ -2,7 +2,8 @@
 # The test command: sets up, then runs every test and exits non-zero if any fails.
 #  1. the core stays pure (no browser imports), 2. native `cargo test`,
 #  3. wasm-bindgen-test in headless Chromium, Firefox and WebKit,
-#  4. the page tests of the built npm package in the three engines,
+#  4. the built package imported in plain Node, its published files and exports (tests/node/),
+#     then its page tests in the three engines,
 #  5. end-to-end tests of the demo, the Rust example and the packaged npm tarball in a Vite app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,10 @@ echo "ok"
 
 step "wasm: build the npm package"
 bash scripts/build.sh
+
+step "package: imported in plain Node (no browser), and what npm would publish (tests/node/)"
+node tests/node/server-import.test.mjs
+node tests/node/package-files.test.mjs
 
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
 step "wasm-bindgen-test: Chromium"
