@@ -22,14 +22,23 @@ import {
 } from './prompt-util.js';
 
 const { p, audit } = await installPage('jp-test-choices');
+const { isRefusal } = await import('/pkg/index.js');
 
-/** Checks a rejection: a DOMException named NotAllowedError whose message matches. */
+/**
+ * Checks a rejection: a DOMException named NotAllowedError whose message matches, with the `reason` the message names
+ * (the shape index.d.ts promises as `Refusal`, which isRefusal() recognises).
+ */
+const REASONS = [[/Don't allow/, 'user'], [/dismissed/, 'dismissed'], [/embargo/, 'embargo']];
 async function expectNotAllowed(promise, pattern, what) {
   const r = await settle(() => promise);
   assert(!r.ok, `${what} resolved (${describe(r.value)}) instead of rejecting`);
   const e = r.error;
   assert(e instanceof DOMException, `${what} rejected with ${describe(e)}, not a DOMException`);
   assertEqual(e.name, 'NotAllowedError', `${what}: error name`);
+  const reason = REASONS.find(([re]) => String(re) === String(pattern));
+  assert(reason, `${what}: no reason known for ${pattern}`);
+  assertEqual(e.reason, reason[1], `${what}: reason`);
+  assert(isRefusal(e), `${what}: isRefusal()`);
   assert(pattern.test(e.message), `${what}: message ${JSON.stringify(e.message)} does not match ${pattern}`);
   return e;
 }

@@ -7,6 +7,10 @@
 // new one must not) is closed the same way, so that one failure never stalls the pages after it.
 import { AssertionError, describe, engine, note, outside, settle, skipNow, sleep, waitFor } from './harness.js';
 
+// The package's own type guard (issue 15), checked against every refusal asserted here.
+let isRefusal = null;
+import('/pkg/index.js').then((m) => { isRefusal = m.isRefusal; }, () => {});
+
 /** The library's dialogs open in `doc`: [{ kind: 'pre-prompt' | 'recovery', cap }]. */
 export function openDialogs(doc = document) {
   const open = [];
@@ -174,6 +178,7 @@ export function assertRefused(r, reason, what) {
   const isDomException = Object.prototype.toString.call(e) === '[object DOMException]';
   if (!isDomException || e.name !== 'NotAllowedError') throw new AssertionError(`${what}: expected a NotAllowedError DOMException, got ${describe(e)}`);
   if (e.reason !== reason) throw new AssertionError(`${what}: expected reason '${reason}', got ${JSON.stringify(e.reason)} (${e.message})`);
+  if (typeof isRefusal !== 'function' || !isRefusal(e)) throw new AssertionError(`${what}: isRefusal() does not hold for it (${describe(e)})`);
 }
 
 /**
