@@ -76,7 +76,7 @@ export interface InstallOptions {
   locale?: string;
   /** Overrides of built-in strings, by key (an unknown key is a `TypeError`). */
   strings?: Strings;
-  /** Default prompt content per capability. */
+  /** Default prompt content per capability (`reconsider` counts only in a call's own `prompt`). */
   prompts?: Partial<Record<GatedPermissionName, PromptContent>>;
   /** The origin storage key (default `"jit-permissions"`). */
   storageKey?: string;

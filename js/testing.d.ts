@@ -34,16 +34,19 @@ export declare function answer(page: PlaywrightPageLike, choice: Choice, options
 /** WebDriver (selenium-webdriver): waits for the open pre-prompt and clicks `choice` in it (a real click). */
 export declare function answerWebDriver(driver: WebDriverLike, choice: Choice, options?: AnswerOptions): Promise<void>;
 
-/** A clock for `install({ clock })` that moves only when told; the next read of a state applies the new time. */
+/**
+ * A clock for `install({ clock })`: epoch ms, running with the real clock, jumping when told. The library checks
+ * the clock on every read of a state, so the next read after a jump applies what it ends.
+ */
 export interface TestClock {
   (): number;
-  /** Sets the time (epoch ms). */
+  /** Jumps to `ms` (epoch ms) and runs on from there. */
   set(ms: number): void;
-  /** Moves the time forward by `ms`. */
+  /** Jumps forward by `ms` (back, if negative). */
   advance(ms: number): void;
 }
 
-/** A clock starting at `start` (default: now). */
+/** A clock that reads `start` now (default: the real time) and runs on with the real clock. */
 export declare function createClock(start?: number): TestClock;
 
 /** The audit records of a controller, from the call on. */

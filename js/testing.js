@@ -46,15 +46,15 @@ export async function answerWebDriver(driver, choice, { name, timeout = 10000 } 
 }
 
 /**
- * A clock for `install({ clock })` that moves only when told: `set(ms)`, `advance(ms)`. The library checks the
- * clock on every read of a state, so the next read (a status's fields, `query()`, `snapshot()`, a gated call)
- * applies what the new time ends.
+ * A clock for `install({ clock })` that runs with the real one from `start` (default: now) and jumps when told:
+ * `advance(ms)`, `set(ms)`. The library checks the clock on every read of a state, so the next read (a status's
+ * fields, `query()`, `snapshot()`, a gated call) applies what the jump ends.
  */
 export function createClock(start = Date.now()) {
-  let now = start;
-  const clock = () => now;
-  clock.set = (ms) => { now = ms; };
-  clock.advance = (ms) => { now += ms; };
+  let offset = start - Date.now();
+  const clock = () => Date.now() + offset;
+  clock.set = (ms) => { offset = ms - Date.now(); };
+  clock.advance = (ms) => { offset += ms; };
   return clock;
 }
 

@@ -8,6 +8,8 @@
 // as granted on every visit until the person's "Allow this time" makes it one-time.) Camera and microphone
 // use `--auto-accept-camera-and-microphone-capture` (see lib.mjs MEDIA_ARGS).
 //
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CONTROLS, GC_ARGS, MEDIA_ARGS, PRE_PROMPT, RECOVERY, assert, assertEqual, badgeOf, choice, launch, logEntries,
   newPage, openDemo, panelButton, panelRowOf, prePromptContent, setPermission, until, waitBadge, waitLog,
@@ -81,7 +83,9 @@ export const tests = [
       await env.shot(page, '02-pre-prompt-camera.png');
       await waitLog(page, { type: 'prompt-shown', name: 'camera' });
 
-      await page.click(choice('allow-once'));
+      // As a site's own test would: the package's Playwright helper (jit-permissions/testing).
+      const { answer } = await import(pathToFileURL(join(env.pkgDir, 'testing.js')).href);
+      await answer(page, 'allow-once', { name: 'camera' });
       await waitPrePromptClosed(page);
       await page.waitForSelector('.card[data-capability="camera"][data-task="streaming"]');
       await until('the video to play', () => page.$eval('#camera-video', (v) => v.videoWidth > 0 && !v.paused));

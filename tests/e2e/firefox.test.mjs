@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Builder, By, Key } from 'selenium-webdriver';
 import { assert, assertEqual, cleanups, until } from './lib.mjs';
 
@@ -117,14 +118,17 @@ export const tests = [
     },
   },
   {
-    name: 'Firefox (geckodriver): camera Allow this time with real clicks, a photo from the fake camera, the track ends',
+    name: 'Firefox (geckodriver): camera Allow this time with real clicks (answered with jit-permissions/testing), a photo from the fake camera, the track ends',
     async fn(env, shared) {
       const { session } = shared.firefox;
+      const { answerWebDriver } = await import(pathToFileURL(join(env.pkgDir, 'testing.js')).href);
       await openDemo(session, env);
       await session.findElement(By.css('button[data-action="camera-start"]')).click();
       await until('the camera pre-prompt', async () => (await prePrompt(session)) === 'camera');
       await shot(session, env, 'firefox-02-pre-prompt-camera.png');
-      await choose(session, 'allow-once');
+      // The package's own WebDriver helper: the button found in the page, clicked by geckodriver.
+      await answerWebDriver(session, 'allow-once', { name: 'camera' });
+      await until('the pre-prompt to close', async () => (await prePrompt(session)) === null);
       await waitBadge(session, 'camera', { state: 'granted', grant: 'one-time' });
       await until('the video to play', async () => js(session, () => document.querySelector('#camera-video').videoWidth > 0));
       await js(session, () => { window.__track = document.querySelector('#camera-video').srcObject.getVideoTracks()[0]; });

@@ -301,3 +301,75 @@ export async function ownChromium(extraArgs = []) {
 
 /** The page's own visibility, as the page sees it. */
 export const visibility = (page) => page.evaluate(() => document.visibilityState);
+
+// ---- npm projects made by the tests (package.test.mjs, react.test.mjs)
+
+/** Runs a command in `cwd`; resolves with its output, rejects with the end of it. */
+export function run(command, args, cwd, timeout = 120000) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let out = '';
+    const timer = setTimeout(() => { proc.kill(); reject(new Error(`${command} ${args.join(' ')} took over ${timeout / 1000} s`)); }, timeout);
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => { out += d; });
+    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${out.slice(-2000)}`));
+    });
+  });
+}
+
+/** `npm pack` of the package into `dir`: resolves with npm's report ({ filename, files, ... }). */
+export async function pack(pkgDir, dir) {
+  const out = await run('npm', ['pack', pkgDir, '--pack-destination', dir, '--json', '--loglevel=error'], dir);
+  return JSON.parse(out.slice(out.indexOf('[')))[0];
+}
+
+/** Serves `root` with the repository's static server (scripts/serve.mjs: the strict CSP): { base, stop }. */
+export function serve(repoRoot, root) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), root, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve({ base: m[1], stop: () => proc.kill() });
+    });
+    proc.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
+  });
+}
+
+/**
+ * Starts the Vite dev server of the project in `app` (its own node_modules/.bin/vite) on 127.0.0.1 and a port it
+ * picks: resolves with { base, stop, output() }. Stopped by the runner too if a run is interrupted.
+ */
+export async function viteDev(app) {
+  const proc = spawn(join(app, 'node_modules', '.bin', 'vite'), ['--host', '127.0.0.1', '--port', '0'], {
+    cwd: app, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+  });
+  let out = '';
+  const stop = async () => {
+    cleanups.delete(stop);
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+  };
+  cleanups.add(stop);
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  try {
+    const base = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`vite printed no address: ${out}`)), 30000);
+      const look = () => {
+        const m = out.match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      };
+      proc.stdout.on('data', look);
+      proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`vite exited (${code}): ${out}`)); });
+    });
+    return { base, stop, output: () => out };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

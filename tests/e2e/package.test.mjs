@@ -1,32 +1,65 @@
 // Packaging: the npm package as a person gets it. `npm pack` of pkg/ into a temporary directory, a fresh
 // Vite project (`import { install } from 'jit-permissions'`) that installs the tarball and Vite from the
-// npm registry, `vite build`, the wasm asset emitted by Vite, the UI and each locale emitted as chunks of
+// npm registry, `tsc --strict` over every entry's types (each `exports` entry, the README's quick start),
+// `vite build`, the wasm asset emitted by Vite, the UI and each locale emitted as chunks of
 // their own (loaded on first need), then dist/ served under the same strict CSP
 // as the demo (scripts/serve.mjs) and used in headless Chromium: query() and a request() flow through the
-// pre-prompt. Geolocation is granted from outside (CDP `Browser.setPermission`) while the pre-prompt is
+// pre-prompt, answered with jit-permissions/testing. Geolocation is granted from outside (CDP `Browser.setPermission`) while the pre-prompt is
 // open, because headless Chromium would deny the real prompt; a position is emulated too, in case the
 // library asks the browser for one (this machine has no location source, so an unanswered
 // getCurrentPosition would never settle).
-import { spawn } from 'node:child_process';
+// Then the same app in `vite` dev mode (Vite 8 pre-bundles the package and finds its wasm: nothing to configure),
+// and in Vite 7's dev mode, whose esbuild pre-bundling loses the wasm (`expected magic word 00 61 73 6d`) unless the
+// README's one line (`optimizeDeps: { exclude: ['jit-permissions'] }`) is there: both shown.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
-  assert, assertEqual, choice, launch, newPage, setPermission, waitPrePrompt, waitPrePromptClosed,
+  assert, assertEqual, launch, newPage, pack, run, serve, setPermission, viteDev, waitPrePrompt, waitPrePromptClosed,
 } from './lib.mjs';
 
 // Vite 8 installs and builds here (Node 20.19+); pinned exactly so the check does not drift.
-const VITE = '8.3.8';
+export const VITE = '8.3.8';
+// The last Vite whose dev server pre-bundles with esbuild (which keeps `new URL(..., import.meta.url)` pointing
+// into .vite/deps/, where the wasm is not).
+const VITE_7 = '7.3.8';
+// The Playwright whose Page `jit-permissions/testing`'s answer() must accept (the version tests/e2e uses).
+const PLAYWRIGHT = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).devDependencies['playwright-core'];
 // The package's types are checked the way a TypeScript user meets them: through the exports map.
 const TYPESCRIPT = '5.9.3';
+// Playwright's own types refer to Node's.
+const TYPES_NODE = '20.19.43';
 
-// Uses every part of the public API with its declared types; \`tsc --strict\` must accept it, and the
-// @ts-expect-error lines prove the types are narrow (they fail the check if the types were \`any\`).
-const CHECK_TS = `import { install, type JitPermissions, type JitPermissionStatus, type PermissionState,
-  type InstallOptions, type PromptContent, type AuditDetail } from 'jit-permissions';
+// Uses every part of the public API with its declared types; `tsc --strict` must accept it, and the
+// @ts-expect-error lines prove the types are narrow (they fail the check if the types were `any`).
+const CHECK_TS = `import { install, isRefusal, type JitPermissions, type JitPermissionStatus, type PermissionState,
+  type InstallOptions, type PromptContent, type AuditDetail, type JitPermissionSnapshot, type RefusalReason,
+  type StringKey } from 'jit-permissions';
+import { answer, answerWebDriver, auditTrail, choiceSelector, createClock, findChoice, type TestClock } from 'jit-permissions/testing';
+import type { Page } from 'playwright-core';
 
-const options: InstallOptions = { oneTime: { hiddenTimeout: 10_000 }, embargo: { dismissals: 3 }, locale: 'de', patch: false };
-const prompt: PromptContent = { title: 'Take a photo?', reason: 'For your profile.', image: { src: '/a.svg', alt: 'A camera' } };
+const clock: TestClock = createClock();
+const options: InstallOptions = { oneTime: { hiddenTimeout: 10_000 }, embargo: { dismissals: 3 }, locale: 'de', patch: false,
+  persistent: { unusedAfter: 86_400_000 }, strings: { allowOnce: 'Nur dieses Mal', helpLabel: 'Hilfe zu {name}' }, clock };
+// @ts-expect-error: not a key of the built-in strings
+const misspelt: InstallOptions = { strings: { allowonce: 'x' } };
+const key: StringKey = 'expiresIn';
+const prompt: PromptContent = { title: 'Take a photo?', reason: 'For your profile.', image: { src: '/a.svg', alt: 'A camera' }, reconsider: true };
+
+function describeAudit(d: AuditDetail): string {
+  switch (d.type) {
+    case 'decision': return d.choice;
+    case 'expiry': return d.cause;
+    case 'revocation': return d.cause;
+    case 'embargo': return new Date(d.until).toISOString();
+    case 'prompt-shown':
+    case 'reset': {
+      const none: null = d.detail;
+      return String(none);
+    }
+  }
+}
 
 async function main(): Promise<PermissionState> {
   const permissions: JitPermissions = await install(options);
@@ -35,52 +68,77 @@ async function main(): Promise<PermissionState> {
   const state: PermissionState = status.state;
   const grant: 'one-time' | 'persistent' | null = status.grant;
   const expires: number | null = status.expiresAt;
-  const stream: MediaStream = await permissions.getUserMedia({ video: true }, prompt);
+  try {
+    const stream: MediaStream = await permissions.getUserMedia({ video: true }, prompt);
+    void stream;
+  } catch (e) {
+    // @ts-expect-error: a catch variable is unknown under --strict until narrowed
+    void e.reason;
+    if (isRefusal(e)) {
+      const reason: RefusalReason = e.reason;
+      const name: 'NotAllowedError' = e.name;
+      const dom: DOMException = e;
+      void [reason, name, dom];
+    }
+  }
   const position: GeolocationPosition = await permissions.getCurrentPosition(undefined, prompt);
   const watch: number = await permissions.watchPosition(() => undefined, null, {}, prompt);
   permissions.clearWatch(watch);
-  const answer: NotificationPermission = await permissions.requestNotifications(prompt);
+  permissions.clearWatch(permissions.watchPosition(() => undefined));
+  // @ts-expect-error: not a watch id
+  permissions.clearWatch('1');
+  const notification: NotificationPermission = await permissions.requestNotifications(prompt);
   await permissions.revoke({ name: 'camera' });
   await permissions.reset({ name: 'camera' });
-  permissions.addEventListener('audit', (e) => { const d: AuditDetail = e.detail; void d.type; });
+  permissions.refresh();
+  const onAudit = (e: CustomEvent<AuditDetail>) => { void describeAudit(e.detail); };
+  permissions.addEventListener('audit', onAudit);
+  permissions.removeEventListener('audit', onAudit);
   permissions.controls(document.body).destroy();
+  const snapshot: JitPermissionSnapshot = permissions.snapshot({ name: 'camera' });
+  // @ts-expect-error: a snapshot is read-only
+  snapshot.state = 'granted';
+  const unsubscribe: () => void = permissions.subscribe({ name: 'microphone' }, (s) => { const d: number | null = s.decidedAt; void d; });
+  unsubscribe();
   // @ts-expect-error: not a gated name
   await permissions.request({ name: 'midi' });
   // @ts-expect-error: state is a PermissionState, not a number
   const wrong: number = status.state;
-  void [grant, expires, stream, position, answer, wrong];
+  const trail = auditTrail(permissions);
+  const first: AuditDetail | undefined = trail.records[0];
+  trail.stop();
+  clock.advance(1000);
+  clock.set(Date.now());
+  const selector: string = choiceSelector('allow-once', 'camera');
+  const button: HTMLButtonElement | null = findChoice('dismiss');
+  void [grant, expires, position, notification, wrong, key, misspelt, first, selector, button];
   return state;
 }
+
+// The helpers take a real Playwright Page, and a WebDriver-like driver.
+async function helpers(page: Page, driver: { executeScript(script: string, ...args: unknown[]): Promise<unknown> }) {
+  await answer(page, 'allow-once', { name: 'camera', timeout: 5000 });
+  await answerWebDriver(driver, 'dont-allow');
+  // @ts-expect-error: not a choice of the pre-prompt
+  await answer(page, 'allow-twice');
+}
 void main;
+void helpers;
 `;
 
-function run(command, args, cwd, timeout = 120000) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
-    let out = '';
-    const timer = setTimeout(() => { proc.kill(); reject(new Error(`${command} ${args.join(' ')} took over ${timeout / 1000} s`)); }, timeout);
-    proc.stdout.on('data', (d) => { out += d; });
-    proc.stderr.on('data', (d) => { out += d; });
-    proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${out.slice(-2000)}`));
-    });
-  });
-}
-
-function serve(repoRoot, root) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), root, '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) resolve({ base: m[1], stop: () => proc.kill() });
-    });
-    proc.on('exit', (code) => reject(new Error(`the server exited (${code}): ${out}`)));
-  });
+// The README's first quick start, as written (a JS module that TypeScript must also accept under --strict: its
+// catch block narrows with isRefusal). It names a button, a video and the app's own fallback.
+const README_PRELUDE = `import type { RefusalReason } from 'jit-permissions';
+declare const button: HTMLButtonElement;
+declare const video: HTMLVideoElement;
+declare function showManualUpload(reason: RefusalReason): void;
+`;
+function readmeQuickStart(repoRoot) {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### npm, with a bundler'));
+  const m = section.match(/```js\n([\s\S]*?)```/);
+  assert(m, 'README.md has a ```js block under "### npm, with a bundler"');
+  return m[1];
 }
 
 const INDEX_HTML = `<!doctype html>
@@ -122,6 +180,40 @@ install().then(async (permissions) => {
 });
 `;
 
+/**
+ * The app's flow in a page at `base` (the built app under the CSP, or a dev server): install() resolves, camera
+ * queries prompt, and a geolocation request goes through the pre-prompt, answered "Allow this time" with
+ * jit-permissions/testing (a real click), to a one-time grant.
+ */
+async function useTheApp(env, shared, base, shot) {
+  const { answer } = await import(pathToFileURL(join(env.pkgDir, 'testing.js')).href);
+  const { context, page } = await newPage(shared.browser);
+  try {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 20000 }).catch(async (e) => {
+      throw new Error(`the app did not start: ${await page.evaluate(() => window.__error)} ${page.problems.join(' | ') || e.message}`);
+    });
+    const camera = await page.evaluate(() => window.__camera);
+    assertEqual(camera.state, 'prompt', 'query({name: "camera"}).state');
+    assertEqual(camera.name, 'camera', 'query({name: "camera"}).name');
+
+    await context.setGeolocation({ latitude: 40.4168, longitude: -3.7038, accuracy: 25 });
+    await page.click('#ask');
+    await waitPrePrompt(page, 'geolocation');
+    await setPermission(page, 'geolocation', 'granted');
+    if (shot) await env.shot(page, shot);
+    await answer(page, 'allow-once', { name: 'geolocation' });
+    await waitPrePromptClosed(page);
+    await page.waitForFunction(() => window.__geolocation, null, { timeout: 10000 });
+    const geo = await page.evaluate(() => window.__geolocation);
+    assertEqual(geo.state, 'granted', 'request({name: "geolocation"}) state');
+    assertEqual(geo.grant, 'one-time', 'request({name: "geolocation"}) grant');
+    assert(page.problems.length === 0, `the page reported problems: ${page.problems.join(' | ')}`);
+  } finally {
+    await context.close();
+  }
+}
+
 export async function before(env, shared) {
   shared.browser = await launch();
   shared.dir = mkdtempSync(join(tmpdir(), 'jit-permissions-e2e-vite-'));
@@ -133,23 +225,26 @@ export async function after(env, shared) {
   if (shared.dir) rmSync(shared.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
+const lapper = (times) => async (what, f) => { const t = Date.now(); try { return await f(); } finally { times[what] = ((Date.now() - t) / 1000).toFixed(1); } };
+const report = (label, times) => console.error(`[package] ${label} times (s): ${Object.entries(times).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
 export const tests = [
   {
-    name: `npm pack, a fresh Vite ${VITE} project installs the tarball, vite build emits the wasm, and it runs under the CSP`,
+    name: `npm pack, a fresh Vite ${VITE} project installs the tarball, tsc --strict accepts every entry and the README, vite build emits the wasm, and it runs under the CSP`,
     timeout: 180000,
     async fn(env, shared) {
       const times = {};
-      const lap = async (what, f) => { const t = Date.now(); const r = await f(); times[what] = ((Date.now() - t) / 1000).toFixed(1); return r; };
+      const lap = lapper(times);
       const packDir = join(shared.dir, 'pack');
       const app = join(shared.dir, 'app');
       mkdirSync(packDir);
       mkdirSync(app);
 
-      const packed = await lap('pack', () => run('npm', ['pack', env.pkgDir, '--pack-destination', packDir, '--json', '--loglevel=error'], shared.dir));
-      const info = JSON.parse(packed.slice(packed.indexOf('[')))[0];
+      const info = await lap('pack', () => pack(env.pkgDir, packDir));
+      shared.tarball = join(packDir, info.filename);
       const files = info.files.map((f) => f.path).sort();
       for (const f of ['index.js', 'index.d.ts', 'jit_permissions.js', 'jit_permissions_bg.wasm', 'package.json',
-        'ui.js', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
+        'ui.js', 'testing.js', 'testing.d.ts', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
         assert(files.includes(f), `the tarball has ${f} (it has ${files.join(', ')})`);
       }
 
@@ -157,9 +252,9 @@ export const tests = [
         name: 'jit-permissions-vite-check',
         private: true,
         type: 'module',
-        scripts: { build: 'vite build' },
+        scripts: { build: 'vite build', dev: 'vite' },
         dependencies: { 'jit-permissions': `file:../pack/${info.filename}` },
-        devDependencies: { vite: VITE, typescript: TYPESCRIPT },
+        devDependencies: { vite: VITE, typescript: TYPESCRIPT, 'playwright-core': PLAYWRIGHT, '@types/node': TYPES_NODE },
       }, null, 2)}\n`);
       writeFileSync(join(app, 'index.html'), INDEX_HTML);
       writeFileSync(join(app, 'main.js'), MAIN_JS);
@@ -167,11 +262,19 @@ export const tests = [
       const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
       assertEqual(installed, VITE, 'installed Vite');
 
-      const types = readFileSync(join(app, 'node_modules', 'jit-permissions', 'index.d.ts'), 'utf8');
-      assert(!/\bany\b/.test(types.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '')), 'index.d.ts declares no `any`');
-      writeFileSync(join(app, 'check.ts'), CHECK_TS);
+      // Every exports entry with types is imported by the check, so a new entry cannot ship unchecked.
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'jit-permissions', 'package.json'), 'utf8'));
+      const entries = Object.entries(manifest.exports).filter(([, t]) => typeof t === 'object' && t.types);
+      assert(entries.some(([k]) => k === './testing'), 'the exports map has ./testing');
+      for (const [, t] of entries) {
+        const types = readFileSync(join(app, 'node_modules', 'jit-permissions', t.types), 'utf8');
+        assert(!/\bany\b/.test(types.replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '')), `${t.types} declares no \`any\``);
+      }
+      const everyEntry = entries.map(([k], i) => `import * as entry${i} from '${k === '.' ? 'jit-permissions' : `jit-permissions/${k.slice(2)}`}';\nvoid entry${i};\n`).join('');
+      writeFileSync(join(app, 'check.ts'), everyEntry + CHECK_TS);
+      writeFileSync(join(app, 'readme.ts'), README_PRELUDE + readmeQuickStart(env.repoRoot));
       await lap('tsc', () => run(join(app, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--target', 'es2022',
-        '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2022,dom', 'check.ts'], app));
+        '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2022,dom', 'check.ts', 'readme.ts'], app));
 
       await lap('vite build', () => run(join(app, 'node_modules', '.bin', 'vite'), ['build'], app));
       const assets = readdirSync(join(app, 'dist', 'assets'));
@@ -192,33 +295,73 @@ export const tests = [
         assertEqual(c.length, 1, `chunks with "${text}"`);
         assert(c[0] !== entry[0] && c[0] !== uiChunks[0], `"${text}" is not in a chunk of its own`);
       }
+      shared.app = app;
 
       shared.server = await serve(env.repoRoot, join(app, 'dist'));
-      const { context, page } = await newPage(shared.browser);
-      await lap('browser', async () => {
-        await page.goto(`${shared.server.base}/`);
-        await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 }).catch(async (e) => {
-          throw new Error(`the app did not start: ${await page.evaluate(() => window.__error)} ${page.problems.join(' | ') || e.message}`);
-        });
-        const camera = await page.evaluate(() => window.__camera);
-        assertEqual(camera.state, 'prompt', 'query({name: "camera"}).state');
-        assertEqual(camera.name, 'camera', 'query({name: "camera"}).name');
+      await lap('browser', () => useTheApp(env, shared, shared.server.base, '18-vite-app-pre-prompt.png'));
+      report('build', times);
+    },
+  },
+  {
+    name: `the same app in vite ${VITE} dev mode, with no configuration`,
+    timeout: 90000,
+    async fn(env, shared) {
+      assert(shared.app, 'no app: the build test above did not get as far as installing it');
+      const times = {};
+      const dev = await lapper(times)('dev server', () => viteDev(shared.app));
+      try {
+        await lapper(times)('browser', () => useTheApp(env, shared, dev.base));
+      } catch (e) {
+        throw new Error(`${e.message} (vite said: ${dev.output().slice(-800)})`);
+      } finally {
+        await dev.stop();
+      }
+      report('dev', times);
+    },
+  },
+  {
+    name: `vite ${VITE_7} dev mode: without the README's line the wasm is lost (expected magic word), with it the app runs`,
+    timeout: 120000,
+    async fn(env, shared) {
+      assert(shared.tarball, 'no tarball: the build test above did not get as far as packing it');
+      const times = {};
+      const lap = lapper(times);
+      const app = join(shared.dir, 'app-vite7');
+      mkdirSync(app);
+      writeFileSync(join(app, 'package.json'), `${JSON.stringify({
+        name: 'jit-permissions-vite7-check', private: true, type: 'module',
+        dependencies: { 'jit-permissions': `file:${shared.tarball}` }, devDependencies: { vite: VITE_7 },
+      }, null, 2)}\n`);
+      writeFileSync(join(app, 'index.html'), INDEX_HTML);
+      writeFileSync(join(app, 'main.js'), MAIN_JS);
+      await lap('npm install', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app));
 
-        await context.setGeolocation({ latitude: 40.4168, longitude: -3.7038, accuracy: 25 });
-        await page.click('#ask');
-        await waitPrePrompt(page, 'geolocation');
-        await setPermission(page, 'geolocation', 'granted');
-        await env.shot(page, '18-vite-app-pre-prompt.png');
-        await page.click(choice('allow-once'));
-        await waitPrePromptClosed(page);
-        await page.waitForFunction(() => window.__geolocation, null, { timeout: 10000 });
-        const geo = await page.evaluate(() => window.__geolocation);
-        assertEqual(geo.state, 'granted', 'request({name: "geolocation"}) state');
-        assertEqual(geo.grant, 'one-time', 'request({name: "geolocation"}) grant');
-      });
-      console.error(`[package] times (s): ${Object.entries(times).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      assert(page.problems.length === 0, `the page reported problems: ${page.problems.join(' | ')}`);
-      await context.close();
+      // Without configuration: install() rejects because the wasm URL leads to index.html.
+      let dev = await lap('dev server', () => viteDev(app));
+      try {
+        const { context, page } = await newPage(shared.browser);
+        await page.goto(`${dev.base}/`);
+        const error = await page.waitForFunction(() => window.__error, null, { timeout: 20000 }).then((h) => h.jsonValue(), () => null);
+        await context.close();
+        assert(error && /expected magic word 00 61 73 6d/.test(error),
+          `without optimizeDeps.exclude, Vite ${VITE_7} dev mode was expected to lose the wasm; the app said ${JSON.stringify(error)}`);
+      } finally {
+        await dev.stop();
+      }
+
+      // The README's line (section Deploying, "Vite").
+      const readme = readFileSync(join(env.repoRoot, 'README.md'), 'utf8');
+      const line = "optimizeDeps: { exclude: ['jit-permissions'] }";
+      assert(readme.includes(line), `the README documents \`${line}\``);
+      writeFileSync(join(app, 'vite.config.js'), `export default { ${line} };\n`);
+      rmSync(join(app, 'node_modules', '.vite'), { recursive: true, force: true });
+      dev = await lap('dev server, configured', () => viteDev(app));
+      try {
+        await lap('browser', () => useTheApp(env, shared, dev.base));
+      } finally {
+        await dev.stop();
+      }
+      report(`vite ${VITE_7}`, times);
     },
   },
 ];
