@@ -3,14 +3,14 @@
 // `files` names (directories expanded, plus the package.json npm always adds), every `files` entry matches something,
 // and every `exports` entry names shipped files with its `types` condition first. Also that the `strings` keys of
 // index.d.ts are exactly the keys of the built-in English strings (src/ui/ui.js `en`) and of the runtime's check
-// (src/web/ui.rs `KEYS`), so the type cannot drift from the UI. That every entry's types compile under
+// (src/runtime/runtime.js `KEYS`), so the type cannot drift from the UI. That every entry's types compile under
 // `tsc --strict` is checked by tests/e2e/package.test.mjs, which installs TypeScript from the registry.
 //
 //   node tests/node/package-files.test.mjs [pkg-dir]      (default: pkg/, built by scripts/build.sh)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = resolve(process.argv[2] || join(root, 'pkg'));
@@ -76,14 +76,19 @@ const ui = readFileSync(join(root, 'src', 'ui', 'ui.js'), 'utf8');
 const en = ui.match(/\nconst en = \{([\s\S]*?)\n\};/);
 const enKeys = en ? [...en[1].matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]) : [];
 if (!enKeys.length) keyProblems.push('src/ui/ui.js has no `const en = { ... };`');
-const rs = readFileSync(join(root, 'src', 'web', 'ui.rs'), 'utf8');
-const keysRs = rs.match(/const KEYS: &str = "([^"]*)"/);
-const rsKeys = keysRs ? keysRs[1].replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean) : [];
-if (!rsKeys.length) keyProblems.push('src/web/ui.rs has no `const KEYS: &str = "..."`');
+// The runtime's own list (what install() accepts), imported: the browser layer loads in Node (it is bundled into
+// index.js, which tests/node/server-import.test.mjs imports there).
+let rsKeys = [];
+try {
+  rsKeys = (await import(pathToFileURL(join(root, 'src', 'runtime', 'runtime.js')).href)).KEYS || [];
+} catch (e) {
+  keyProblems.push(`src/runtime/runtime.js did not import in Node: ${e.message}`);
+}
+if (!rsKeys.length) keyProblems.push('src/runtime/runtime.js exports no KEYS');
 const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 const diff = (a, b) => a.filter((k) => !b.includes(k));
 if (!same(typeKeys, enKeys)) keyProblems.push(`index.d.ts Strings vs ui.js en: only in the type ${JSON.stringify(diff(typeKeys, enKeys))}, only in en ${JSON.stringify(diff(enKeys, typeKeys))}`);
-if (!same(typeKeys, rsKeys)) keyProblems.push(`index.d.ts Strings vs ui.rs KEYS: only in the type ${JSON.stringify(diff(typeKeys, rsKeys))}, only in KEYS ${JSON.stringify(diff(rsKeys, typeKeys))}`);
-check(`the Strings type has exactly the ${typeKeys.length} keys of ui.js en and ui.rs KEYS`, keyProblems);
+if (!same(typeKeys, rsKeys)) keyProblems.push(`index.d.ts Strings vs runtime.js KEYS: only in the type ${JSON.stringify(diff(typeKeys, rsKeys))}, only in KEYS ${JSON.stringify(diff(rsKeys, typeKeys))}`);
+check(`the Strings type has exactly the ${typeKeys.length} keys of ui.js en and runtime.js KEYS`, keyProblems);
 
 process.exit(failed ? 1 : 0);
