@@ -1,28 +1,81 @@
-// The UI of jit-permissions: the pre-prompt, the recovery help and the controls panel.
+// The UI of jit-permissions: the pre-prompt, the recovery help, the controls panel and the in-use indicator.
 //
-// Behaviour stays in Rust (src/web/): the runtime decides when to ask, records the answer and keeps the
-// statuses. This module only renders and reports what the person chose, through `ui` at the end of this file,
-// which the runtime calls (src/web/ui.rs binds it). It is loaded on first need: by a dynamic import() in the
-// npm package (a gated call or controls() starts it), as a wasm-bindgen snippet in the Rust API.
+// Behaviour stays in the runtime: it decides when to ask, records the answer and keeps the statuses. This module
+// only renders and reports what the person chose, through `ui` at the end of this file, which the runtime calls
+// (src/web/ui.rs binds it). It is loaded on first need: by a dynamic import() in the npm package (a gated call,
+// controls() or the indicator starts it), as a wasm-bindgen snippet in the Rust API.
 //
 // The rules it keeps:
 // - Only the person decides. A choice counts only from an event with isTrusted === true (a real click, key press
 //   or touch): element.click(), dispatchEvent() and synthetic cancel/close/keydown events are ignored, and a
-//   dialog that script closes is shown again, since nobody chose anything.
+//   dialog that script closes is shown again, since nobody chose anything. The same holds for every control:
+//   the pre-prompt's switches, Try again, Reset, and the panel's buttons.
 // - Caller strings are text: they go into textContent, `alt` and `src`, never into markup.
 // - Open shadow roots (assistive tools, auditors and the site's tests can reach in) that adopt one constructed
 //   stylesheet, so it works under `style-src 'self'` without 'unsafe-inline'. Themable with --jp-* custom
-//   properties and ::part() names.
-// - Accessible: a modal <dialog> named by its title and described by its text, focus moved in and restored
-//   after, operable by keyboard alone (Tab, Enter, Space, Esc).
+//   properties (--jp-dark-* for the dark scheme) and ::part() names.
+// - Accessible: a modal <dialog> named by its title and described by its text (and its steps), focus moved in and
+//   restored after, operable by keyboard alone (Tab, Enter, Space, Esc); `lang` and `dir` of the strings' locale;
+//   the panel and the indicator announce what changes through a role="status" region.
+//
+// ---- The interface (`ui`) ----------------------------------------------------------------------------------
+//
+// Every request and view takes:
+//   lang          the BCP 47 tag of `strings` (any tag: the `locale` option as given, else the built-in locale);
+//                 goes on the dialog, panel and indicator as `lang`, and sets `dir` (rtl for Arabic, Hebrew, ...)
+//   strings       the resolved strings table (built in, the locale's, the site's overrides)
+//   headingLevel  1-6, the level of the dialogs' and the panel's headings (default 2)
+// The colour scheme follows the page: its `color-scheme` (computed, else <meta name="color-scheme">), else the
+// person's prefers-color-scheme.
+//
+// ui.en                      the English strings (every key of the `strings` option)
+//
+// ui.prePrompt(request) -> Promise<{ choice, declined }>
+//   request.capabilities     [{ name, optional, state, reason }], in the task's order: what the task needs. An entry
+//                            whose state is 'prompt' (or absent) is asked; one with 'granted' is listed as already
+//                            allowed, one with 'denied' as blocked (its `reason`: browser, system, policy, user,
+//                            embargo), neither asked. At least one entry is asked. An asked entry with
+//                            `optional: true` gets a switch (on by default) with which the person leaves it out.
+//   request.title, .reason   the site's own text (else the built-in text: of the capability, or for several the
+//                            combined title and reason naming each)
+//   request.image            { src, alt }: a picture of the task (its space is reserved before it loads)
+//   choice                   'allow-once', 'allow-always', 'dont-allow' or 'dismiss' (×, Esc, backdrop)
+//   declined                 the names of the optional entries the person switched off (whatever the choice)
+//
+// ui.recovery(request) -> { closed: Promise<'retry' | 'reset' | undefined>, close() }
+//   request.capability       the capability (or request.capabilities: several, e.g. a video call's two)
+//   request.cause            what applies: 'browser' (the browser's site setting: its steps for this browser),
+//                            'system' (the operating system's privacy setting: the steps for macOS, Windows or
+//                            another system), 'busy' (the device is in use elsewhere), 'policy' (the frame may not
+//                            use it), 'user' (the person's Don't allow), 'embargo' (paused after dismissals),
+//                            'granted' (nothing blocks it), 'prompt' (the site will ask)
+//   request.browser          'chromium', 'firefox', 'safari' or 'other' (for 'browser')
+//   request.retry            offer "Try again" (a gated call that can try the device again: 'system', 'busy')
+//   closed                   'retry' (Try again), 'reset' (Reset, offered for 'user' and 'embargo'), or undefined
+//                            (Close, Esc, backdrop, or close() called: the runtime does once it is unblocked)
+//
+// ui.panel(parent, host, view) -> { update(statuses), destroy() }
+//   mounts the controls panel at the end of `parent`
+//   host                     { revoke(name), reset(name), help(name), now() }: the buttons' actions, and the
+//                            runtime's clock (epoch ms; Date.now when absent)
+//   statuses                 the four { name, state, grant, expiresAt, reason, lastDecision, decidedAt, inUse } in
+//                            CAPS order; inUse: a track or watch of it handed out by the library is live (in any
+//                            page of the origin)
+//
+// ui.indicator(parent, view) -> { update(statuses), destroy() }
+//   the in-use indicator: shown while a camera or microphone track handed out in this page is live (`inUseHere`
+//   of the statuses); at the end of `parent`, or floating at the top corner of the page when `parent` is null.
+//   A role="status" region announces each start and stop.
 
 /** The gated capabilities, in display order (the order of the runtime's statuses). */
 const CAPS = ['camera', 'microphone', 'geolocation', 'notifications'];
 
 /**
  * English, the built-in fallback. Every key can be overridden with install({strings}) and is translated in
- * ./locales/*.js. Multi-line values are one step per line; `{name}` is the capability's name, `{time}` the time
- * left of a one-time grant.
+ * ./locales/*.js. Multi-line values are one step per line (a step that names `{name}` is repeated for each
+ * capability); `{name}` is the capability's name, `{noun}` its name within a sentence, `{names}` several joined
+ * ("camera and microphone"), `{time}` a duration or a date, `{choice}` a choice's words, `{h}` and `{m}` hours
+ * and minutes.
  */
 const en = {
   allowOnce: 'Allow this time',
@@ -37,10 +90,18 @@ const en = {
   geolocationReason: 'This site asks to know your location for what you are doing now. You can change your choice at any time.',
   notificationsTitle: 'Show notifications?',
   notificationsReason: 'This site asks to send you notifications. You can change your choice at any time.',
+  manyTitle: 'Use your {names}?',
+  manyReason: 'This site asks to use your {names} for what you are doing now. You can change your choice at any time.',
   cameraName: 'Camera',
   microphoneName: 'Microphone',
   geolocationName: 'Location',
   notificationsName: 'Notifications',
+  cameraNoun: 'camera',
+  microphoneNoun: 'microphone',
+  geolocationNoun: 'location',
+  notificationsNoun: 'notifications',
+  optional: 'Optional',
+  alreadyAllowed: 'Already allowed',
   cameraBlocked: 'Your browser blocks the camera for this site',
   microphoneBlocked: 'Your browser blocks the microphone for this site',
   geolocationBlocked: 'Your browser blocks your location for this site',
@@ -50,68 +111,122 @@ const en = {
   stepsFirefox: 'Click the crossed-out permission icon (or the padlock) in the address bar.\nNext to “{name}”, click × to clear the block.\nReload the page and try again.',
   stepsSafari: 'In the menu bar, choose Safari > Settings, then click Websites.\nSelect “{name}” in the list on the left.\nSet this website to “Allow”.\nReload the page.',
   stepsOther: 'Open your browser’s settings for this site (often through the icon next to the address).\nAllow “{name}”.\nReload the page.',
+  systemTitle: 'Your device blocks the {names} for your browser',
+  systemIntro: 'Your browser may use it only when your device’s privacy settings allow it. To allow it:',
+  stepsMac: 'Open the Apple menu > System Settings > Privacy & Security.\nClick “{name}” and turn on your browser.\nIf your browser asks, quit it and open it again.',
+  stepsWindows: 'Open Start > Settings > Privacy & security.\nClick “{name}”, then turn on “{name} access” and “Let desktop apps access your {noun}”.\nIf it still fails, restart your browser.',
+  stepsDevice: 'Open your device’s privacy or security settings.\nAllow your browser to use the {noun}.\nIf it still fails, restart your browser.',
+  busyTitle: 'Another app is using the {names}',
+  busyIntro: 'This site cannot start it while another app or browser tab uses it. To use it here:',
+  stepsBusy: 'Close or pause the other app or tab that uses it, for example a video call.\nChoose “Try again”.',
+  retry: 'Try again',
+  policyTitle: 'The {names} cannot be used in this part of the page',
+  policyText: 'This part of the page comes from another site, and the page does not allow it to use this. Only the site’s owner can change that.',
+  userTitle: 'You chose “Don’t allow” for the {names}',
+  userText: 'So this site does not ask you again. To let it ask again, reset your choice.',
+  embargoTitle: 'This site stopped asking for the {names} for now',
+  embargoText: 'You closed its question several times, so it pauses for a while. To let it ask again now, reset your choice.',
+  grantedTitle: 'This site may use the {names}',
+  grantedText: 'Nothing blocks it: you allowed it. You can take it back at any time in this site’s permission controls.',
+  promptTitle: 'This site asks before it uses the {names}',
+  promptText: 'Nothing blocks it: when a task needs it, the site asks you first, and you choose.',
   panelTitle: 'Site permissions',
   stateGranted: 'Allowed',
   stateDenied: 'Blocked',
   statePrompt: 'Ask',
   grantOneTime: 'This time',
   grantPersistent: 'Every visit',
-  reasonBrowser: 'Blocked in your browser',
+  reasonBrowser: 'In your browser’s settings',
   reasonUser: 'You chose Don\'t allow',
   reasonEmbargo: 'Paused after repeated dismissals',
+  reasonSystem: 'By your device’s privacy settings',
+  reasonPolicy: 'Not allowed in this part of the page',
   revoke: 'Revoke',
   reset: 'Reset',
   help: 'How to unblock',
   revokeLabel: 'Revoke {name}',
   resetLabel: 'Reset {name}',
   helpLabel: 'How to unblock {name}',
-  expiresIn: 'Expires in {time}',
+  revokeHint: 'Ends this permission now and stops what uses it. The site asks again next time.',
+  resetHint: 'Forgets your choices for it on this site, Don’t allow and pauses included. The site asks again next time.',
+  expiresIn: 'Until you leave this site, at most {time}',
+  hours: '{h} h {m} min',
+  minutes: '{m} min',
+  inUseNow: 'In use now',
+  lastChoice: 'Last choice: {choice}, {time}',
+  dismissed: 'Closed without choosing',
+  notAsked: 'Not asked yet',
+  inUse: 'In use: {names}',
+  notInUse: 'No longer in use: {names}',
 };
 
+/** Each colour: its custom property's name, the light default and the dark default (each checked for contrast). */
+const COLOURS = [
+  ['bg', '#fff', '#1f1f1f'], ['fg', '#1f1f1f', '#e3e3e3'], ['muted', '#474747', '#c4c7c5'],
+  ['accent', '#0b57d0', '#a8c7fa'], ['accent-fg', '#fff', '#062e6f'], ['hover', '#e8eef8', '#2b3340'],
+  ['border', '#747775', '#8e918f'], ['focus', '#0b57d0', '#a8c7fa'],
+];
+/** The colours of one scheme: --jp-x for light, --jp-dark-x for dark, so that a site's value for one scheme never
+ * reaches the other (an accent chosen for white would be unreadable on the dark background). */
+const scheme = (dark) => `color-scheme:${dark ? 'dark' : 'light'};${
+  COLOURS.map(([n, l, d]) => `--_${n}:var(--jp-${dark ? 'dark-' : ''}${n},${dark ? d : l})`).join(';')}`;
+
 /** The stylesheet every shadow root adopts (no <style>, no style attribute: CSP-safe). */
-const CSS = `:host{all:initial;display:block;color-scheme:light dark;
---_bg:var(--jp-bg,#fff);--_fg:var(--jp-fg,#1f1f1f);--_muted:var(--jp-muted,#474747);
---_accent:var(--jp-accent,#0b57d0);--_accent-fg:var(--jp-accent-fg,#fff);--_hover:var(--jp-hover,#e8eef8);
---_border:var(--jp-border,#747775);--_focus:var(--jp-focus,#0b57d0);--_radius:var(--jp-radius,16px);
+const CSS = `:host{all:initial;display:block;${scheme(0)};--_radius:var(--jp-radius,16px);
 --_font:var(--jp-font,system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif)}
-@media (prefers-color-scheme:dark){:host{
---_bg:var(--jp-bg,#1f1f1f);--_fg:var(--jp-fg,#e3e3e3);--_muted:var(--jp-muted,#c4c7c5);
---_accent:var(--jp-accent,#a8c7fa);--_accent-fg:var(--jp-accent-fg,#062e6f);--_hover:var(--jp-hover,#2b3340);
---_border:var(--jp-border,#8e918f);--_focus:var(--jp-focus,#a8c7fa)}}
+:host([data-scheme=dark]){${scheme(1)}}
+@media (prefers-color-scheme:dark){:host([data-scheme=auto]){${scheme(1)}}}
 [hidden]{display:none!important}
+.jp-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .jp-dialog{box-sizing:border-box;margin:auto;padding:0;width:min(26rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);overflow:auto;
 border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);color:var(--_fg);
 font:400 1rem/1.5 var(--_font);box-shadow:0 12px 40px rgb(0 0 0/.35)}
 .jp-dialog::backdrop{background:var(--jp-backdrop,rgb(0 0 0/.5))}
 .jp-body{position:relative;display:flex;flex-direction:column;gap:.75rem;padding:1.5rem}
+.jp-icons{display:flex;gap:.5rem}
 .jp-icon{flex:none;width:2.5rem;height:2.5rem;color:var(--_accent);fill:none;stroke:currentColor;stroke-width:1.75;stroke-linecap:round;stroke-linejoin:round}
-.jp-title{margin:0;font-size:1.25rem;line-height:1.3;font-weight:600}
+.jp-title{margin:0;padding-inline-end:2rem;font-size:1.25rem;line-height:1.3;font-weight:600}
 .jp-reason{margin:0;color:var(--_muted)}
-.jp-image{display:block;align-self:center;max-width:100%;max-height:14rem;height:auto;object-fit:contain;border-radius:calc(var(--_radius)/2)}
+.jp-image{display:block;box-sizing:border-box;width:100%;height:clamp(3rem,28vh,14rem);object-fit:contain;border-radius:calc(var(--_radius)/2)}
 .jp-steps{margin:0;padding-inline-start:1.5rem;display:grid;gap:.5rem}
+.jp-caps{margin:0;padding:0;list-style:none}
+.jp-cap{display:flex;align-items:center;gap:.75rem;min-height:44px;border-top:1px solid var(--_border)}
+.jp-cap:first-child{border-top:0}
 .jp-choices{display:flex;flex-direction:column;gap:.5rem;margin-top:.5rem}
 .jp-btn{box-sizing:border-box;min-height:44px;min-width:44px;padding:.5rem 1.25rem;border:1px solid var(--_border);border-radius:999px;
 background:var(--_bg);color:var(--_accent);font:inherit;font-weight:600;text-align:center;cursor:pointer}
 .jp-btn:hover{background:var(--_hover)}
 .jp-btn:active{background:var(--_accent);color:var(--_accent-fg)}
-.jp-btn:focus-visible,.jp-close:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
+.jp-btn:focus-visible,.jp-close:focus-visible,.jp-switch:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
 .jp-btn[aria-disabled=true]{color:var(--_muted);border-style:dashed;background:var(--_bg);cursor:not-allowed}
 .jp-close{position:absolute;top:.75rem;inset-inline-end:.75rem;width:44px;height:44px;padding:0;border:0;border-radius:50%;
 background:var(--_bg);color:var(--_fg);font:400 1.75rem/1 var(--_font);cursor:pointer}
 .jp-close:hover{background:var(--_hover)}
+.jp-switch{flex:none;position:relative;margin-inline-start:auto;width:3.25rem;height:44px;padding:0;border:0;background:none;cursor:pointer}
+.jp-switch::before{content:"";position:absolute;inset:10px 0;border:2px solid var(--_border);border-radius:999px;background:var(--_bg)}
+.jp-switch::after{content:"";position:absolute;top:16px;inset-inline-start:6px;width:12px;height:12px;border-radius:50%;background:var(--_muted)}
+.jp-switch[aria-checked=true]::before{border-color:var(--_accent);background:var(--_accent)}
+.jp-switch[aria-checked=true]::after{inset-inline-start:calc(100% - 18px);background:var(--_accent-fg)}
 .jp-panel{box-sizing:border-box;padding:1rem 1.25rem;border:1px solid var(--_border);border-radius:var(--_radius);
 background:var(--_bg);color:var(--_fg);font:400 1rem/1.5 var(--_font)}
 .jp-panel-title{margin:0 0 .25rem;font-size:1.125rem;font-weight:600}
 .jp-list{margin:0;padding:0;list-style:none}
 .jp-row{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.75rem 0;border-top:1px solid var(--_border)}
 .jp-row:first-child{border-top:0}
-.jp-row .jp-icon{width:1.5rem;height:1.5rem}
+.jp-row .jp-icon,.jp-cap .jp-icon,.jp-ind .jp-icon{width:1.5rem;height:1.5rem}
 .jp-info{flex:1 1 10rem;display:flex;flex-direction:column}
 .jp-name{font-weight:600}
 .jp-state,.jp-detail,.jp-time{color:var(--_muted);font-size:.875rem}
-.jp-time{font-variant-numeric:tabular-nums}
+.jp-live{align-self:start;padding:0 .5rem;border-radius:999px;background:var(--_accent);color:var(--_accent-fg);font-size:.875rem;font-weight:600}
 .jp-actions{display:flex;flex-wrap:wrap;gap:.5rem}
-.jp-actions .jp-btn{padding:.5rem 1rem}`;
+.jp-actions .jp-btn{padding:.5rem 1rem}
+.jp-ind{display:inline-flex;align-items:center;gap:.5rem;padding:.25rem .875rem .25rem .625rem;border:1px solid var(--_accent-fg);border-radius:999px;
+background:var(--_accent);color:var(--_accent-fg);font:600 .875rem/1.5 var(--_font)}
+.jp-ind .jp-icon{color:inherit}
+.jp-float{position:fixed;z-index:2147483647;top:.75rem;inset-inline-end:.75rem;box-shadow:0 2px 8px rgb(0 0 0/.3)}
+@media (forced-colors:active){.jp-btn[aria-disabled=true]{color:GrayText;border-color:GrayText}
+.jp-switch{forced-color-adjust:none}.jp-switch::before{border-color:ButtonText;background:Canvas}.jp-switch::after{background:ButtonText}
+.jp-switch[aria-checked=true]::before{border-color:Highlight;background:Highlight}.jp-switch[aria-checked=true]::after{background:HighlightText}}`;
 
 /** The capabilities' icons (24x24 strokes); a blocked one gets a slash. */
 const ICONS = {
@@ -123,25 +238,41 @@ const ICONS = {
 const SLASH = 'M3 3l18 18';
 const SVG = 'http://www.w3.org/2000/svg';
 
-// ---- DOM helpers -------------------------------------------------------------------------------------------
+// ---- helpers -----------------------------------------------------------------------------------------------
 
 let sheet = null;
 
-/** A detached `<div data-jit-permissions="{kind}">` with an open shadow root that adopts the stylesheet. */
-function shadowHost(kind) {
+/** The page's colour scheme where `parent` is: its `color-scheme` (computed, else the meta tag), else 'auto'. */
+function pageScheme(parent) {
+  let v = '';
+  try { v = getComputedStyle(parent).colorScheme || ''; } catch { /* not an element in a document */ }
+  if (!v || v === 'normal') v = document.querySelector('meta[name="color-scheme"]')?.content || '';
+  const light = /light/.test(v);
+  const dark = /dark/.test(v);
+  return light === dark ? 'auto' : dark ? 'dark' : 'light';
+}
+
+/** A detached `<div data-jit-permissions="{kind}">` with an open shadow root, for `parent`. */
+function shadowHost(kind, parent) {
   const host = document.createElement('div');
   host.setAttribute('data-jit-permissions', kind);
-  const root = host.attachShadow({ mode: 'open' });
+  host.setAttribute('data-scheme', pageScheme(parent));
+  return [host, host.attachShadow({ mode: 'open' })];
+}
+
+/** Puts `host` at the end of `parent`, then has its shadow root adopt the stylesheet (WebKit applies a sheet
+ * adopted while the host was detached only a moment after it is connected: its first layout would be unstyled). */
+function attach(parent, host) {
+  parent.append(host);
   try {
     if (!sheet) {
       sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
     }
-    root.adoptedStyleSheets = [sheet];
+    host.shadowRoot.adoptedStyleSheets = [sheet];
   } catch {
     // Without constructable stylesheets the native dialog still works, unstyled.
   }
-  return [host, root];
 }
 
 /** Appends `<tag>` with these attributes (undefined ones left out) and, if given, `text` as its text. */
@@ -165,8 +296,23 @@ function icon(parent, cap, blocked = false) {
   return svg;
 }
 
-/** The template with each `{placeholder}` replaced by `value` (as text: no `$` patterns). */
-const fill = (template, value) => String(template).replace(/\{\w+\}/g, () => value);
+/** The template with each `{key}` replaced by `values[key]` (as text: no `$` patterns); others stay. */
+const fill = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => values[k] ?? m);
+
+/** `items` joined as a list in `lang` ("camera and microphone"); `type` 'disjunction' for "or". */
+function list(items, lang, type = 'conjunction') {
+  try {
+    return new Intl.ListFormat(lang, { type }).format(items);
+  } catch {
+    return items.join(', ');
+  }
+}
+
+/** The writing direction of a language tag. */
+const dirOf = (tag) => (/^(ar|arc|ckb|dv|fa|he|iw|ks|ps|sd|syr|ug|ur|yi)(-|$)|-(arab|hebr|syrc|thaa|nkoo|adlm|rohg)(-|$)/i.test(tag || '') ? 'rtl' : 'ltr');
+
+/** The heading tag of a view ('h2' unless the site chose a level). */
+const heading = (v) => `h${v.headingLevel >= 1 && v.headingLevel <= 6 ? v.headingLevel | 0 : 2}`;
 
 /** Sets text or an attribute only when it differs (no needless mutation, no flicker). */
 function setText(e, text) {
@@ -189,6 +335,17 @@ function deepActiveElement() {
 /** Given text, unless missing or blank. */
 const given = (s) => (typeof s === 'string' && s.trim() ? s : null);
 
+/** The operating system, for the steps of the `system` cause. */
+function os() {
+  const n = navigator;
+  const p = `${n.userAgentData?.platform || ''} ${n.platform || ''} ${n.userAgent || ''}`;
+  if (/iP(hone|ad|od)/.test(p) || (/Mac/.test(p) && n.maxTouchPoints > 1)) return 'other';
+  return /Mac/.test(p) ? 'mac' : /Win/.test(p) ? 'windows' : 'other';
+}
+
+/** The words of a reason a capability is denied. */
+const REASONS = { browser: 'reasonBrowser', user: 'reasonUser', embargo: 'reasonEmbargo', system: 'reasonSystem', policy: 'reasonPolicy' };
+
 // ---- the modal dialog --------------------------------------------------------------------------------------
 
 /** The dialogs shown, the topmost last: Esc dismisses only the topmost. */
@@ -196,13 +353,14 @@ const shown = [];
 
 /**
  * A modal native <dialog> in the open shadow root of `<div data-jit-permissions="{kind}">`, named by its
- * `#jp-title` and described by its `#jp-reason`.
+ * `#jp-title` and described by its `#jp-reason` (and whatever `describe` adds).
  */
 class Modal {
-  constructor(kind, names, lang) {
-    [this.host, this.root] = shadowHost(kind);
+  constructor(kind, names, view) {
+    [this.host, this.root] = shadowHost(kind, document.body);
+    this.view = view;
     this.dialog = el(this.root, 'dialog', {
-      class: 'jp-dialog', part: 'dialog', 'data-capability': names.join(' '), lang,
+      class: 'jp-dialog', part: 'dialog', 'data-capability': names.join(' '), lang: view.lang, dir: dirOf(view.lang),
       'aria-labelledby': 'jp-title', 'aria-describedby': 'jp-reason',
     });
     this.body = el(this.dialog, 'div', { class: 'jp-body', part: 'body' });
@@ -212,14 +370,19 @@ class Modal {
   /** The title and the description, as text. */
   heading(title, reason) {
     return [
-      el(this.body, 'h2', { id: 'jp-title', class: 'jp-title', part: 'title' }, title),
+      el(this.body, heading(this.view), { id: 'jp-title', class: 'jp-title', part: 'title' }, title),
       el(this.body, 'p', { id: 'jp-reason', class: 'jp-reason', part: 'reason' }, reason),
     ];
   }
 
+  /** A button (`data-choice` or `data-action`) in `parent`. */
+  button(parent, attr, value, text, part = value) {
+    return el(parent, 'button', { type: 'button', class: 'jp-btn', part: `button ${part}`, [attr]: value }, text);
+  }
+
   /**
-   * Shows the dialog modally and moves focus to `first`. Resolves with the person's choice: the `data-choice` of
-   * a button, or 'dismiss' for a `data-action` button, Esc or a click on the backdrop. Only trusted events count.
+   * Shows the dialog modally and moves focus to `first`. Resolves with the person's choice: the `data-choice` or
+   * `data-action` of a button, or 'dismiss' for Esc or a click on the backdrop. Only trusted events count.
    */
   show(first) {
     this.restore = deepActiveElement();
@@ -235,7 +398,7 @@ class Modal {
       if (!e.isTrusted) return;
       const button = e.target.closest('[data-choice],[data-action]');
       if (button) {
-        this.settle(button.getAttribute('data-choice') || 'dismiss');
+        this.settle(button.getAttribute('data-choice') || button.getAttribute('data-action'));
       } else if (e.target === dialog && !pressedInside) {
         // The content fills the dialog's box, so a click on the dialog itself outside its box is on the backdrop.
         const r = dialog.getBoundingClientRect();
@@ -263,7 +426,7 @@ class Modal {
       }
     });
     this.done = new Promise((resolve) => { this.resolve = resolve; });
-    document.body.append(this.host);
+    attach(document.body, this.host);
     dialog.showModal();
     shown.push(this);
     first.focus();
@@ -287,39 +450,73 @@ class Modal {
 // ---- the pre-prompt ----------------------------------------------------------------------------------------
 
 /**
- * Shows the pre-prompt and resolves with `{ choice, declined }` once the person has chosen: `choice` is
- * 'allow-once', 'allow-always', 'dont-allow' or 'dismiss' (×, Esc, backdrop); `declined` lists the optional
- * capabilities the person left out (none yet: every entry is asked for as a whole).
- *
- * request: {
- *   capabilities: [{ name, optional }]   what is asked, one pre-prompt for all of them (at least one)
- *   title, reason                        the site's own text (else the built-in text of the first capability)
- *   image: { src, alt }                  a picture of the task, optional
- *   lang                                 the language of `strings` (the dialog's lang attribute)
- *   strings                              the resolved strings table (built in, locale, the site's overrides)
- * }
- *
- * DOM:
+ * Shows the pre-prompt (see the interface at the top). DOM:
  *   <div data-jit-permissions="pre-prompt">  #shadow-root (open)
- *     <dialog part="dialog" data-capability="camera" lang aria-labelledby="jp-title" aria-describedby="jp-reason">
- *       <div part="body"> <svg part="icon"> <h2 id="jp-title" part="title"> <p id="jp-reason" part="reason">
- *         <img part="image" alt src>   (only with a picture)
+ *     <dialog part="dialog" data-capability="camera microphone" lang dir aria-labelledby="jp-title"
+ *         aria-describedby="jp-reason">
+ *       <div part="body"> <div part="icons"> <svg part="icon">...   (one task with nothing to list)
+ *         <h2 id="jp-title" part="title"> <p id="jp-reason" part="reason">
+ *         <ul part="capabilities">                (optional entries, or entries not asked: one row each)
+ *           <li part="capability" data-capability data-state data-reason> <svg part="icon"> <span part="name">
+ *             <span part="detail">Optional</span> <button role="switch" aria-checked part="switch" data-toggle>
+ *             (or <span part="detail">Already allowed | Blocked: ...</span>)
+ *         <img part="image" alt src>              (only with a picture)
  *         <div part="choices"> <button data-choice="allow-once" part="button allow-once"> (allow-always, dont-allow)
  *         <button data-choice="dismiss" part="close" aria-label="Close">×
+ * The site's title, reason and alt text carry the page's `lang` and `dir="auto"`.
  */
-function prePrompt({ capabilities, title, reason, image, lang, strings }) {
-  const names = capabilities.map((c) => c.name);
-  const [cap] = names;
-  const m = new Modal('pre-prompt', names, lang);
-  for (const name of names) icon(m.body, name);
-  const [titleEl, reasonEl] = m.heading(strings[`${cap}Title`], strings[`${cap}Reason`]);
-  // The dialog speaks the language of the built-in strings; the site's own text is marked with the page's
-  // language, so that a screen reader pronounces each correctly.
+function prePrompt(request) {
+  const { capabilities, title, reason, image, lang, strings: s } = request;
+  // In display order, whatever order the call named them in ("camera and microphone").
+  const entries = capabilities.map((c) => ({ ...c, asked: !c.state || c.state === 'prompt' }))
+    .sort((a, b) => CAPS.indexOf(a.name) - CAPS.indexOf(b.name));
+  const asked = entries.filter((c) => c.asked);
+  const names = asked.map((c) => c.name);
+  const m = new Modal('pre-prompt', names, request);
+  const showList = entries.length > 1 && entries.some((c) => c.optional || !c.asked);
+  if (!showList) {
+    const icons = el(m.body, 'div', { class: 'jp-icons', part: 'icons' });
+    for (const name of names) icon(icons, name);
+  }
+  const one = names.length === 1;
+  const nouns = { names: list(names.map((n) => s[`${n}Noun`]), lang) };
+  const [titleEl, reasonEl] = m.heading(
+    one ? s[`${names[0]}Title`] : fill(s.manyTitle, nouns),
+    one ? s[`${names[0]}Reason`] : fill(s.manyReason, nouns),
+  );
+  // The dialog speaks the language of the strings; the site's own text is marked with the page's language and
+  // its own direction, so that a screen reader pronounces each correctly and punctuation sits where it belongs.
   const pageLang = document.documentElement.getAttribute('lang') || null;
-  const mark = (e) => { if (pageLang) e.setAttribute('lang', pageLang); };
+  const mark = (e) => {
+    if (pageLang) e.setAttribute('lang', pageLang);
+    e.setAttribute('dir', 'auto');
+  };
   if (given(title)) { titleEl.textContent = title; mark(titleEl); }
   if (given(reason)) { reasonEl.textContent = reason; mark(reasonEl); }
+  const switches = [];
+  if (showList) {
+    const ul = el(m.body, 'ul', { class: 'jp-caps', part: 'capabilities' });
+    for (const c of entries) {
+      const li = el(ul, 'li', {
+        class: 'jp-cap', part: 'capability', 'data-capability': c.name, 'data-state': c.asked ? 'prompt' : c.state, 'data-reason': c.reason,
+      });
+      icon(li, c.name, c.state === 'denied');
+      const info = el(li, 'span', { class: 'jp-info' });
+      el(info, 'span', { class: 'jp-name', part: 'name', id: `jp-name-${c.name}` }, s[`${c.name}Name`]);
+      const detail = !c.asked ? (c.state === 'granted' ? s.alreadyAllowed : `${s.stateDenied}: ${s[REASONS[c.reason]] || ''}`)
+        : c.optional ? s.optional : null;
+      if (detail) el(info, 'span', { class: 'jp-detail', part: 'detail', id: `jp-detail-${c.name}` }, detail);
+      if (c.asked && c.optional) {
+        switches.push(el(li, 'button', {
+          type: 'button', role: 'switch', 'aria-checked': 'true', class: 'jp-switch', part: 'switch', 'data-toggle': c.name,
+          'aria-labelledby': `jp-name-${c.name}`, 'aria-describedby': `jp-detail-${c.name}`,
+        }));
+      }
+    }
+  }
   if (image && given(image.src)) {
+    // Its box is reserved before it loads (a fixed height, the picture fitted inside), so that nothing moves
+    // when it arrives: focus, placed on the first choice, stays in view even at 400% zoom.
     const img = el(m.body, 'img', { class: 'jp-image', part: 'image' });
     mark(img);
     img.alt = image.alt;
@@ -328,141 +525,201 @@ function prePrompt({ capabilities, title, reason, image, lang, strings }) {
   const choices = el(m.body, 'div', { class: 'jp-choices', part: 'choices' });
   const [first] = ['allowOnce', 'allowAlways', 'dontAllow'].map((key) => {
     const choice = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    return el(choices, 'button', { type: 'button', class: 'jp-btn', part: `button ${choice}`, 'data-choice': choice }, strings[key]);
+    return m.button(choices, 'data-choice', choice, s[key]);
   });
   el(m.body, 'button', {
-    type: 'button', class: 'jp-close', part: 'close', 'data-choice': 'dismiss', 'aria-label': strings.close,
+    type: 'button', class: 'jp-close', part: 'close', 'data-choice': 'dismiss', 'aria-label': s.close,
   }, '\u00d7');
-  return m.show(first).then((choice) => ({ choice, declined: [] }));
+  // A switch turns only under the person's own click or key press; what script sets on the attribute can only
+  // leave an entry out (a switch shown off is never asked for), never put one back in.
+  const off = new Set();
+  m.dialog.addEventListener('click', (e) => {
+    const sw = e.isTrusted && e.target.closest('[data-toggle]');
+    if (!sw) return;
+    const name = sw.getAttribute('data-toggle');
+    const on = off.has(name);
+    if (on) off.delete(name);
+    else off.add(name);
+    sw.setAttribute('aria-checked', String(on));
+  });
+  return m.show(first).then((choice) => ({
+    choice,
+    declined: switches.filter((sw) => off.has(sw.getAttribute('data-toggle')) || sw.getAttribute('aria-checked') !== 'true')
+      .map((sw) => sw.getAttribute('data-toggle')),
+  }));
 }
 
 // ---- the recovery help -------------------------------------------------------------------------------------
 
-/** The strings key of each browser family's steps. */
+/** The strings key of each browser family's steps, and of each operating system's. */
 const STEPS = { chromium: 'stepsChromium', firefox: 'stepsFirefox', safari: 'stepsSafari', other: 'stepsOther' };
+const SYSTEM_STEPS = { mac: 'stepsMac', windows: 'stepsWindows', other: 'stepsDevice' };
 
 /**
- * What each cause of a block says: its title and its steps (one per line). `browser` is the browser's site
- * setting; other causes (the operating system, a busy device, a frame's policy) add an entry here.
+ * Shows what blocks a capability and the way back (see the interface at the top). DOM: `<div
+ * data-jit-permissions="recovery" data-cause>` with the same dialog as the pre-prompt, the icon crossed out while
+ * something blocks it, an `<ol id="jp-steps" part="steps">` of `<li part="step">` (in the dialog's description),
+ * and `<button data-action="retry" part="button retry">`, `data-action="reset"` (`part="button reset"`) and
+ * `<button data-action="close" part="button close">`.
  */
-const CAUSES = {
-  browser: (cap, browser, strings) => [strings[`${cap}Blocked`], strings[STEPS[browser] || STEPS.other]],
-};
-
-/**
- * Shows how to unblock a capability, and returns `{ closed, close() }`: `closed` resolves when the person closes
- * it (Close, Esc, backdrop) or `close()` is called (the runtime does once the capability is unblocked).
- *
- * request: { capability, cause ('browser'), browser ('chromium' | 'firefox' | 'safari' | 'other'), lang, strings }
- *
- * DOM: `<div data-jit-permissions="recovery">` with the same dialog as the pre-prompt, the icon crossed out,
- * an `<ol part="steps">` of `<li part="step">` and a `<button data-action="close" part="button close">`.
- */
-function recovery({ capability, cause, browser, lang, strings }) {
-  const m = new Modal('recovery', [capability], lang);
-  icon(m.body, capability, true);
-  const [title, steps] = (CAUSES[cause] || CAUSES.browser)(capability, browser, strings);
-  m.heading(title, strings.recoveryIntro);
-  const list = el(m.body, 'ol', { class: 'jp-steps', part: 'steps' });
-  for (const step of String(steps).split('\n')) {
-    if (step.trim()) el(list, 'li', { part: 'step' }, fill(step, strings[`${capability}Name`]));
+function recovery(request) {
+  const { cause = 'browser', browser, retry, lang, strings: s } = request;
+  const caps = request.capabilities || [request.capability];
+  const m = new Modal('recovery', caps, request);
+  m.host.setAttribute('data-cause', cause);
+  const blocked = cause !== 'granted' && cause !== 'prompt';
+  const icons = el(m.body, 'div', { class: 'jp-icons', part: 'icons' });
+  for (const cap of caps) icon(icons, cap, blocked);
+  const or = (key) => fill(s[key], { names: list(caps.map((c) => s[`${c}Noun`]), lang, 'disjunction') });
+  // Title, description and steps of each cause.
+  const [title, intro, steps] = {
+    browser: [s[`${caps[0]}Blocked`], s.recoveryIntro, s[STEPS[browser] || STEPS.other]],
+    system: [or('systemTitle'), s.systemIntro, s[SYSTEM_STEPS[os()]]],
+    busy: [or('busyTitle'), s.busyIntro, s.stepsBusy],
+  }[cause] || [or(`${cause}Title`), s[`${cause}Text`]];
+  m.heading(title, intro);
+  if (steps) {
+    m.dialog.setAttribute('aria-describedby', 'jp-reason jp-steps');
+    const ol = el(m.body, 'ol', { id: 'jp-steps', class: 'jp-steps', part: 'steps' });
+    for (const step of String(steps).split('\n')) {
+      if (!step.trim()) continue;
+      // A step that names the capability is one step for each.
+      for (const cap of /\{(name|noun)\}/.test(step) ? caps : [caps[0]]) {
+        el(ol, 'li', { part: 'step' }, fill(step, { name: s[`${cap}Name`], noun: s[`${cap}Noun`] }));
+      }
+    }
   }
   const actions = el(m.body, 'div', { class: 'jp-choices', part: 'choices' });
-  const close = el(actions, 'button', { type: 'button', class: 'jp-btn', part: 'button close', 'data-action': 'close' }, strings.close);
-  const closed = m.show(close).then(() => undefined);
+  if (retry && (cause === 'busy' || cause === 'system')) m.button(actions, 'data-action', 'retry', s.retry);
+  if (cause === 'user' || cause === 'embargo') m.button(actions, 'data-action', 'reset', s.reset);
+  m.button(actions, 'data-action', 'close', s.close);
+  const closed = m.show(actions.firstChild).then((a) => (a === 'retry' || a === 'reset' ? a : undefined));
   return { closed, close: () => m.settle('dismiss') };
 }
 
 // ---- the controls panel ------------------------------------------------------------------------------------
 
-/** Milliseconds left as H:MM:SS, rounded up to the second (57 599 000 -> 15:59:59). */
-function timeLeft(ms) {
-  const s = Math.ceil(Math.max(0, ms) / 1000);
-  const two = (n) => String(n).padStart(2, '0');
-  return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+/** A duration in whole minutes, rounded up: [text, ISO 8601 duration] (57 540 000 ms -> "15 h 59 min"). */
+function duration(ms, s) {
+  const all = Math.max(1, Math.ceil(ms / 60000));
+  const h = Math.floor(all / 60);
+  const m = all % 60;
+  return [fill(h ? s.hours : s.minutes, { h, m }), `PT${h}H${m}M`];
 }
 
-const oneTimeExpiry = (s) => (s.state === 'granted' && s.grant === 'one-time' && s.expiresAt != null ? s.expiresAt : null);
+const oneTimeExpiry = (st) => (st.state === 'granted' && st.grant === 'one-time' && st.expiresAt != null ? st.expiresAt : null);
 
 /**
- * Mounts the controls panel at the end of `parent`: each capability with its state, grant kind, the time left of a
- * one-time grant, and Revoke, Reset and How to unblock. Returns `{ update(statuses), destroy() }`; `update` takes
- * the four statuses `{ name, state, grant, expiresAt, reason }` in CAPS order. Until the first update every
- * capability shows `prompt`.
- *
- * host: { revoke(name), reset(name), help(name), now() }: what the buttons do, and the runtime's clock (epoch
- * ms; Date.now when absent), by which a one-time grant counts down once a second.
- * view: { lang, strings }
+ * Mounts the controls panel (see the interface at the top): each capability with its state, why it is blocked,
+ * how long a one-time grant lasts ("until you leave this site, at most 15 h 59 min"), whether it is in use now, the
+ * last choice and when, and Revoke, Reset (each with an accessible description of what it does) and How to unblock.
+ * Until the first update every capability shows `prompt`.
  *
  * DOM:
  *   <div data-jit-permissions="controls">  #shadow-root (open)
- *     <section part="panel" lang aria-labelledby="jp-panel-title"> <h2 id="jp-panel-title" part="panel-title">
+ *     <section part="panel" lang dir aria-labelledby="jp-panel-title"> <h2 id="jp-panel-title" part="panel-title">
  *       <ul part="list" aria-labelledby="jp-panel-title">
- *         <li part="row" data-capability="camera" data-state="granted" data-grant="one-time" data-reason>
- *           <svg part="icon"> <span part="name"> <span part="state"> <span part="detail"> <span part="time-left">
- *           <button data-action="revoke" data-capability="camera" aria-label="Revoke Camera" part="button revoke">
- *           (reset, help)
+ *         <li part="row" data-capability="camera" data-state="granted" data-grant="one-time" data-reason data-in-use>
+ *           <svg part="icon"> <span part="name"> <span part="state"> <span part="detail">
+ *           <time part="time-left" datetime="PT15H59M"> <span part="in-use"> <span part="history">
+ *           <button data-action="revoke" data-capability="camera" aria-label="Revoke Camera"
+ *               aria-describedby="jp-revoke-hint" part="button revoke"> (reset, help)
+ *       <div role="status" part="announcement">   (visually hidden: "Camera: Ask" when a state changes)
  * A button that does not apply has aria-disabled="true" (it stays focusable, so focus is never lost while the
- * panel updates) and does nothing; the help button is hidden unless the browser blocks the capability.
+ * panel updates) and does nothing; the help button shows while something outside the site blocks the capability
+ * (the browser, the device, the frame).
  */
-function panel(parent, host, { lang, strings }) {
-  const [hostEl, root] = shadowHost('controls');
-  const section = el(root, 'section', { class: 'jp-panel', part: 'panel', lang, 'aria-labelledby': 'jp-panel-title' });
-  el(section, 'h2', { id: 'jp-panel-title', class: 'jp-panel-title', part: 'panel-title' }, strings.panelTitle);
+function panel(parent, host, view) {
+  const { lang, strings: s } = view;
+  const [hostEl, root] = shadowHost('controls', parent);
+  const section = el(root, 'section', { class: 'jp-panel', part: 'panel', lang, dir: dirOf(lang), 'aria-labelledby': 'jp-panel-title' });
+  el(section, heading(view), { id: 'jp-panel-title', class: 'jp-panel-title', part: 'panel-title' }, s.panelTitle);
   const list = el(section, 'ul', { class: 'jp-list', part: 'list', 'aria-labelledby': 'jp-panel-title' });
+  for (const a of ['revoke', 'reset']) el(section, 'p', { id: `jp-${a}-hint`, hidden: '' }, s[`${a}Hint`]);
+  const announce = el(section, 'div', { role: 'status', class: 'jp-sr', part: 'announcement' });
   const rows = CAPS.map((cap) => {
     const li = el(list, 'li', { class: 'jp-row', part: 'row', 'data-capability': cap });
     icon(li, cap);
     const info = el(li, 'div', { class: 'jp-info' });
-    const name = strings[`${cap}Name`];
+    const name = s[`${cap}Name`];
     el(info, 'span', { class: 'jp-name', part: 'name' }, name);
-    const span = (cls, part) => el(info, 'span', { class: cls, part });
-    const row = { li, state: span('jp-state', 'state'), detail: span('jp-detail', 'detail'), time: span('jp-time', 'time-left') };
+    const span = (cls, part, tag = 'span') => el(info, tag, { class: cls, part });
+    const row = {
+      li, name, state: span('jp-state', 'state'), detail: span('jp-detail', 'detail'), time: span('jp-time', 'time-left', 'time'),
+      live: span('jp-live', 'in-use'), history: span('jp-detail', 'history'),
+    };
+    row.live.textContent = s.inUseNow;
     const actions = el(li, 'div', { class: 'jp-actions' });
     for (const action of ['revoke', 'reset', 'help']) {
       row[action] = el(actions, 'button', {
         type: 'button', class: 'jp-btn', part: `button ${action}`, 'data-action': action, 'data-capability': cap,
-        'aria-label': fill(strings[`${action}Label`], name),
-      }, strings[action]);
+        'aria-label': fill(s[`${action}Label`], { name }), 'aria-describedby': action === 'help' ? null : `jp-${action}-hint`,
+      }, s[action]);
     }
     return row;
   });
   let statuses = CAPS.map((name) => ({ name, state: 'prompt', grant: null, expiresAt: null, reason: null }));
+  let said = null;
   let timer = null;
   const now = () => {
     const t = typeof host.now === 'function' ? Number(host.now()) : NaN;
     return Number.isFinite(t) && t > 0 ? t : Date.now();
   };
+  const words = (st) => s[{ granted: 'stateGranted', denied: 'stateDenied' }[st.state] || 'statePrompt'];
+  const when = (t) => {
+    try {
+      return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
+    } catch {
+      return new Date(t).toLocaleString();
+    }
+  };
 
-  const renderTime = (row, s, at) => {
-    const expiry = oneTimeExpiry(s);
-    setText(row.time, expiry == null ? '' : fill(strings.expiresIn, timeLeft(expiry - at)));
+  const renderTime = (row, st, at) => {
+    const expiry = oneTimeExpiry(st);
+    const [text, iso] = expiry == null ? ['', null] : duration(expiry - at, s);
+    setText(row.time, expiry == null ? '' : fill(s.expiresIn, { time: text }));
+    setAttr(row.time, 'datetime', iso);
     setAttr(row.time, 'hidden', expiry == null ? '' : null);
   };
 
-  const render = () => {
+  // `record`: remember what each row said, to announce what changes from then on (not on the first render or
+  // the first update, which show the panel as it is).
+  const render = (record) => {
     const at = now();
     const focused = root.activeElement;
+    setAttr(hostEl, 'data-scheme', pageScheme(parent));
+    const changes = [];
+    const keys = [];
     rows.forEach((row, i) => {
-      const s = statuses[i];
-      const granted = s.state === 'granted';
-      const deniedBy = s.state === 'denied' ? s.reason : null;
-      setAttr(row.li, 'data-state', s.state);
-      setAttr(row.li, 'data-grant', granted ? s.grant : null);
+      const st = statuses[i];
+      const granted = st.state === 'granted';
+      const deniedBy = st.state === 'denied' ? st.reason : null;
+      setAttr(row.li, 'data-state', st.state);
+      setAttr(row.li, 'data-grant', granted ? st.grant : null);
       setAttr(row.li, 'data-reason', deniedBy);
-      setText(row.state, strings[{ granted: 'stateGranted', denied: 'stateDenied' }[s.state] || 'statePrompt']);
-      const detail = granted && s.grant ? strings[s.grant === 'one-time' ? 'grantOneTime' : 'grantPersistent']
-        : deniedBy ? strings[{ browser: 'reasonBrowser', user: 'reasonUser', embargo: 'reasonEmbargo' }[deniedBy]] || ''
-          : '';
+      setAttr(row.li, 'data-in-use', st.inUse ? '' : null);
+      setText(row.state, words(st));
+      const detail = granted && st.grant ? s[st.grant === 'one-time' ? 'grantOneTime' : 'grantPersistent']
+        : (deniedBy && s[REASONS[deniedBy]]) || '';
       setText(row.detail, detail);
       setAttr(row.detail, 'hidden', detail ? null : '');
-      renderTime(row, s, at);
+      renderTime(row, st, at);
+      setAttr(row.live, 'hidden', st.inUse ? null : '');
+      const choice = st.lastDecision && (st.lastDecision === 'dismiss' ? s.dismissed
+        : s[st.lastDecision.replace(/-(\w)/g, (_, c) => c.toUpperCase())]);
+      setText(row.history, choice && st.decidedAt != null ? fill(s.lastChoice, { choice, time: when(st.decidedAt) }) : s.notAsked);
       setAttr(row.revoke, 'aria-disabled', granted ? null : 'true');
       setAttr(row.reset, 'aria-disabled', granted || deniedBy === 'user' || deniedBy === 'embargo' ? null : 'true');
-      const help = deniedBy === 'browser';
+      const help = deniedBy === 'browser' || deniedBy === 'system' || deniedBy === 'policy';
       setAttr(row.help, 'hidden', help ? null : '');
       if (!help && focused === row.help) row.reset.focus();
+      const key = `${st.state} ${deniedBy}`;
+      if (said && said[i] !== key) changes.push(`${row.name}: ${words(st)}${detail && !granted ? ` (${detail})` : ''}`);
+      keys[i] = key;
     });
+    if (record) said = keys;
+    // Changes of state are announced (never the time left, which changes every minute).
+    if (changes.length) announce.textContent = changes.join('. ');
   };
 
   root.addEventListener('click', (e) => {
@@ -476,12 +733,12 @@ function panel(parent, host, { lang, strings }) {
   });
 
   render();
-  parent.append(hostEl);
+  attach(parent, hostEl);
   return {
     update(next) {
       statuses = CAPS.map((name, i) => (next && next[i]) || statuses[i]);
-      render();
-      const counting = statuses.some((s) => oneTimeExpiry(s) != null);
+      render(true);
+      const counting = statuses.some((st) => oneTimeExpiry(st) != null);
       if (!counting && timer) {
         clearInterval(timer);
         timer = null;
@@ -500,5 +757,45 @@ function panel(parent, host, { lang, strings }) {
   };
 }
 
-/** The interface the runtime calls (src/web/ui.rs): the built-in strings and the three views. */
-export const ui = { en, prePrompt, recovery, panel };
+// ---- the in-use indicator ----------------------------------------------------------------------------------
+
+/**
+ * The in-use indicator (see the interface at the top). DOM:
+ *   <div data-jit-permissions="indicator">  #shadow-root (open)
+ *     <div part="indicator" lang dir hidden?> <svg part="icon">... <span part="indicator-text">In use: Camera
+ *     <div role="status" part="announcement">   (visually hidden: "In use: Camera", "No longer in use: Camera")
+ */
+function indicator(parent, view) {
+  const { lang, strings: s } = view;
+  const [hostEl, root] = shadowHost('indicator', parent || document.body);
+  const attrs = { lang, dir: dirOf(lang) };
+  const box = el(root, 'div', { class: parent ? 'jp-ind' : 'jp-ind jp-float', part: 'indicator', hidden: '', ...attrs });
+  const icons = el(box, 'span', { class: 'jp-icons' });
+  const text = el(box, 'span', { part: 'indicator-text' });
+  const live = el(root, 'div', { role: 'status', class: 'jp-sr', part: 'announcement', ...attrs });
+  const say = (key, caps) => (caps.length ? fill(s[key], { names: list(caps.map((c) => s[`${c}Name`]), lang) }) : '');
+  let on = [];
+  attach(parent || document.body, hostEl);
+  return {
+    update(statuses) {
+      const now = (statuses || []).filter((st) => (st.name === 'camera' || st.name === 'microphone') && st.inUseHere).map((st) => st.name);
+      if (now.join() === on.join()) return;
+      const message = [say('inUse', now.filter((c) => !on.includes(c))), say('notInUse', on.filter((c) => !now.includes(c)))]
+        .filter(Boolean).join('. ');
+      on = now;
+      setAttr(hostEl, 'data-scheme', pageScheme(parent || document.body));
+      box.hidden = !now.length;
+      icons.replaceChildren();
+      for (const c of now) icon(icons, c);
+      text.textContent = say('inUse', now);
+      // A moment later, so that a region just added to the page is known to assistive technology when it changes.
+      setTimeout(() => { live.textContent = message; }, 100);
+    },
+    destroy() {
+      hostEl.remove();
+    },
+  };
+}
+
+/** The interface the runtime calls (src/web/ui.rs): the built-in strings and the four views. */
+export const ui = { en, prePrompt, recovery, panel, indicator };
