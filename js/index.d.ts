@@ -36,6 +36,10 @@ export type ExpiryCause = 'max-lifetime' | 'hidden' | 'pages-gone' | 'unused';
 /** Why a grant was taken back: the controls or the API, the browser, or storage cleared. */
 export type RevocationCause = 'manual' | 'browser' | 'cleared';
 
+/** What kept a gated call from the capability: the browser's or the system's setting, the frame's Permissions
+ * Policy, the device in use elsewhere (`NotReadableError`), or no device (`NotFoundError`). */
+export type BlockCause = 'browser' | 'system' | 'policy' | 'busy' | 'no-device';
+
 /** A descriptor naming a gated capability. */
 export interface GatedPermissionDescriptor {
   name: GatedPermissionName;
@@ -72,7 +76,8 @@ export interface InstallOptions {
     /** How long an embargo lasts in ms (default 7 days). */
     duration?: number;
   };
-  /** Locale of the built-in strings (default: the first supported of `navigator.languages`, else English). */
+  /** Locale of the built-in strings, any BCP 47 tag, which the dialogs and the panel carry as their `lang` (default: the
+   * first supported of `<html lang>` and `navigator.languages`, else English). */
   locale?: string;
   /** Overrides of built-in strings, by key (an unknown key is a `TypeError`). */
   strings?: Strings;
@@ -88,6 +93,11 @@ export interface InstallOptions {
   };
   /** A clock returning epoch milliseconds, for tests and demos (default `Date.now`); see `jit-permissions/testing`. */
   clock?: () => number;
+  /** Show the in-use indicator (floating at the top of the page) while a camera or microphone track the library
+   * handed out is live (default false). */
+  indicator?: boolean;
+  /** The level (1-6) of the headings of the dialogs and the panel (default 2). */
+  headingLevel?: 1 | 2 | 3 | 4 | 5 | 6;
 }
 
 /**
@@ -107,10 +117,18 @@ export interface Strings {
   geolocationReason?: string;
   notificationsTitle?: string;
   notificationsReason?: string;
+  manyTitle?: string;
+  manyReason?: string;
   cameraName?: string;
   microphoneName?: string;
   geolocationName?: string;
   notificationsName?: string;
+  cameraNoun?: string;
+  microphoneNoun?: string;
+  geolocationNoun?: string;
+  notificationsNoun?: string;
+  optional?: string;
+  alreadyAllowed?: string;
   cameraBlocked?: string;
   microphoneBlocked?: string;
   geolocationBlocked?: string;
@@ -120,6 +138,25 @@ export interface Strings {
   stepsFirefox?: string;
   stepsSafari?: string;
   stepsOther?: string;
+  systemTitle?: string;
+  systemIntro?: string;
+  stepsMac?: string;
+  stepsWindows?: string;
+  stepsDevice?: string;
+  busyTitle?: string;
+  busyIntro?: string;
+  stepsBusy?: string;
+  retry?: string;
+  policyTitle?: string;
+  policyText?: string;
+  userTitle?: string;
+  userText?: string;
+  embargoTitle?: string;
+  embargoText?: string;
+  grantedTitle?: string;
+  grantedText?: string;
+  promptTitle?: string;
+  promptText?: string;
   panelTitle?: string;
   stateGranted?: string;
   stateDenied?: string;
@@ -129,13 +166,25 @@ export interface Strings {
   reasonBrowser?: string;
   reasonUser?: string;
   reasonEmbargo?: string;
+  reasonSystem?: string;
+  reasonPolicy?: string;
   revoke?: string;
   reset?: string;
   help?: string;
   revokeLabel?: string;
   resetLabel?: string;
   helpLabel?: string;
+  revokeHint?: string;
+  resetHint?: string;
   expiresIn?: string;
+  hours?: string;
+  minutes?: string;
+  inUseNow?: string;
+  lastChoice?: string;
+  dismissed?: string;
+  notAsked?: string;
+  inUse?: string;
+  notInUse?: string;
 }
 
 /** A key of the built-in strings. */
@@ -145,7 +194,8 @@ export type StringKey = keyof Strings;
 interface AuditRecord<T extends string, D> {
   type: T;
   name: GatedPermissionName;
-  /** The choice for `decision`, the cause for `expiry` and `revocation`, the end (epoch ms) for `embargo`, else null. */
+  /** The choice for `decision`, the cause for `expiry`, `revocation` and `blocked`, the end (epoch ms) for `embargo`,
+   * else null (`declined`: an optional capability the person left out of a task's pre-prompt). */
   detail: D;
   /** When it happened (epoch ms). */
   at: number;
@@ -158,7 +208,9 @@ export type AuditDetail =
   | (AuditRecord<'expiry', ExpiryCause> & { /** Why it ended (same as `detail`). */ cause: ExpiryCause })
   | (AuditRecord<'revocation', RevocationCause> & { /** Why it ended (same as `detail`). */ cause: RevocationCause })
   | AuditRecord<'reset', null>
-  | (AuditRecord<'embargo', number> & { /** When it ends, epoch ms (same as `detail`). */ until: number });
+  | (AuditRecord<'embargo', number> & { /** When it ends, epoch ms (same as `detail`). */ until: number })
+  | (AuditRecord<'blocked', BlockCause> & { /** What blocked a gated call (same as `detail`). */ cause: BlockCause })
+  | AuditRecord<'declined', null>;
 
 /** The kinds of audit records. */
 export type AuditType = AuditDetail['type'];
@@ -231,9 +283,14 @@ export declare class JitPermissions extends EventTarget {
   requestNotifications(prompt?: PromptContent): Promise<NotificationPermission>;
   revoke(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
   reset(descriptor: GatedPermissionDescriptor): Promise<JitPermissionStatus>;
+  /** Shows what applies to the capability now (what blocks it and the way back, Reset after the person's own Don't
+   * allow or a pause, or that nothing does); resolves when the person closes it. */
   help(descriptor: GatedPermissionDescriptor): Promise<void>;
   refresh(): void;
   controls(element: Element): ControlsHandle;
+  /** The in-use indicator at the end of `element` (floating at the top of the page without one), shown while a
+   * camera or microphone track handed out by the library in this page is live. */
+  indicator(element?: Element): ControlsHandle;
   /** The status of a gated capability now, as a frozen object that stays the same object until a field changes. */
   snapshot(descriptor: GatedPermissionDescriptor): JitPermissionSnapshot;
   /**

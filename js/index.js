@@ -330,7 +330,10 @@ export class JitPermissions extends Base {
     return new JitPermissionStatus(this, index);
   }
 
-  /** Shows how to unblock a capability in this browser; resolves when closed. */
+  /**
+   * Shows what applies to a capability now: what blocks it (the browser, the system, the frame) and the way back,
+   * the person's own Don't allow or a pause (with Reset), or that nothing does; resolves when the person closes it.
+   */
   async help(descriptor) { await this.#runtime.help(gated(descriptor)); }
 
   /** Re-reads the browser's states now (done on visibility and focus anyway). */
@@ -344,7 +347,21 @@ export class JitPermissions extends Base {
     if (!(element instanceof Element)) {
       throw new TypeError("jit-permissions: controls(element) needs a DOM Element");
     }
-    const panel = this.#runtime.controls(element);
+    return this.#mount(this.#runtime.view(element));
+  }
+
+  /**
+   * The in-use indicator at the end of `element` (floating at the top of the page without one), shown while a
+   * camera or microphone track the library handed out in this page is live; a handle as controls() gives.
+   */
+  indicator(element) {
+    if (element !== undefined && !(element instanceof Element)) {
+      throw new TypeError('jit-permissions: indicator(element) needs a DOM Element, or nothing');
+    }
+    return this.#mount(this.#runtime.view(element, true));
+  }
+
+  #mount(panel) {
     this.#panels.add(panel);
     return {
       ready: panel.ready,

@@ -14,7 +14,7 @@
 pub mod core;
 pub mod web;
 
-pub use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
+pub use crate::core::{AuditEvent, BlockCause, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
 pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, PromptContent, PromptImage, Subscription};
 
 /// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).

@@ -280,6 +280,34 @@ impl RevocationCause {
     }
 }
 
+/// What kept a capability from being used: the cause of a [`AuditEvent::Blocked`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockCause {
+    /// The browser's site setting.
+    Browser,
+    /// The operating system's privacy setting.
+    System,
+    /// The frame's Permissions Policy.
+    Policy,
+    /// The device is in use elsewhere (`NotReadableError`).
+    Busy,
+    /// There is no such device (`NotFoundError`).
+    NoDevice,
+}
+
+impl BlockCause {
+    /// `"browser"`, `"system"`, `"policy"`, `"busy"` or `"no-device"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockCause::Browser => "browser",
+            BlockCause::System => "system",
+            BlockCause::Policy => "policy",
+            BlockCause::Busy => "busy",
+            BlockCause::NoDevice => "no-device",
+        }
+    }
+}
+
 /// Something the site can log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditEvent {
@@ -295,4 +323,10 @@ pub enum AuditEvent {
     Reset(Capability),
     /// Dismissals started an embargo that lasts until the given time.
     EmbargoStarted(Capability, Millis),
+    /// A gated call met something outside the site that keeps the capability from being used
+    /// (reported by the browser layer, which sees the browser's errors; the engine never emits it).
+    Blocked(Capability, BlockCause),
+    /// The person left an optional capability out of a task's pre-prompt (reported by the
+    /// browser layer; no decision is recorded for it, so it stays as it was).
+    Declined(Capability),
 }

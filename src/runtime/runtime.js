@@ -29,11 +29,15 @@ const MARK = 'jit-permissions:left', INTENT = 'jit-permissions:to', INTENT_MS = 
 /** The built-in locales; English is in ui.js, the others load on first need. */
 export const LOCALES = ['en', 'de', 'fr', 'es', 'ja'];
 /** Every key of the `strings` option (the English table of ui.js has each). */
-export const KEYS = ('allowOnce allowAlways dontAllow close cameraTitle cameraReason microphoneTitle microphoneReason '
-  + 'geolocationTitle geolocationReason notificationsTitle notificationsReason cameraName microphoneName geolocationName '
-  + 'notificationsName cameraBlocked microphoneBlocked geolocationBlocked notificationsBlocked recoveryIntro stepsChromium '
-  + 'stepsFirefox stepsSafari stepsOther panelTitle stateGranted stateDenied statePrompt grantOneTime grantPersistent '
-  + 'reasonBrowser reasonUser reasonEmbargo revoke reset help revokeLabel resetLabel helpLabel expiresIn').split(' ');
+export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
+  + 'systemIntro busyIntro panelTitle revoke reset help expiresIn hours minutes inUseNow lastChoice dismissed notAsked inUse '
+  + 'notInUse camera,microphone,geolocation,notifications:Title,Reason,Name,Noun,Blocked steps:Chromium,Firefox,Safari,'
+  + 'Other,Mac,Windows,Device,Busy system,busy,policy,user,embargo,granted,prompt:Title state:Granted,Denied,Prompt '
+  + 'policy,user,embargo,granted,prompt:Text grant:OneTime,Persistent reason:Browser,User,Embargo,System,Policy '
+  + 'revoke,reset,help:Label revoke,reset:Hint').split(' ').flatMap((k) => {
+  const [a, b] = k.split(':');
+  return b ? a.split(',').flatMap((x) => b.split(',').map((y) => x + y)) : a;
+});
 
 export const bit = (i) => 1 << i;
 export const caps = (mask) => [0, 1, 2, 3].filter((i) => mask & bit(i));
@@ -115,7 +119,8 @@ export function promptContent(value, field = 'prompt') {
 export function parseOptions(value) {
   if (value === undefined || value === null) value = {};
   if (typeof value !== 'object') throw typeError('options must be an object');
-  onlyKnown(value, ['oneTime', 'embargo', 'persistent', 'locale', 'strings', 'prompts', 'storageKey', 'patch', 'clock'], '');
+  onlyKnown(value, ['oneTime', 'embargo', 'persistent', 'locale', 'strings', 'prompts', 'storageKey', 'patch', 'clock', 'indicator',
+    'headingLevel'], '');
   const oneTime = group(value, 'oneTime', 'oneTime', ['maxLifetime', 'hiddenTimeout']);
   const persistent = group(value, 'persistent', 'persistent', ['unusedAfter']);
   const embargo = group(value, 'embargo', 'embargo', ['dismissals', 'duration']);
@@ -126,8 +131,11 @@ export function parseOptions(value) {
     num(embargo, 'duration', 'embargo.duration', 1, CENTURY) ?? 7 * 24 * 3600 * 1000,
     num(persistent, 'unusedAfter', 'persistent.unusedAfter', 1, CENTURY) ?? NaN,
   ];
-  const patch = own(value, 'patch');
-  if (patch !== undefined && typeof patch !== 'boolean') throw fieldError('patch', 'a boolean');
+  const [patch, indicator] = ['patch', 'indicator'].map((k) => {
+    const v = own(value, k);
+    if (v !== undefined && typeof v !== 'boolean') throw fieldError(k, 'a boolean');
+    return v === true;
+  });
   const storageKey = str(value, 'storageKey', 'storageKey') ?? 'jit-permissions';
   if (!storageKey) throw fieldError('storageKey', 'a non-empty string');
   const strings = {};
@@ -145,7 +153,9 @@ export function parseOptions(value) {
   if (clock !== undefined && typeof clock !== 'function') throw fieldError('clock', 'a function');
   return {
     config,
-    patch: patch === true,
+    patch,
+    indicator,
+    headingLevel: num(value, 'headingLevel', 'headingLevel', 1, 6),
     locale: str(value, 'locale', 'locale'),
     strings,
     storageKey,
@@ -208,13 +218,14 @@ class Runtime {
   constructor(makeEngine, options, hooks, loader) {
     if (typeof window === 'undefined') throw new Error('jit-permissions needs a browser: there is no window here');
     this.options = options;
-    this._hooks = hooks;
+    this.hooks = hooks;
     this._page = 1 + Math.floor(Math.random() * 2 ** 52);
     this.engine = makeEngine(this._page, this.now());
-    const languages = Array.from((navigator && navigator.languages) || []);
-    this.locale = resolveLocale(options.locale, languages);
+    // The page's language (`<html lang>`) first, then the browser's: the dialogs follow the page.
+    this.locale = resolveLocale(options.locale, [document.documentElement?.lang, ...((navigator && navigator.languages) || [])]);
     this.loader = loader;
     this.updates = new Set(); // mounted panels' update functions
+    this.indicators = []; // the indicators' show(tasks), called once the tasks have loaded
     this._loadingTasks = null;
     this.uses = new Map(); // use id -> { track } | { watch }
     this.nextUse = 1;
@@ -276,7 +287,7 @@ class Runtime {
     const audits = [];
     let write = false;
     for (const o of outputs) {
-      if (o[0] <= 1) this._hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
+      if (o[0] <= 1) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
       else if (o[0] === 2) this._stopUse(o[1]);
       else if (o[0] === 3) write = true;
       else audits.push(o);
@@ -288,7 +299,7 @@ class Runtime {
       if (type === 'decision') record.detail = record.choice = CHOICES[detail];
       else if (CAUSES[kind]) record.detail = record.cause = CAUSES[kind][detail];
       else if (type === 'embargo') record.detail = record.until = number;
-      this._hooks.audit(record);
+      this.hooks.audit(record);
     }
     this._arm();
     if (outputs.length) for (const update of [...this.updates]) update();
@@ -373,7 +384,8 @@ class Runtime {
     await this._finishQueries(queries, true);
     if (!policyApi) this._guessPolicy();
     this._prune();
-    for (let i = 0; i < 4; i++) this._hooks.status(i, this.status(i), false);
+    for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false);
+    if (this.options.indicator) this.view(undefined, true);
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
@@ -606,23 +618,25 @@ class Runtime {
   revoke(i) { this.input(REVOKE, i); }
   reset(i) { this.input(RESET, i); }
 
-  /** The controls panel in `element`, once the tasks and the UI have loaded: `{ ready, destroy() }`. */
-  controls(element) {
-    let panel = null;
+  /**
+   * A view of the tasks in `element`: the controls panel, or with `indicator` the in-use indicator (at the end of
+   * `element`, floating without one). `{ ready, destroy() }`. The panel loads the tasks and the UI at once; the
+   * indicator shows once the tasks have loaded (a gated call that hands out a track loads them), nothing before.
+   */
+  view(element, indicator) {
+    let view = null;
     let destroyed = false;
-    const ready = this.tasks().then((t) => {
-      if (destroyed) return false;
-      panel = t.controls(element);
-      return panel.ready;
-    }, (e) => {
-      console.warn('jit-permissions: the controls panel could not be shown:', e);
-      return false;
-    });
+    const show = (t) => (destroyed || view ? false : (view = t[indicator ? 'indicator' : 'controls'](element)).ready);
+    const ready = indicator ? (this.indicators.push(show), this._loadingTasks?.then(show), Promise.resolve(true))
+      : this.tasks().then(show, (e) => {
+        console.warn('jit-permissions: the controls panel could not be shown:', e);
+        return false;
+      });
     return {
       ready,
       destroy: () => {
         destroyed = true;
-        if (panel) panel.destroy();
+        view?.destroy();
       },
     };
   }

@@ -8,11 +8,12 @@
 // the capabilities of a call), re-checks after every answer and after the native call, and one error contract (every
 // refusal a NotAllowedError with a machine-readable reason).
 import {
-  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, SHOWN, USE_STARTED, bit, caps,
-  gated, own, typeError, visible,
+  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_STARTED, bit,
+  caps, gated, own, typeError, visible,
 } from './runtime.js';
 
 const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
+
 const REFUSE_DISMISSED = 0, REFUSE_USER = 1, REFUSE_BROWSER = 3;
 /** How many times a call re-checks and asks again before it gives up. */
 const ROUNDS = 3;
@@ -97,7 +98,12 @@ export class Tasks {
     this.needs = needs;
     this.loading = null;
     this.queue = Promise.resolve();
-    this.pending = new Map(); // capability mask -> the shared dialog's promise
+    this.pending = new Map(); // capability masks -> the shared dialog's promise
+    // The language tag on the dialogs and the panel: the `locale` option as given (any BCP 47 tag: strings
+    // translated through `strings` carry it; `es_MX` is written `es-MX`), else the built-in locale in use.
+    const tag = String(rt.options.locale ?? '').trim().replace(/_/g, '-');
+    this.tag = /^[a-z0-9-]{1,35}$/i.test(tag) ? tag : rt.locale;
+    for (const h of rt.indicators) this.indicator(h);
   }
 
   // ---- The UI: loaded on first need (a gated call starts it before the status check; so does the panel).
@@ -114,6 +120,33 @@ export class Tasks {
   async ui() {
     const [ui, table] = await this.preload();
     return [ui, Object.assign({}, ui.en, table, this.rt.options.strings)];
+  }
+
+  /** What every view of the UI gets: the strings, their language tag, the heading level; and `more`. */
+  view(strings, more) {
+    return { lang: this.tag, strings, headingLevel: this.rt.options.headingLevel, ...more };
+  }
+
+  /** The four statuses as the panel and the indicator read them, with what is in use (in any page, in this one). */
+  statuses() {
+    const { engine } = this.rt;
+    return NAMES.map((name, i) => ({ name, ...this.rt.status(i), inUse: engine.inUse(i, true), inUseHere: engine.inUse(i, false) }));
+  }
+
+  // ---- Audits the browser layer sees (the engine never does): what blocked a call, an entry left out.
+
+  audit(type, mask, cause = null) {
+    for (const i of caps(mask)) {
+      const record = { type, name: NAMES[i], detail: cause, at: this.rt.now() };
+      if (cause) record.cause = cause;
+      this.rt.hooks.audit(record);
+    }
+  }
+
+  /** A refusal, audited as `blocked` when something outside the site refused (the browser, the system, a policy). */
+  refused(mask, why, detail) {
+    if (why >= 3) this.audit('blocked', mask, REFUSALS[why]);
+    return notAllowed(mask, why, detail);
   }
 
   // ---- The gated calls: one decision at a time, one ask per task, re-checked after every answer and after the
@@ -143,24 +176,30 @@ export class Tasks {
    */
   async decide(required, optional, content, reconsider) {
     this.preload().catch(() => {});
+    // The whole task, whose entries not asked the pre-prompt shows as they are.
+    const task = [required, optional];
+    // Capabilities the operating system blocks that the person asked to try again: only the call can tell whether
+    // the setting changed (the browser does not say).
+    let trying = 0;
     for (let round = 1; round <= ROUNDS + 1; round++) {
-      const a = this.assess(required, optional, reconsider);
-      if (a.refused) throw notAllowed(bit(a.refused[0]), a.refused[1]);
+      const a = this.assess(required & ~trying, optional & ~trying, reconsider);
+      if (a.refused) throw this.refused(bit(a.refused[0]), a.refused[1]);
       if (a.blocked) {
         const [cap, reason] = a.blocked;
         const why = reason === 3 ? 4 : REFUSE_BROWSER;
-        if (round > ROUNDS) throw notAllowed(bit(cap), why);
-        // The help closes by itself once the person unblocks it; the call then goes on as for the new state.
-        await this.recovery(cap);
+        if (round > ROUNDS) throw this.refused(bit(cap), why);
+        // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
+        // new state. For the operating system's block it offers to try again.
+        if (await this.recovery(bit(cap), REASONS[reason], reason === 3) === 'retry') { trying |= bit(cap); continue; }
         const s = this.rt.status(cap);
-        if (s.state === 'denied' && s.reason === REASONS[reason]) throw notAllowed(bit(cap), why);
+        if (s.state === 'denied' && s.reason === REASONS[reason]) throw this.refused(bit(cap), why);
         continue;
       }
       optional &= ~a.dropped;
-      if (!a.ask) return a.ready;
+      if (!a.ask) return a.ready | trying;
       const asked = a.ask & required || a.ask;
       if (round > ROUNDS) throw notAllowed(bit(caps(asked)[0]), REFUSE_DISMISSED);
-      const answer = await this.prePrompt(a.ask & required, a.ask & optional, content, reconsider);
+      const answer = await this.prePrompt(a.ask & required, a.ask & optional, task, content, reconsider);
       if (!answer) continue; // settled meanwhile (another dialog, another page): check again
       if (answer.choice <= 1) { optional &= ~answer.declined; continue; }
       if (!(a.ask & required)) { optional &= ~a.ask; continue; }
@@ -170,12 +209,13 @@ export class Tasks {
   }
 
   /**
-   * The pre-prompt for these capabilities, queued and shared with every caller asking for the same. At its turn it
-   * asks only for what still needs asking, and records the answer; resolves with `{choice, declined}` (a mask), or
-   * null when nothing needed asking any more.
+   * The pre-prompt for these capabilities of a task (`[required, optional]`, whose other entries it shows as they
+   * are: already allowed, or blocked), queued and shared with every caller asking for the same. At its turn it asks
+   * only for what still needs asking, and records the answer, except for an optional capability the person left
+   * out (audited `declined`); resolves with `{choice, declined}` (a mask), or null when nothing needed asking.
    */
-  prePrompt(required, optional, content, reconsider) {
-    const key = required | optional << 4;
+  prePrompt(required, optional, task, content, reconsider) {
+    const key = `${required} ${optional} ${task}`;
     if (this.pending.has(key)) return this.pending.get(key);
     const shared = this.enqueue(async () => {
       try {
@@ -184,11 +224,18 @@ export class Tasks {
         const [ui, strings] = await this.ui();
         const asked = caps(a.ask);
         const first = this.rt.options.prompts[asked[0]];
-        const request = {
-          capabilities: asked.map((i) => ({ name: NAMES[i], optional: Boolean(optional & bit(i)) })),
+        const request = this.view(strings, {
+          capabilities: caps(task[0] | task[1]).map((i) => {
+            const entry = { name: NAMES[i], optional: Boolean(task[1] & bit(i) && !(task[0] & bit(i))) };
+            if (!(a.ask & bit(i))) {
+              // Not asked: as it is (at prompt, a standing library grant the browser is yet to honour).
+              const s = this.rt.status(i);
+              Object.assign(entry, s.state === 'prompt' ? { state: 'granted' } : { state: s.state, reason: s.reason });
+            }
+            return entry;
+          }),
           title: content.title ?? first.title, reason: content.reason ?? first.reason, image: content.image ?? first.image,
-          lang: this.rt.locale, strings,
-        };
+        });
         // Only a pre-prompt that can be shown is audited as shown (the UI may fail to load, offline).
         this.rt.inputs(asked.map((i) => [SHOWN, i]));
         const result = await ui.prePrompt(request);
@@ -196,6 +243,7 @@ export class Tasks {
         const choice = picked < 0 ? 3 : picked;
         const declined = choice <= 1 ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
         this.rt.inputs(asked.filter((i) => !(declined & bit(i))).map((i) => [DECISION, i, choice]));
+        this.audit('declined', declined);
         return { choice, declined };
       } catch {
         // A dialog that could not be shown records no decision and refuses as a dismissal would.
@@ -208,26 +256,45 @@ export class Tasks {
     return shared;
   }
 
-  /** The recovery help for a blocked capability, queued behind any open dialog; shown only if still blocked. */
-  recovery(i) { return this.enqueue(() => this.showRecovery(i, true)); }
+  /**
+   * The recovery help of a gated call for the capabilities `mask` blocked by `cause` (`browser`, `system`, `busy`),
+   * queued behind any open dialog, with Try again when `retry`. Resolves with 'retry' (Try again), 'reset' or
+   * undefined.
+   */
+  recovery(mask, cause, retry) { return this.enqueue(() => this.showRecovery(mask, cause, retry)); }
 
-  /** help(descriptor): the recovery help through the same queue, whatever the state. */
-  help(i) { return this.enqueue(() => this.showRecovery(i, false)); }
+  /**
+   * help(descriptor): through the same queue, what applies to the capability now, whatever its state (blocked, and
+   * by what; the person's own Don't allow or a pause, with Reset; granted; or the site will ask), until the person
+   * closes it.
+   */
+  help(i) { return this.enqueue(() => this.showRecovery(bit(i))); }
 
-  async showRecovery(i, onlyIfBlocked) {
+  async showRecovery(mask, cause, retry = false) {
+    const i = caps(mask)[0];
     const blocked = (s) => s.state === 'denied' && (s.reason === 'browser' || s.reason === 'system');
-    if (onlyIfBlocked && !blocked(this.rt.status(i))) return;
+    // From a gated call, a block the browser reports is shown only while it applies, and re-checked while open.
+    const watch = cause === 'browser' || cause === 'system';
+    const s = this.rt.status(i);
+    if (!cause) cause = s.state === 'denied' ? s.reason || 'browser' : s.state;
+    else if (watch && !blocked(s)) return;
     let view;
     try {
       const [ui, strings] = await this.ui();
-      view = ui.recovery({ capability: NAMES[i], cause: 'browser', browser: browserFamily(), lang: this.rt.locale, strings });
+      view = ui.recovery(this.view(strings, {
+        capability: NAMES[i], capabilities: caps(mask).map((c) => NAMES[c]), cause, browser: browserFamily(), retry,
+      }));
     } catch { return; }
     // Re-checks while open (on visibility and focus too), and closes once the person unblocked it.
-    const timer = setInterval(() => {
+    const timer = watch && setInterval(() => {
       this.rt.recheck();
       if (!blocked(this.rt.status(i))) view.close();
     }, 1000);
-    try { await view.closed; } finally { clearInterval(timer); }
+    let answer;
+    try { answer = await view.closed; } finally { clearInterval(timer); }
+    // Reset, offered after the person's own Don't allow or a pause: the site may ask again.
+    if (answer === 'reset') this.rt.inputs(caps(mask).map((c) => [RESET, c]));
+    return answer;
   }
 
   /** Feeds the result of a capability's own call: only what it proves (`outcome` NaN: nothing; the browser tells). */
@@ -254,14 +321,19 @@ export class Tasks {
         const got = streamMask(stream);
         stream.getTracks().forEach((t) => t.stop());
         this.learn(got, 0);
-      }, (e) => this.learn(media.reduce((m, i) => m | bit(i), 0), this.rt.engine.failedCall(String(e && e.name), String(e && e.message), media.length)[0])));
+      }, (e) => {
+        const mask = media.reduce((m, i) => m | bit(i), 0);
+        const [outcome, , block] = this.failed(e, media.length);
+        this.learn(mask, outcome);
+        if (block) this.audit('blocked', mask, block);
+      }));
     }
     if (pending.includes(GEOLOCATION)) {
       calls.push(nativePosition({ maximumAge: 2 ** 31, timeout: 10000 })
-        .then(() => this.learn(bit(GEOLOCATION), 0), (e) => this.learn(bit(GEOLOCATION), e && e.code === 1 ? 1 : NaN)));
+        .then(() => this.learn(bit(GEOLOCATION), 0), (e) => this.positionFailed(e)));
     }
     if (pending.includes(NOTIFICATIONS)) {
-      calls.push(nativeNotification().then((a) => this.learn(bit(NOTIFICATIONS), a === 'granted' ? 0 : a === 'denied' ? 1 : NaN), () => {}));
+      calls.push(nativeNotification().then((a) => this.notified(a), () => {}));
     }
     await Promise.all(calls);
   }
@@ -272,13 +344,19 @@ export class Tasks {
     const asked = caps(mask).length;
     for (let round = 0; round < ROUNDS; round++) {
       await this.decide(mask, 0, content, reconsider);
-      // An expired grant is never used: the clock is checked again right before the call.
-      this.rt.check();
       let stream;
-      try { stream = await nativeMedia(constraints); } catch (e) {
-        const [outcome, refusal] = this.rt.engine.failedCall(String(e && e.name), String(e && e.message), asked);
-        this.learn(mask, outcome);
-        throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
+      for (let retries = 0; !stream; retries++) {
+        // An expired grant is never used: the clock is checked again right before the call.
+        this.rt.check();
+        try { stream = await nativeMedia(constraints); } catch (e) {
+          const [outcome, refusal, block] = this.failed(e, asked);
+          this.learn(mask, outcome);
+          if (block) this.audit('blocked', mask, block);
+          // The device busy elsewhere, or the operating system's setting: the help says so, and its Try again calls
+          // the browser again, from that click. No device: no help could change that; it rejects as the browser did.
+          if ((block === 'busy' || block === 'system') && retries < ROUNDS && await this.recovery(mask, block, true) === 'retry') continue;
+          throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
+        }
       }
       this.learn(streamMask(stream), 0);
       // Every capability of the call must still be granted (a one-time grant may have ended while the browser
@@ -304,11 +382,7 @@ export class Tasks {
       this.learn(bit(GEOLOCATION), 0);
       return position;
     } catch (e) {
-      if (e && e.code === 1) {
-        this.learn(bit(GEOLOCATION), 1);
-        throw notAllowed(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
-      }
-      throw e;
+      throw this.positionFailed(e);
     }
   }
 
@@ -321,11 +395,7 @@ export class Tasks {
       this.rt.check();
       if (visible() && this.rt.status(GEOLOCATION).state === 'granted') success(position);
     }, (e) => {
-      let err = e;
-      if (e && e.code === 1) {
-        this.learn(bit(GEOLOCATION), 1);
-        err = notAllowed(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
-      }
+      const err = this.positionFailed(e);
       if (typeof error === 'function') error(err);
     }, options && typeof options === 'object' ? options : undefined);
     this.watchStarted(id);
@@ -335,10 +405,36 @@ export class Tasks {
   /** requestNotifications: resolves 'granted'; the browser's denied (or its prompt closed) rejects like any refusal. */
   async requestNotifications(content, reconsider) {
     await this.decide(bit(NOTIFICATIONS), 0, content, reconsider);
-    const answer = await nativeNotification();
-    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? 0 : answer === 'denied' ? 1 : NaN);
+    const answer = this.notified(await nativeNotification());
     if (answer === 'granted') return answer;
-    throw notAllowed(bit(NOTIFICATIONS), answer === 'denied' ? REFUSE_BROWSER : REFUSE_DISMISSED);
+    throw answer === 'denied' ? this.refused(bit(NOTIFICATIONS), REFUSE_BROWSER) : notAllowed(bit(NOTIFICATIONS), REFUSE_DISMISSED);
+  }
+
+  /**
+   * What a failed getUserMedia proves, as the engine reads the error (`[outcome, refusal]`), and what blocks access,
+   * if anything outside the site does (the cause of a `blocked` audit): the browser's or the system's setting (the
+   * engine's refusal), the device in use elsewhere, or no device (errors that are no refusal, passed through).
+   */
+  failed(e, asked) {
+    const name = String(e && e.name);
+    const [outcome, refusal] = this.rt.engine.failedCall(name, String(e && e.message), asked);
+    const block = refusal >= 3 ? REFUSALS[refusal]
+      : /^(NotReadable|TrackStart)Error$/.test(name) ? 'busy' : /^(Devices)?NotFoundError$/.test(name) ? 'no-device' : null;
+    return [outcome, refusal, block];
+  }
+
+  /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
+  positionFailed(e) {
+    if (!(e && e.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
+    this.learn(bit(GEOLOCATION), 1);
+    return this.refused(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
+  }
+
+  /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */
+  notified(answer) {
+    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? 0 : answer === 'denied' ? 1 : NaN);
+    if (answer === 'denied') this.audit('blocked', bit(NOTIFICATIONS), 'browser');
+    return answer;
   }
 
 
@@ -347,7 +443,7 @@ export class Tasks {
     let view = null;
     let destroyed = false;
     const update = () => {
-      if (view) view.update(NAMES.map((name, i) => ({ name, ...this.rt.status(i) })));
+      if (view) view.update(this.statuses());
     };
     const ready = this.ui().then(([ui, strings]) => {
       if (destroyed) return false;
@@ -357,7 +453,7 @@ export class Tasks {
         help: (name) => { this.help(NAMES.indexOf(name)); },
         now: () => this.rt.now(),
       };
-      view = ui.panel(element, host, { lang: this.rt.locale, strings });
+      view = ui.panel(element, host, this.view(strings));
       this.rt.updates.add(update);
       update();
       return true;
@@ -375,6 +471,39 @@ export class Tasks {
     };
   }
 
+  /**
+   * Shows the indicator of a handle of the runtime's indicator() (`{ element, gone }`; its `off()` set here removes
+   * it): the UI loads once a camera or microphone track handed out in this page is live, and the indicator follows
+   * every update from then on.
+   */
+  indicator(h) {
+    if (h.off || h.gone) return;
+    let view = null;
+    let loading = false;
+    const update = () => {
+      if (view) view.update(this.statuses());
+      else if (!loading && (this.rt.engine.inUse(CAMERA, false) || this.rt.engine.inUse(MICROPHONE, false))) {
+        loading = true;
+        this.ui().then(([ui, strings]) => {
+          if (h.gone) return;
+          view = ui.indicator(h.element || null, this.view(strings));
+          update();
+        }, (e) => { loading = false; console.warn('jit-permissions: the in-use indicator could not be shown:', e); });
+      }
+    };
+    this.rt.updates.add(update);
+    h.off = () => {
+      this.rt.updates.delete(update);
+      if (view) { view.destroy(); view = null; }
+    };
+    update();
+  }
+
+  /** Runs the updates of the panels and indicators (a use started: in use now, whether or not the record changed). */
+  updated() {
+    for (const update of [...this.rt.updates]) update();
+  }
+
   // ---- Uses: the tracks and watches handed out (the runtime stops them when their capability is not granted).
 
   trackStarted(i, track) {
@@ -386,11 +515,13 @@ export class Tasks {
     track.addEventListener('ended', () => this.rt.useEnded(id), { once: true });
     this.rt.uses.set(id, { track });
     this.rt.input(USE_STARTED, i, id);
+    this.updated();
   }
 
   watchStarted(watch) {
     const id = this.rt.nextUse++;
     this.rt.uses.set(id, { watch });
     this.rt.input(USE_STARTED, GEOLOCATION, id);
+    this.updated();
   }
 }

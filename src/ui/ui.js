@@ -2,7 +2,7 @@
 //
 // Behaviour stays in the runtime: it decides when to ask, records the answer and keeps the statuses. This module
 // only renders and reports what the person chose, through `ui` at the end of this file, which the runtime calls
-// (src/web/ui.rs binds it). It is loaded on first need: by a dynamic import() in the npm package (a gated call,
+// (src/runtime/tasks.js calls it). It is loaded on first need: by a dynamic import() in the npm package (a gated call,
 // controls() or the indicator starts it), as a wasm-bindgen snippet in the Rust API.
 //
 // The rules it keeps:
@@ -797,5 +797,5 @@ function indicator(parent, view) {
   };
 }
 
-/** The interface the runtime calls (src/web/ui.rs): the built-in strings and the four views. */
+/** The interface the runtime calls (src/runtime/tasks.js): the built-in strings and the four views. */
 export const ui = { en, prePrompt, recovery, panel, indicator };

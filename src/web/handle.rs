@@ -20,7 +20,8 @@
 //! …status]` · `[2, use id]` stop a use · `[3]` persist ([`Engine::record`]) · `[4, kind, cap,
 //! detail, number]` audit: kind 0 prompt shown, 1 decision (detail choice), 2 expiry (detail
 //! 0 max-lifetime, 1 hidden, 2 pages-gone, 3 unused), 3 revocation (detail 0 manual, 1 browser,
-//! 2 cleared), 4 reset, 5 embargo (number: until). A status is `[state, grant, expiresAt, reason,
+//! 2 cleared), 4 reset, 5 embargo (number: until); `blocked` and `declined` are the browser
+//! layer's own (never an output). A status is `[state, grant, expiresAt, reason,
 //! lastDecision, decidedAt]`.
 
 use wasm_bindgen::prelude::*;
@@ -204,6 +205,8 @@ impl Engine {
                     }, NONE),
                     AuditEvent::Reset(c) => (4.0, c, NONE, NONE),
                     AuditEvent::EmbargoStarted(c, until) => (5.0, c, NONE, until as f64),
+                    // Reported by the browser layer, never by the engine.
+                    AuditEvent::Blocked(..) | AuditEvent::Declined(_) => unreachable!(),
                 };
                 vec![4.0, kind, c.index() as f64, detail, number]
             }

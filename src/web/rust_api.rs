@@ -30,7 +30,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::handle;
-use crate::core::{AuditEvent, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, RevocationCause, State, Status};
+use crate::core::{
+    AuditEvent, BlockCause, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, RevocationCause, State, Status,
+};
 
 /// What the pre-prompt says: every field optional, every field text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -117,6 +119,11 @@ pub struct InstallOptions {
     pub storage_key: Option<String>,
     /// Default prompt content per capability, in the order of [`Capability::ALL`].
     pub prompts: [PromptContent; 4],
+    /// Show the in-use indicator (floating at the top of the page) while a camera or
+    /// microphone track the library handed out is live.
+    pub indicator: bool,
+    /// The level (1-6) of the dialogs' and the panel's headings; `None` (or out of range) gives 2.
+    pub heading_level: Option<u8>,
 }
 
 type Listener = Rc<dyn Fn(Status)>;
@@ -163,6 +170,8 @@ extern "C" {
     fn help(this: &Runtime, index: u32) -> Promise;
     #[wasm_bindgen(method)]
     fn controls(this: &Runtime, element: &web_sys::Element) -> PanelHandle;
+    #[wasm_bindgen(method)]
+    fn indicator(this: &Runtime, element: Option<&web_sys::Element>) -> PanelHandle;
 
     #[derive(Debug)]
     type PanelHandle;
@@ -325,6 +334,15 @@ fn audit_of(o: &JsValue) -> Option<AuditEvent> {
         ),
         "reset" => AuditEvent::Reset(cap),
         "embargo" => AuditEvent::EmbargoStarted(cap, detail.as_f64()? as u64),
+        "blocked" => AuditEvent::Blocked(
+            cap,
+            named(
+                &detail,
+                &[BlockCause::Browser, BlockCause::System, BlockCause::Policy, BlockCause::Busy, BlockCause::NoDevice],
+                BlockCause::as_str,
+            )?,
+        ),
+        "declined" => AuditEvent::Declined(cap),
         _ => return None,
     })
 }
@@ -354,6 +372,8 @@ impl Permissions {
             ("strings", strings.into()),
             ("storageKey", text(&options.storage_key)),
             ("prompts", prompts.into()),
+            ("indicator", options.indicator.into()),
+            ("headingLevel", options.heading_level.filter(|l| (1..=6).contains(l)).map_or(JsValue::UNDEFINED, JsValue::from)),
         ]);
         let parsed = parse_options(&js_options.into())?;
         let make_engine = Closure::<dyn FnMut(f64, f64) -> Result<JsValue, JsValue>>::new(move |page: f64, now: f64| {
@@ -479,7 +499,7 @@ impl Permissions {
     }
 
     /// Calls `callback` with each audit event: prompt shown, decision, expiry, revocation, reset,
-    /// embargo.
+    /// embargo, blocked (by what), declined (an optional capability left out of a task).
     pub fn on_audit(&self, callback: impl Fn(AuditEvent) + 'static) -> Subscription {
         let listener: Rc<dyn Fn(AuditEvent)> = Rc::new(callback);
         self.audits.borrow_mut().push(Rc::downgrade(&listener));
@@ -537,8 +557,9 @@ impl Permissions {
         self.rt.clear_watch(id);
     }
 
-    /// Shows how to unblock `cap` in this browser; resolves when the help closes (by itself once
-    /// the person has unblocked it).
+    /// Shows what applies to `cap` now (what blocks it and the way back, Reset after the
+    /// person's own Don't allow or a pause, or that nothing does); resolves when the person
+    /// closes the help.
     pub async fn help(&self, cap: Capability) {
         let _ = JsFuture::from(self.rt.help(cap.index() as u32)).await;
     }
@@ -546,6 +567,13 @@ impl Permissions {
     /// Mounts the controls panel into `element`; it stays while the returned value lives.
     pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
         Ok(ControlsPanel { panel: self.rt.controls(element) })
+    }
+
+    /// The in-use indicator at the end of `element` (floating at the top of the page with
+    /// `None`), shown while a camera or microphone track the library handed out in this page is
+    /// live; it stays while the returned value lives.
+    pub fn indicator(&self, element: Option<&web_sys::Element>) -> ControlsPanel {
+        ControlsPanel { panel: self.rt.indicator(element) }
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.

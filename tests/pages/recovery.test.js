@@ -3,8 +3,9 @@
 // Chromium and Firefox, the WebKit test browser's control). WebKit reports that denial only to an origin that has
 // asked, so there the page asks natively once first (harness.js askNotificationsNatively()), and since WebKit fires
 // no `change`, the library learns of the denial when the page becomes visible again (it hides and shows itself).
-// Closing is a real WebDriver click on the dialog's Close button; the help also closes by itself when the browser's
-// state is changed from outside while it is open (it re-checks every second).
+// Closing is a real WebDriver click on the dialog's Close button; the help of a gated call also closes by itself when
+// the browser's state is changed from outside while it is open (it re-checks every second). help() says what applies
+// (here: nothing blocks the camera, the site asks first) and stays until the person closes it.
 import {
   test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
   askNotificationsNatively, recheckByVisibility,
@@ -43,11 +44,15 @@ function checkRecovery(host, title) {
 }
 
 if (p) {
-  await test('help({name: camera}) shows how to unblock the camera in this browser; Close (real click) resolves it', async () => {
+  await test('help({name: camera}) at prompt says the site asks first (no unblock steps) and stays until Close (real click)', async () => {
     const done = settle(() => p.help({ name: 'camera' }));
     const host = await waitHost('recovery');
-    const steps = checkRecovery(host, 'Your browser blocks the camera for this site');
-    assert(steps.some((s) => s.includes('Camera')), `no step names the camera: ${JSON.stringify(steps)}`);
+    const root = host.shadowRoot;
+    assertEqual(host.getAttribute('data-cause'), 'prompt', 'cause');
+    assertEqual(root.querySelector('[part~="title"]').textContent, 'This site asks before it uses the camera', 'title');
+    assertEqual(root.querySelectorAll('[part~="step"]').length, 0, 'no steps');
+    await sleep(1600);
+    assertEqual(hosts('recovery').length, 1, 'the help stays open (it closes only when the person closes it)');
     await choose('close', 'recovery');
     const r = await done;
     assert(r.ok, `help() rejected: ${describe(r.error)}`);

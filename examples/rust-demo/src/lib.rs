@@ -54,6 +54,8 @@ pub async fn start() -> Result<(), JsValue> {
                 AuditEvent::Revoked(cap, _) => format!("audit: {} revoked", cap.name()),
                 AuditEvent::Reset(cap) => format!("audit: {} reset", cap.name()),
                 AuditEvent::EmbargoStarted(cap, _) => format!("audit: {} paused after repeated dismissals", cap.name()),
+                AuditEvent::Blocked(cap, cause) => format!("audit: {} blocked ({})", cap.name(), cause.as_str()),
+                AuditEvent::Declined(cap) => format!("audit: {} left out of the task", cap.name()),
             };
             log(&document, &line);
         })
