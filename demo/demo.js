@@ -24,6 +24,12 @@ const PROMPTS = {
       + 'Nothing is recorded; the microphone turns off when you stop the meter.',
     image: { src: 'img/microphone.svg', alt: 'A microphone beside a level meter with rising bars' },
   },
+  call: {
+    title: 'Use your camera and microphone for a test video call?',
+    reason: 'You see yourself, and nothing leaves this page: the test call connects to no one. '
+      + 'Camera and microphone turn off when you end the call.',
+    image: { src: 'img/camera.svg', alt: 'A camera viewfinder framing a smiling face, as in a video call' },
+  },
   geolocation: {
     title: 'Use your location to tag this note?',
     reason: 'Your position is read once, when you tag the note, and saved only with that note in this page. '
@@ -114,6 +120,8 @@ function describeAudit({ type, name, detail }) {
     case 'reset': return `${label}: the site-level record was reset`;
     case 'embargo': return `${label}: asking is paused after repeated dismissals, until ${
       typeof detail === 'number' ? new Date(detail).toLocaleString('en-GB') : detail}`;
+    case 'blocked': return `${label}: blocked (${BLOCK_CAUSES[detail] || detail})`;
+    case 'declined': return `${label}: left out of the task`;
     default: return `${label}: ${type}${detail == null ? '' : ` (${detail})`}`;
   }
 }
@@ -130,6 +138,13 @@ const EXPIRY_CAUSES = {
   'pages-gone': 'you left the site or closed its last page',
   unused: 'not used for a long time',
 };
+const BLOCK_CAUSES = {
+  browser: "the browser's setting",
+  system: "the device's privacy setting",
+  policy: 'this frame may not use it',
+  busy: 'another app is using it',
+  'no-device': 'no such device',
+};
 const REVOCATION_CAUSES = {
   manual: 'from the controls',
   browser: 'the browser took it back',
@@ -145,6 +160,8 @@ function describeStatus(status) {
   if (status.state === 'denied') {
     if (status.reason === 'user') return "Blocked: you chose Don't allow";
     if (status.reason === 'embargo') return 'Paused after repeated dismissals';
+    if (status.reason === 'system') return "Blocked by the device's settings";
+    if (status.reason === 'policy') return 'Not allowed in this frame';
     return 'Blocked in the browser';
   }
   return 'Will ask first';
@@ -165,7 +182,8 @@ let permissions;
 const statuses = {};
 
 try {
-  permissions = await install(fast ? { oneTime: { hiddenTimeout: FAST_HIDDEN_TIMEOUT } } : undefined);
+  // indicator: a small "In use: Camera" badge at the top of the page while a camera or microphone track is live.
+  permissions = await install({ indicator: true, ...(fast ? { oneTime: { hiddenTimeout: FAST_HIDDEN_TIMEOUT } } : {}) });
 } catch (e) {
   startup.textContent = `The library could not start: ${e && e.message ? e.message : e}`;
   startup.classList.add('error');
@@ -239,6 +257,9 @@ function refusal(name, error) {
   if (status.state === 'denied' && status.reason === 'embargo') {
     return 'The site stopped asking for a while after you closed the question several times.';
   }
+  if (status.state === 'denied' && status.reason === 'system') {
+    return "Your device's privacy settings block it. Open Your controls, then How to unblock.";
+  }
   if (status.state === 'denied') {
     return "It is blocked in your browser's settings. Open Your controls, then How to unblock.";
   }
@@ -257,6 +278,10 @@ function onStateChange(name, status) {
   if (name === 'microphone' && meter.stream) {
     stopMeter();
     result('microphone', `${why}, so the microphone was turned off.`);
+  }
+  if ((name === 'camera' || name === 'microphone') && call.stream) {
+    endCall();
+    result('microphone', `${why}, so the test call ended.`);
   }
 }
 
@@ -396,6 +421,52 @@ button('microphone-stop').addEventListener('click', () => {
   result('microphone', `The microphone is off. Your peak level was ${meter.peak}%.`, 'ok');
 });
 
+// ---- A test video call: camera and microphone, one question (one pre-prompt names both).
+
+const call = { stream: null };
+const callVideo = $('#call-video');
+
+function endCall() {
+  if (call.stream) for (const track of call.stream.getTracks()) track.stop();
+  call.stream = null;
+  callVideo.srcObject = null;
+  show($('[data-media="call"]'), false);
+  show(button('call-end'), false);
+  show(button('call-start'));
+}
+
+button('call-start').addEventListener('click', async () => {
+  const start = button('call-start');
+  if (start.getAttribute('aria-disabled') === 'true') return;
+  setBusy(start, true);
+  result('microphone', 'Asking for the camera and the microphone…');
+  try {
+    const stream = await permissions.getUserMedia({ audio: true, video: { width: 640, height: 480 } }, PROMPTS.call);
+    call.stream = stream;
+    callVideo.srcObject = stream;
+    show($('[data-media="call"]'));
+    await callVideo.play().catch(() => {});
+    show(start, false);
+    show(button('call-end'));
+    button('call-end').focus();
+    card('microphone').dataset.task = 'call';
+    result('microphone', 'You are in the test call: camera and microphone are on. Nothing leaves this page.', 'ok');
+  } catch (e) {
+    // A refusal names one capability; the camera's status tells as well as the microphone's.
+    const name = statuses.camera.state === 'denied' ? 'camera' : 'microphone';
+    result('microphone', refusal(name, e), 'warn');
+  } finally {
+    setBusy(start, false);
+  }
+});
+
+button('call-end').addEventListener('click', () => {
+  endCall();
+  button('call-start').focus();
+  card('microphone').dataset.task = 'call-ended';
+  result('microphone', 'The call ended: camera and microphone are off.', 'ok');
+});
+
 // ---- Location: tag a note.
 
 const notes = $('[data-notes]');
@@ -473,7 +544,7 @@ button('notifications-send').addEventListener('click', async () => {
 });
 
 // Turn off the camera and microphone when leaving the page.
-addEventListener('pagehide', () => { stopCamera(); stopMeter(); });
+addEventListener('pagehide', () => { stopCamera(); stopMeter(); endCall(); });
 
 // For the page tests and the curious: the controller and the status objects.
 window.jitDemo = { permissions, statuses, controls };

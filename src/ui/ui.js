@@ -762,36 +762,48 @@ function panel(parent, host, view) {
 /**
  * The in-use indicator (see the interface at the top). DOM:
  *   <div data-jit-permissions="indicator">  #shadow-root (open)
- *     <div part="indicator" lang dir hidden?> <svg part="icon">... <span part="indicator-text">In use: Camera
+ *     <div part="indicator" lang dir aria-hidden="true" hidden?> <svg part="icon">...
+ *       <span part="indicator-text">In use: Camera
  *     <div role="status" part="announcement">   (visually hidden: "In use: Camera", "No longer in use: Camera")
  */
 function indicator(parent, view) {
   const { lang, strings: s } = view;
   const [hostEl, root] = shadowHost('indicator', parent || document.body);
   const attrs = { lang, dir: dirOf(lang) };
-  const box = el(root, 'div', { class: parent ? 'jp-ind' : 'jp-ind jp-float', part: 'indicator', hidden: '', ...attrs });
+  // What it shows is what its status region says: the region speaks, the badge is for the eyes.
+  const box = el(root, 'div', {
+    class: parent ? 'jp-ind' : 'jp-ind jp-float', part: 'indicator', hidden: '', 'aria-hidden': 'true', ...attrs,
+  });
   const icons = el(box, 'span', { class: 'jp-icons' });
   const text = el(box, 'span', { part: 'indicator-text' });
   const live = el(root, 'div', { role: 'status', class: 'jp-sr', part: 'announcement', ...attrs });
   const say = (key, caps) => (caps.length ? fill(s[key], { names: list(caps.map((c) => s[`${c}Name`]), lang) }) : '');
   let on = [];
+  let said = [];
+  let timer = 0;
   attach(parent || document.body, hostEl);
   return {
     update(statuses) {
       const now = (statuses || []).filter((st) => (st.name === 'camera' || st.name === 'microphone') && st.inUseHere).map((st) => st.name);
       if (now.join() === on.join()) return;
-      const message = [say('inUse', now.filter((c) => !on.includes(c))), say('notInUse', on.filter((c) => !now.includes(c)))]
-        .filter(Boolean).join('. ');
       on = now;
       setAttr(hostEl, 'data-scheme', pageScheme(parent || document.body));
       box.hidden = !now.length;
       icons.replaceChildren();
       for (const c of now) icon(icons, c);
       text.textContent = say('inUse', now);
-      // A moment later, so that a region just added to the page is known to assistive technology when it changes.
-      setTimeout(() => { live.textContent = message; }, 100);
+      // Announced a moment later, once for changes that come together (a call's two tracks), and so that a region
+      // just added to the page is known to assistive technology when its text changes.
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const message = [say('inUse', on.filter((c) => !said.includes(c))), say('notInUse', said.filter((c) => !on.includes(c)))]
+          .filter(Boolean).join('. ');
+        said = on;
+        if (message) live.textContent = message;
+      }, 150);
     },
     destroy() {
+      clearTimeout(timer);
       hostEl.remove();
     },
   };

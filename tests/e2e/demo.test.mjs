@@ -119,6 +119,44 @@ export const tests = [
   },
 
   {
+    name: 'video call: one pre-prompt names camera and microphone; one Allow this time gives two live tracks; the in-use indicator shows and goes',
+    async fn(env, shared) {
+      const { context, page } = await fresh(env, shared);
+      await page.click('button[data-action="call-start"]');
+      await page.waitForSelector(`${PRE_PROMPT} dialog[open]`, { timeout: 10000 });
+      const asked = await page.$eval(PRE_PROMPT, (h) => ({
+        capability: h.shadowRoot.querySelector('dialog').dataset.capability,
+        icons: h.shadowRoot.querySelectorAll('svg[part~="icon"]').length,
+        title: h.shadowRoot.querySelector('[part~="title"]').textContent,
+      }));
+      assertEqual(JSON.stringify(asked), JSON.stringify({
+        capability: 'camera microphone', icons: 2, title: 'Use your camera and microphone for a test video call?',
+      }), 'the one pre-prompt');
+      await env.shot(page, '05a-pre-prompt-video-call.png');
+      await page.click(choice('allow-once'));
+      await waitPrePromptClosed(page);
+      await page.waitForSelector('.card[data-capability="microphone"][data-task="call"]');
+      const tracks = await page.$eval('#call-video', (v) => v.srcObject.getTracks().map((t) => `${t.kind}:${t.readyState}`).sort().join());
+      assertEqual(tracks, 'audio:live,video:live', 'tracks');
+      assertEqual((await logEntries(page)).filter((e) => e.type === 'prompt-shown').length, 2, 'prompt-shown events (one per capability, one dialog)');
+      await waitBadge(page, 'camera', 'granted', 'one-time');
+      await waitBadge(page, 'microphone', 'granted', 'one-time');
+      const indicator = 'body > div[data-jit-permissions="indicator"]';
+      await page.waitForSelector(`${indicator} [part~="indicator"]:not([hidden])`);
+      assertEqual(await page.$eval(indicator, (h) => h.shadowRoot.querySelector('[part~="indicator-text"]').textContent),
+        'In use: Camera and Microphone', 'the indicator');
+      await waitPanelRow(page, 'camera', { state: 'granted' });
+      await until('the panel to mark the camera in use', () => page.$eval(CONTROLS, (h) => h.shadowRoot.querySelector('li[data-capability="camera"]').hasAttribute('data-in-use')));
+      await env.shot(page, '05b-video-call-indicator.png', { fullPage: true });
+      await page.click('button[data-action="call-end"]');
+      await page.waitForSelector(`${indicator} [part~="indicator"][hidden]`, { state: 'attached' });
+      await until('the indicator to announce the end', () => page.$eval(indicator, (h) => h.shadowRoot.querySelector('[role="status"]').textContent === 'No longer in use: Camera and Microphone'));
+      noProblems(page);
+      await context.close();
+    },
+  },
+
+  {
     name: 'microphone: Allow on every visit, the level meter moves, stopping turns it off',
     async fn(env, shared) {
       const { context, page } = await fresh(env, shared);
