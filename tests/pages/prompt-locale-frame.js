@@ -3,6 +3,7 @@
 //   langs    comma-separated navigator.languages to present before install() (Object.defineProperty on this
 //            frame's navigator: a page cannot change the browser's language)
 //   options  JSON of install(options)
+//   html     the page's own language, set as <html lang> before install() (the frame's page has none otherwise)
 // Shows the pre-prompt for geolocation, reads what it says, and publishes window.__frameResult
 // (a promise of { locale, languages, texts, lang } or { error }).
 const q = new URLSearchParams(location.search);
@@ -11,6 +12,8 @@ if (q.has('langs')) {
   Object.defineProperty(navigator, 'languages', { configurable: true, get: () => langs });
   Object.defineProperty(navigator, 'language', { configurable: true, get: () => langs[0] });
 }
+
+if (q.has('html')) document.documentElement.lang = q.get('html');
 
 async function run() {
   const mod = await import('/pkg/index.js');

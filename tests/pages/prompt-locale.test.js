@@ -62,6 +62,27 @@ if (mod) {
     });
   }
 
+  await test('the page\'s <html lang="fr-CA"> wins over navigator.languages de: the dialogs follow the page', async () => {
+    const r = await frame({ langs: 'de-DE,de', html: 'fr-CA', options: JSON.stringify({ storageKey: key() }) });
+    assertEqual(r.locale, 'fr', 'permissions.locale');
+    assertEqual(r.lang, 'fr', 'the dialog\'s lang attribute');
+    assertEqual(r.texts.allowOnce, 'Autoriser cette fois', 'allow-once button');
+  });
+
+  await test('a page in a language with no built-in strings (<html lang="nl">) falls back to navigator.languages (es)', async () => {
+    const r = await frame({ langs: 'es-ES', html: 'nl', options: JSON.stringify({ storageKey: key() }) });
+    assertEqual(r.locale, 'es', 'permissions.locale');
+    assertEqual(r.texts.allowOnce, 'Permitir esta vez', 'allow-once button');
+  });
+
+  await test("install({locale: 'nl-BE', strings: Dutch}): the dialog says lang=\"nl-BE\" (any BCP 47 tag), English for what is not translated", async () => {
+    const r = await frame({ langs: 'en', options: JSON.stringify({ storageKey: key(), locale: 'nl-BE', strings: { allowOnce: 'Deze keer toestaan', geolocationTitle: 'Uw locatie gebruiken?' } }) });
+    assertEqual(r.locale, 'en', 'permissions.locale (the built-in strings under the overrides)');
+    assertEqual(r.lang, 'nl-BE', 'the dialog\'s lang attribute');
+    assertEqual(r.texts.allowOnce, 'Deze keer toestaan', 'allow-once button');
+    assertEqual(r.texts.title, 'Uw locatie gebruiken?', 'title');
+  });
+
   await test("install({locale: 'ja'}) wins over navigator.languages fr", async () => {
     const r = await frame({ langs: 'fr', options: JSON.stringify({ storageKey: key(), locale: 'ja' }) });
     assertEqual(r.locale, 'ja', 'permissions.locale');
