@@ -103,7 +103,8 @@ export class Tasks {
     // translated through `strings` carry it; `es_MX` is written `es-MX`), else the built-in locale in use.
     const tag = String(rt.options.locale ?? '').trim().replace(/_/g, '-');
     this.tag = /^[a-z0-9-]{1,35}$/i.test(tag) ? tag : rt.locale;
-    for (const h of rt.indicators) this.indicator(h);
+    // The indicators asked for before the tasks loaded (runtime.js view()).
+    for (const show of rt.indicators) show(this);
   }
 
   // ---- The UI: loaded on first need (a gated call starts it before the status check; so does the panel).
@@ -472,31 +473,33 @@ export class Tasks {
   }
 
   /**
-   * Shows the indicator of a handle of the runtime's indicator() (`{ element, gone }`; its `off()` set here removes
-   * it): the UI loads once a camera or microphone track handed out in this page is live, and the indicator follows
-   * every update from then on.
+   * The in-use indicator at the end of `element` (floating without one): the UI loads once a camera or microphone
+   * track handed out in this page is live, and the indicator follows every update from then on. `{ ready, destroy() }`.
    */
-  indicator(h) {
-    if (h.off || h.gone) return;
+  indicator(element) {
     let view = null;
-    let loading = false;
+    let state = 0; // 1 loading, 2 destroyed
     const update = () => {
       if (view) view.update(this.statuses());
-      else if (!loading && (this.rt.engine.inUse(CAMERA, false) || this.rt.engine.inUse(MICROPHONE, false))) {
-        loading = true;
+      else if (!state && (this.rt.engine.inUse(CAMERA, false) || this.rt.engine.inUse(MICROPHONE, false))) {
+        state = 1;
         this.ui().then(([ui, strings]) => {
-          if (h.gone) return;
-          view = ui.indicator(h.element || null, this.view(strings));
+          if (state > 1) return;
+          view = ui.indicator(element || null, this.view(strings));
           update();
-        }, (e) => { loading = false; console.warn('jit-permissions: the in-use indicator could not be shown:', e); });
+        }, (e) => { state = 0; console.warn('jit-permissions: the in-use indicator could not be shown:', e); });
       }
     };
     this.rt.updates.add(update);
-    h.off = () => {
-      this.rt.updates.delete(update);
-      if (view) { view.destroy(); view = null; }
-    };
     update();
+    return {
+      ready: true,
+      destroy: () => {
+        state = 2;
+        this.rt.updates.delete(update);
+        if (view) { view.destroy(); view = null; }
+      },
+    };
   }
 
   /** Runs the updates of the panels and indicators (a use started: in use now, whether or not the record changed). */
