@@ -168,10 +168,9 @@ extern "C" {
     fn reset(this: &Runtime, index: u32);
     #[wasm_bindgen(method)]
     fn help(this: &Runtime, index: u32) -> Promise;
+    /// The controls panel, or with `indicator` the in-use indicator (`None`: floating).
     #[wasm_bindgen(method)]
-    fn controls(this: &Runtime, element: &web_sys::Element) -> PanelHandle;
-    #[wasm_bindgen(method)]
-    fn indicator(this: &Runtime, element: Option<&web_sys::Element>) -> PanelHandle;
+    fn view(this: &Runtime, element: Option<&web_sys::Element>, indicator: bool) -> PanelHandle;
 
     #[derive(Debug)]
     type PanelHandle;
@@ -566,14 +565,14 @@ impl Permissions {
 
     /// Mounts the controls panel into `element`; it stays while the returned value lives.
     pub fn controls(&self, element: &web_sys::Element) -> Result<ControlsPanel, Error> {
-        Ok(ControlsPanel { panel: self.rt.controls(element) })
+        Ok(ControlsPanel { panel: self.rt.view(Some(element), false) })
     }
 
     /// The in-use indicator at the end of `element` (floating at the top of the page with
     /// `None`), shown while a camera or microphone track the library handed out in this page is
     /// live; it stays while the returned value lives.
     pub fn indicator(&self, element: Option<&web_sys::Element>) -> ControlsPanel {
-        ControlsPanel { panel: self.rt.indicator(element) }
+        ControlsPanel { panel: self.rt.view(element, true) }
     }
 
     /// Takes the grant back: reported `prompt` from now on; handed-out tracks and watches stop.
