@@ -388,15 +388,22 @@ export const tests = [
     async fn(env, shared) {
       const { context, page } = await fresh(env, shared);
       assertEqual(await page.getAttribute('html', 'data-expiry'), 'normal', 'expiry on first load');
+      // The panel loads the tasks and the UI after the page says it is ready: a reload before they arrive would
+      // abort their requests (a failed request is a problem here), so each reload waits for the panel.
+      const panelShown = () => page.waitForSelector('#controls [data-jit-permissions="controls"]');
+      await panelShown();
       await Promise.all([page.waitForNavigation(), page.click('#fast-expiry')]);
       await page.waitForSelector('html[data-ready="true"][data-expiry="fast"]');
+      await panelShown();
       assert(page.url().endsWith('?expiry=fast'), `the address carries the choice: ${page.url()}`);
       assert(await page.isChecked('#fast-expiry'), 'the switch is on after the reload');
       assert(/10 seconds/.test(await page.textContent('[data-expiry-now]')), 'the page says the limit');
       await page.goto(`${env.base}/demo/`); // no parameter: this tab's session storage remembers
       await page.waitForSelector('html[data-ready="true"][data-expiry="fast"]');
+      await panelShown();
       await Promise.all([page.waitForNavigation(), page.click('#fast-expiry')]);
       await page.waitForSelector('html[data-ready="true"][data-expiry="normal"]');
+      await panelShown();
       assert(!(await page.isChecked('#fast-expiry')), 'the switch is off again');
       noProblems(page);
       await context.close();

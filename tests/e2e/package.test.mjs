@@ -41,7 +41,10 @@ import type { Page } from 'playwright-core';
 
 const clock: TestClock = createClock();
 const options: InstallOptions = { oneTime: { hiddenTimeout: 10_000 }, embargo: { dismissals: 3 }, locale: 'de', patch: false,
-  persistent: { unusedAfter: 86_400_000 }, strings: { allowOnce: 'Nur dieses Mal', helpLabel: 'Hilfe zu {name}' }, clock };
+  persistent: { unusedAfter: 86_400_000 }, strings: { allowOnce: 'Nur dieses Mal', helpLabel: 'Hilfe zu {name}' }, clock,
+  indicator: true, headingLevel: 3 };
+// @ts-expect-error: heading levels are 1 to 6
+const deep: InstallOptions = { headingLevel: 7 };
 // @ts-expect-error: not a key of the built-in strings
 const misspelt: InstallOptions = { strings: { allowonce: 'x' } };
 const key: StringKey = 'expiresIn';
@@ -53,8 +56,13 @@ function describeAudit(d: AuditDetail): string {
     case 'expiry': return d.cause;
     case 'revocation': return d.cause;
     case 'embargo': return new Date(d.until).toISOString();
+    case 'blocked': {
+      const cause: 'browser' | 'system' | 'policy' | 'busy' | 'no-device' = d.cause;
+      return cause;
+    }
     case 'prompt-shown':
-    case 'reset': {
+    case 'reset':
+    case 'declined': {
       const none: null = d.detail;
       return String(none);
     }
@@ -95,6 +103,8 @@ async function main(): Promise<PermissionState> {
   permissions.addEventListener('audit', onAudit);
   permissions.removeEventListener('audit', onAudit);
   permissions.controls(document.body).destroy();
+  permissions.indicator().destroy();
+  const ready: Promise<boolean> = permissions.indicator(document.body).ready;
   const snapshot: JitPermissionSnapshot = permissions.snapshot({ name: 'camera' });
   // @ts-expect-error: a snapshot is read-only
   snapshot.state = 'granted';
@@ -111,7 +121,7 @@ async function main(): Promise<PermissionState> {
   clock.set(Date.now());
   const selector: string = choiceSelector('allow-once', 'camera');
   const button: HTMLButtonElement | null = findChoice('dismiss');
-  void [grant, expires, position, notification, wrong, key, misspelt, first, selector, button];
+  void [grant, expires, position, notification, wrong, key, misspelt, deep, ready, first, selector, button];
   return state;
 }
 
