@@ -295,7 +295,7 @@ export async function runChromium(origin, cfg, section) {
         `runs the browser's own navigator.permissions.query of camera, microphone, geolocation and notifications (in ` +
         `parallel) and the library's import('/pkg/index.js') -> install() -> query() of the same four, one after the ` +
         `other, in alternating order. Phases (User Timing marks of index.js): import = fetch and evaluate index.js and ` +
-        `the glue (the wasm download and compile start meanwhile); compile = what is left of the wasm download and ` +
+        `the glue bundled in it (the wasm download and compile start meanwhile); compile = what is left of the wasm download and ` +
         `compile when install() waits for it; instantiate; start = the runtime's start (the stored record, the ` +
         `browser's four queries, registering the page); queries = the four queries through the library. The server ` +
         `sends no-store, so every load fetches and compiles afresh (no HTTP or code cache): a first visit, over loopback.`);
@@ -366,7 +366,7 @@ export async function runChromium(origin, cfg, section) {
         notes: [`Memory (Chromium): each cycle is query({name:'camera'}), addEventListener('change'), removeEventListener, ` +
           `drop; ${cfg.cycles.toLocaleString('en')} cycles took ${(m.ms / 1000).toFixed(1)} s including the measurements. JS heap = CDP ` +
           `Runtime.getHeapUsage usedSize after three HeapProfiler.collectGarbage; wasm = memory.buffer.byteLength of the ` +
-          `instance (the glue's init() returns its exports once index.js has loaded it).`],
+          `instance (seen by the bench page wrapping WebAssembly.instantiate before it imports the package).`],
       };
     });
     await section('Chromium expiry (visible page)', async () => {

@@ -155,7 +155,7 @@ export function networkReport(first, slow) {
   notes.push(`Throttled first load: CDP Network.emulateNetworkConditions (${SLOW.latency} ms latency, 1.6 Mbps down, ` +
     `750 kbps up, cache disabled), a fresh context per load; performance.now() when install() resolved, i.e. since ` +
     `the navigation started. Loads: plain ${plain.map((t) => t.toFixed(0)).join(', ')} ms; with <link rel="modulepreload"> ` +
-    `for index.js and the glue and <link rel="preload" as="fetch" crossorigin> for the wasm: ${pre.map((t) => t.toFixed(0)).join(', ')} ms.`);
+    `for index.js and <link rel="preload" as="fetch" crossorigin> for the wasm: ${pre.map((t) => t.toFixed(0)).join(', ')} ms.`);
   return { rows, notes };
 }
 

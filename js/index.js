@@ -2,17 +2,17 @@
 // EventTargets (an exported Rust struct cannot extend EventTarget); everything they report comes
 // from the wasm runtime through one hook. No bundler needed: the wasm is found via import.meta.url.
 //
-// What loads when: this file first; as soon as it is evaluated, the wasm-bindgen glue and the wasm (downloaded
-// and compiled in parallel, while the rest of the page starts, not when install() is called); the UI (./ui.js:
+// What loads when: this file first, with the wasm-bindgen glue (bundled into it by scripts/build.sh); as soon as it
+// is evaluated, the wasm (downloaded and compiled while the rest of the page starts, not when install() is called);
+// the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
+import init, { Engine } from './jit_permissions.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
-const glue = import('./jit_permissions.js');
-glue.catch(() => {}); // install() reports it
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
 // fetches nothing. A failure here is not final: install() then loads the wasm the plain way.
 const compiling = typeof document !== 'undefined' && typeof WebAssembly === 'object'
@@ -91,7 +91,6 @@ export function isRefusal(error) {
 async function create(options) {
   // Options are checked before anything loads: a wrong one is a TypeError naming it.
   const parsed = parseOptions(options);
-  const { default: init, Engine } = await glue;
   const module = compiling && await compiling;
   mark('compiled');
   await init({ module_or_path: module || WASM });

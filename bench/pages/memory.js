@@ -1,11 +1,16 @@
 // Memory: cycles of query({name:'camera'}), add a change listener, remove it, drop the status. Reports the
-// wasm linear memory (init() of the wasm-bindgen glue returns the instance's exports once the entry has
-// loaded it, its memory among them); the runner reads the JS heap itself (CDP, after a forced GC).
-import { install } from '/pkg/index.js';
-import init from '/pkg/jit_permissions.js';
-
+// wasm linear memory; the runner reads the JS heap itself (CDP, after a forced GC). The glue is bundled into
+// index.js, so the bench sees the instance by wrapping WebAssembly.instantiate (bench instrumentation only: the
+// wrapper passes everything through) before the package is imported.
+const instantiate = WebAssembly.instantiate;
+let wasm = null;
+WebAssembly.instantiate = async function (...args) {
+  const result = await instantiate.apply(this, args);
+  wasm = (result instanceof WebAssembly.Instance ? result : result.instance).exports;
+  return result;
+};
+const { install } = await import('/pkg/index.js');
 const permissions = await install();
-const wasm = await init({ module_or_path: new URL('/pkg/jit_permissions_bg.wasm', location.href) });
 
 window.bench = {
   // The memory export, whatever its (minified) name.

@@ -28,7 +28,7 @@ async function library() {
   return {
     ms: done - t0,
     phases: {
-      // fetch and evaluate index.js and the glue (the wasm download and compile start meanwhile)
+      // fetch and evaluate index.js, the glue bundled in (the wasm download and compile start meanwhile)
       import: imported - t0,
       // the rest of the wasm download and compile, once the entry waits for it
       compile: compiled - imported,

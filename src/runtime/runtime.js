@@ -227,8 +227,7 @@ class Runtime {
     this.updates = new Set(); // mounted panels' update functions
     this.indicators = []; // the indicators' show(tasks), called once the tasks have loaded
     this._loadingTasks = null;
-    this.uses = new Map(); // use id -> { track } | { watch }
-    this.nextUse = 1;
+    this.loaded = null; // the tasks, once loaded: they keep the tracks and watches handed out (uses)
     this._deadline = null;
     this._timer = 0;
     this._natives = []; // the browser's status objects, kept alive with their `change` listeners
@@ -288,7 +287,7 @@ class Runtime {
     let write = false;
     for (const o of outputs) {
       if (o[0] <= 1) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
-      else if (o[0] === 2) this._stopUse(o[1]);
+      else if (o[0] === 2) this.loaded?.stopUse(o[1]);
       else if (o[0] === 3) write = true;
       else audits.push(o);
     }
@@ -565,32 +564,12 @@ class Runtime {
     if (gone.length) this.inputs(gone.map((p) => [GONE, p]));
   }
 
-  // ---- Uses: the tracks and watches the library handed out, stopped when their capability is not granted.
+  // ---- Uses: the tracks and watches handed out are the tasks' (tasks.js); a use exists only once they loaded.
 
-  useEnded(id) {
-    const use = this.uses.get(id);
-    if (!use) return;
-    this.uses.delete(id);
-    if (use.watch !== undefined) clearWatch(use.watch);
-    this.input(USE_ENDED, id);
-  }
-
+  /** Clears a geolocation watch, and ends its use if the library handed it out. */
   clearWatch(watch) {
-    for (const [id, use] of this.uses) if (use.watch === watch) return this.useEnded(id);
-    clearWatch(watch);
-  }
-
-  _stopUse(id) {
-    const use = this.uses.get(id);
-    if (!use) return;
-    this.uses.delete(id);
-    if (use.track) {
-      // The browser's own stop (the instance property is the wrapper), then `ended`, as when the browser ends a
-      // track, so the site's own handlers run.
-      delete use.track.stop;
-      use.track.stop();
-      use.track.dispatchEvent(new Event('ended'));
-    } else clearWatch(use.watch);
+    if (this.loaded) this.loaded.clearWatch(watch);
+    else clearWatch(watch);
   }
 
   // ---- The gated calls and the dialogs (src/runtime/tasks.js): loaded on first need, with the UI.
@@ -599,7 +578,7 @@ class Runtime {
   tasks() {
     if (!this._loadingTasks) {
       this._loadingTasks = this.loader.tasks().then((m) => {
-        const tasks = new m.Tasks(this);
+        const tasks = (this.loaded = new m.Tasks(this));
         tasks.preload().catch(() => {}); // the UI a dialog of this task may need
         return tasks;
       });
@@ -700,7 +679,7 @@ function notificationState() {
   return { granted: 0, denied: 1 }[Notification.permission] ?? 2;
 }
 
-function clearWatch(id) {
+export function clearWatch(id) {
   try { navigator.geolocation.clearWatch(id); } catch { /* no geolocation */ }
 }
 

@@ -8,8 +8,8 @@
 // the capabilities of a call), re-checks after every answer and after the native call, and one error contract (every
 // refusal a NotAllowedError with a machine-readable reason).
 import {
-  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_STARTED, bit,
-  caps, gated, own, typeError, visible,
+  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_ENDED,
+  USE_STARTED, bit, caps, clearWatch, gated, own, typeError, visible,
 } from './runtime.js';
 
 const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
@@ -99,6 +99,8 @@ export class Tasks {
     this.loading = null;
     this.queue = Promise.resolve();
     this.pending = new Map(); // capability masks -> the shared dialog's promise
+    this.uses = new Map(); // use id -> { track } | { watch }
+    this.nextUse = 1;
     // The language tag on the dialogs and the panel: the `locale` option as given (any BCP 47 tag: strings
     // translated through `strings` carry it; `es_MX` is written `es-MX`), else the built-in locale in use.
     const tag = String(rt.options.locale ?? '').trim().replace(/_/g, '-');
@@ -510,21 +512,49 @@ export class Tasks {
   // ---- Uses: the tracks and watches handed out (the runtime stops them when their capability is not granted).
 
   trackStarted(i, track) {
-    const id = this.rt.nextUse++;
+    const id = this.nextUse++;
     // stop() fires no `ended`, so the handed-out track's own stop is wrapped (the same object, not a clone).
     const original = track.stop;
-    const { rt } = this;
-    if (typeof original === 'function') track.stop = function stop() { original.call(track); rt.useEnded(id); };
-    track.addEventListener('ended', () => this.rt.useEnded(id), { once: true });
-    this.rt.uses.set(id, { track });
+    const tasks = this;
+    if (typeof original === 'function') track.stop = function stop() { original.call(track); tasks.useEnded(id); };
+    track.addEventListener('ended', () => this.useEnded(id), { once: true });
+    this.uses.set(id, { track });
     this.rt.input(USE_STARTED, i, id);
     this.updated();
   }
 
   watchStarted(watch) {
-    const id = this.rt.nextUse++;
-    this.rt.uses.set(id, { watch });
+    const id = this.nextUse++;
+    this.uses.set(id, { watch });
     this.rt.input(USE_STARTED, GEOLOCATION, id);
     this.updated();
+  }
+
+  /** A use ended by the site (a track stopped or ended, a watch cleared). */
+  useEnded(id) {
+    const use = this.uses.get(id);
+    if (!use) return;
+    this.uses.delete(id);
+    if (use.watch !== undefined) clearWatch(use.watch);
+    this.rt.input(USE_ENDED, id);
+  }
+
+  clearWatch(watch) {
+    for (const [id, use] of this.uses) if (use.watch === watch) return this.useEnded(id);
+    clearWatch(watch);
+  }
+
+  /** Stops a use whose capability is not granted any more (the engine's output, through the runtime). */
+  stopUse(id) {
+    const use = this.uses.get(id);
+    if (!use) return;
+    this.uses.delete(id);
+    if (use.track) {
+      // The browser's own stop (the instance property is the wrapper), then `ended`, as when the browser ends a
+      // track, so the site's own handlers run.
+      delete use.track.stop;
+      use.track.stop();
+      use.track.dispatchEvent(new Event('ended'));
+    } else clearWatch(use.watch);
   }
 }

@@ -253,7 +253,7 @@ export const tests = [
       const info = await lap('pack', () => pack(env.pkgDir, packDir));
       shared.tarball = join(packDir, info.filename);
       const files = info.files.map((f) => f.path).sort();
-      for (const f of ['index.js', 'index.d.ts', 'jit_permissions.js', 'jit_permissions_bg.wasm', 'package.json',
+      for (const f of ['index.js', 'index.d.ts', 'jit_permissions_bg.wasm', 'package.json',
         'ui.js', 'tasks.js', 'testing.js', 'testing.d.ts', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
         assert(files.includes(f), `the tarball has ${f} (it has ${files.join(', ')})`);
       }
