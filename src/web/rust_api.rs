@@ -176,6 +176,11 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
+#[wasm_bindgen(module = "/src/elements/elements.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineElements)]
+    fn define_elements_js(runtime: &JsValue) -> JsValue;
+}
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = ui)]
@@ -556,5 +561,26 @@ impl Permissions {
     /// Forgets the site-level record of a capability (decision, dismissals, embargo).
     pub fn reset(&self, cap: Capability) {
         self.rt.reset(cap.index() as u32);
+    }
+
+    /// Registers the capability elements `<jit-geolocation>` and `<jit-usermedia>` (the npm entry
+    /// `jit-permissions/elements` does the same for JS pages), run by this runtime: the browser's own
+    /// `<geolocation>` / `<usermedia>` inside them where it has them, the library's own button elsewhere,
+    /// with the one-time rules, the audit and the controls covering what they deliver. A name the page
+    /// already defined is left as it is (and the first runtime given is the one the elements use).
+    /// Returns whether both names are defined now (false where there is no `customElements`).
+    ///
+    /// ```no_run
+    /// # async fn f(permissions: jit_permissions::Permissions) {
+    /// permissions.define_elements();
+    /// // <jit-geolocation watch></jit-geolocation> in the page now gives a position on a real click:
+    /// // listen for its `location` event (web_sys::EventTarget) and read its `position` property.
+    /// # }
+    /// ```
+    pub fn define_elements(&self) -> bool {
+        let defined = define_elements_js(self.rt.as_ref());
+        ["JitGeolocationElement", "JitUserMediaElement"]
+            .iter()
+            .all(|k| js_sys::Reflect::get(&defined, &JsValue::from_str(k)).map(|v| v.is_function()).unwrap_or(false))
     }
 }
