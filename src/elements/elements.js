@@ -57,12 +57,12 @@ const ICONS = [
 ];
 const SLASH = 'M3 3l18 18';
 /** Its own button: the accent colours of the dialogs, and two hidden probes for the allowed font sizes. */
-const CSS = ':host{display:inline-block;vertical-align:middle;--_bg:var(--jp-accent,#0b57d0);--_fg:var(--jp-accent-fg,#fff)}'
+const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_bg:var(--jp-accent,#0b57d0);--_fg:var(--jp-accent-fg,#fff)}'
   + '@media (prefers-color-scheme:dark){:host{--_bg:var(--jp-accent,#a8c7fa);--_fg:var(--jp-accent-fg,#062e6f)}}'
   + ':host([hidden]){display:none}'
   + 'button{display:inline-flex;align-items:center;gap:.5em;box-sizing:border-box;min-height:2.75em;margin:0;'
   + 'padding:.5em 1.25em;border:0;border-radius:var(--jp-radius,999px);background:var(--_bg);color:var(--_fg);'
-  + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);white-space:nowrap;cursor:pointer}'
+  + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
   + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
   + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
   + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}';
