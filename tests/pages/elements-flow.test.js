@@ -74,6 +74,26 @@ if (p) {
     await noViolations('granted', el);
   }, { timeout: 20000 });
 
+  await test('autolocate: inserted while geolocation is granted, it locates without a click; watch: a click follows the position until revoked', async () => {
+    assertEqual((await p.query({ name: 'geolocation' })).state, 'granted', 'geolocation granted by the test before');
+    clearStage();
+    const auto = place('jit-geolocation', { autolocate: '' });
+    const autoEvents = record(auto);
+    assertEqual(auto.autolocate, true, 'autolocate reflects the attribute');
+    await eventAfter(autoEvents, 0, 'location', 5000);
+    assert(auto.position, `autolocate position (error: ${describe(auto.error)})`);
+    const el = place('jit-geolocation');
+    el.watch = true;
+    assertEqual(el.getAttribute('watch'), '', 'watch reflects to the attribute');
+    const events = record(el);
+    await settled(el);
+    await clickButton(el);
+    await eventAfter(events, 0, 'location');
+    assert(el.position, `watch position (error: ${describe(el.error)})`);
+    await p.revoke({ name: 'geolocation' });
+    assert(await waitFor(() => el.permissionStatus === 'prompt', 2000), `permissionStatus after revoke: ${el.permissionStatus}`);
+  }, { timeout: 20000 });
+
   await test('geolocation: closing the pre-prompt (its × button) fires promptdismiss and delivers no position', async () => {
     await toPrompt(p, 'geolocation');
     clearStage();
