@@ -70,8 +70,8 @@ export interface JitUserMediaElementEventMap extends JitCapabilityElementEventMa
   stream: Event;
   /** Refused (`error` is the NotAllowedError). */
   cancel: Event;
-  /** Failed otherwise (`error`: no device, a busy device, constraints that cannot be met). */
-  error: Event;
+  // `error` (a plain Event: the element's `error` says what failed: no device, a busy device, constraints that
+  // cannot be met) keeps HTMLElementEventMap's declaration.
 }
 
 /** `<jit-usermedia type="camera | microphone | camera microphone">` (no `type`: both): a click gives a stream. */
@@ -83,7 +83,7 @@ export interface JitUserMediaElement extends JitCapabilityElement {
   /** The getUserMedia constraints of the next click, kept to the element's type. */
   setConstraints(constraints?: MediaStreamConstraints): void;
   onstream: ((this: JitUserMediaElement, ev: Event) => unknown) | null;
-  oncancel: ((this: JitUserMediaElement, ev: Event) => unknown) | null;
+  // `oncancel` and `onerror` are HTMLElement's own (GlobalEventHandlers).
   addEventListener<K extends keyof JitUserMediaElementEventMap>(type: K, listener: (this: JitUserMediaElement, ev: JitUserMediaElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
   removeEventListener<K extends keyof JitUserMediaElementEventMap>(type: K, listener: (this: JitUserMediaElement, ev: JitUserMediaElementEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
