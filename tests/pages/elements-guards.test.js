@@ -150,8 +150,8 @@ if (p) {
       const events = record(el);
       await settled(el);
       wrap.className = cls;
-      await sleep(600); // a rotation also moves its box: intersection_changed comes first, for 500 ms
-      assertEqual(el.invalidReason, 'intersection_occluded_or_distorted', `invalidReason (${cls})`);
+      // A rotation also moves its box: intersection_changed comes first, for 500 ms after the check that sees it.
+      assert(await waitFor(() => el.invalidReason === 'intersection_occluded_or_distorted', 2000), `invalidReason (${cls}): '${el.invalidReason}'`);
       const n = events.list.length;
       await clickAt(...at(el, 0.5, 0.5));
       await nothingStarted(events, n, `a real click on the ${cls} element`);

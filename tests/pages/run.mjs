@@ -100,7 +100,7 @@ const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
 const WEBKIT_BROWSER = resolve(here, '..', 'webkit-browser', 'browser.py');
 const WEBKIT_BROWSER_NAME = 'jit-permissions-webkit';
 // Where a granted geolocation request finds the device (this machine has no location source): Chromium through
-// CDP Emulation.setGeolocationOverride in the session's tab (it lasts across navigations), Firefox through its network
+// CDP Emulation.setGeolocationOverride, set in the tab before each page (it lasts across navigations, not into a new tab), Firefox through its network
 // location provider pointed at a data: URL (pref geo.provider.network.url); the WebKit test browser answers with its
 // own fixed position (52.52, 13.405). Without them a granted request times out (Chromium) or fails with
 // POSITION_UNAVAILABLE (Firefox).
@@ -594,6 +594,8 @@ async function runPage(engine, driver, ctx, page, baseUrl) {
   const url = `${baseUrl}/tests/pages/${page}.html`;
   // Each page starts as a first visit (see FIREFOX_RESET_MEDIA).
   if (engine === 'firefox') await inFirefoxChrome(ctx, FIREFOX_RESET_MEDIA, ctx.origin);
+  // Set in the tab each page starts in: a page that reopened itself (reopenFresh) left a new tab without it.
+  if (engine === 'chromium') await driver.sendDevToolsCommand('Emulation.setGeolocationOverride', POSITION);
   await withTimeout(driver.get(url), PAGE_TIMEOUT, `loading ${url}`);
   const end = Date.now() + PAGE_TIMEOUT;
   let handled = 0;
@@ -689,7 +691,6 @@ async function runEngine(engine, pages, baseUrl, lang = null) {
       origin: new URL(baseUrl).origin,
     };
     await driver.manage().setTimeouts({ script: 10000, pageLoad: PAGE_TIMEOUT });
-    if (engine === 'chromium') await driver.sendDevToolsCommand('Emulation.setGeolocationOverride', POSITION);
     if (engine === 'firefox') await inFirefoxChrome(ctx, FIREFOX_PROMPT_ANSWERER, 'allow');
     if (VERBOSE) {
       const ua = await driver.executeScript('return navigator.userAgent');
