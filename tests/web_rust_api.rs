@@ -193,8 +193,8 @@ async fn subscribe_hears_every_field_at_once_and_after_each_change_on_change_onl
 async fn define_elements_registers_both_elements_run_by_this_runtime() {
     let key = fresh_key("elements");
     let permissions = install(&key).await;
-    assert!(permissions.define_elements(), "define_elements() did not define both names");
-    assert!(permissions.define_elements(), "a second call leaves the definitions and still reports them");
+    assert!(permissions.define_elements().await, "define_elements() did not define both names");
+    assert!(permissions.define_elements().await, "a second call leaves the definitions and still reports them");
     let registry = Reflect::get(&web_sys::window().unwrap(), &"customElements".into()).unwrap();
     let get: Function = Reflect::get(&registry, &"get".into()).unwrap().dyn_into().unwrap();
     for name in ["jit-geolocation", "jit-usermedia"] {

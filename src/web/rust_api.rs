@@ -176,10 +176,14 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
+// The capability elements: written beside the glue like the locales (declared, never used), and imported by
+// bundled.js when `define_elements` first runs, so that a page of the Rust API that does not use them loads nothing
+// more at start.
+#[allow(dead_code)]
 #[wasm_bindgen(module = "/src/elements/elements.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = defineElements)]
-    fn define_elements_js(runtime: &JsValue) -> JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
+    static ELEMENTS: JsValue;
 }
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
@@ -190,6 +194,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = load)]
     fn load_bundled(ui: &JsValue, tag: &str) -> Promise;
+    #[wasm_bindgen(js_name = defineElements)]
+    fn define_elements_js(runtime: &JsValue) -> Promise;
 }
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/de.js")]
@@ -568,17 +574,20 @@ impl Permissions {
     /// `<geolocation>` / `<usermedia>` inside them where it has them, the library's own button elsewhere,
     /// with the one-time rules, the audit and the controls covering what they deliver. A name the page
     /// already defined is left as it is (and the first runtime given is the one the elements use).
-    /// Returns whether both names are defined now (false where there is no `customElements`).
+    /// Resolves with whether both names are defined now (false where there is no `customElements`, or the
+    /// module could not load). The elements' module is imported on this first call.
     ///
     /// ```no_run
     /// # async fn f(permissions: jit_permissions::Permissions) {
-    /// permissions.define_elements();
+    /// permissions.define_elements().await;
     /// // <jit-geolocation watch></jit-geolocation> in the page now gives a position on a real click:
     /// // listen for its `location` event (web_sys::EventTarget) and read its `position` property.
     /// # }
     /// ```
-    pub fn define_elements(&self) -> bool {
-        let defined = define_elements_js(self.rt.as_ref());
+    pub async fn define_elements(&self) -> bool {
+        let Ok(defined) = JsFuture::from(define_elements_js(self.rt.as_ref())).await else {
+            return false;
+        };
         ["JitGeolocationElement", "JitUserMediaElement"]
             .iter()
             .all(|k| js_sys::Reflect::get(&defined, &JsValue::from_str(k)).map(|v| v.is_function()).unwrap_or(false))
