@@ -309,3 +309,6 @@ export declare class JitPermissions extends EventTarget {
  * options, they are ignored and a console warning says so once). Where there is no browser, it rejects with an Error.
  */
 export declare function install(options?: InstallOptions): Promise<JitPermissions>;
+
+/** The capability elements' types; importing `jit-permissions/elements` registers the elements. */
+export type { CapabilityInvalidReason, JitCapabilityElement, JitGeolocationElement, JitUserMediaElement } from './elements.js';

@@ -262,6 +262,9 @@ export class JitPermissions extends Base {
   /** The locale of the built-in strings in use. */
   get locale() { return this.#runtime.locale; }
 
+  /** The runtime, for the capability elements (jit-permissions/elements): not a public API. */
+  get [Symbol.for('jit-permissions.runtime')]() { return this.#runtime; }
+
   /** Like `navigator.permissions.query`, with one-time expiry and reliable `change` events. */
   query(descriptor) {
     return new Promise((resolve) => {

@@ -44,7 +44,7 @@ mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
 node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_permissions_bg.wasm
 rm pkg/names.json
 
-cp js/index.js js/index.d.ts pkg/
+cp js/index.js js/index.d.ts js/elements.d.ts pkg/
 # The browser layer (src/runtime/runtime.js), which index.js imports: bundled into index.js below, so that a
 # page's first load is the entry, the glue and the wasm.
 cp src/runtime/runtime.js pkg/runtime.js
@@ -74,6 +74,10 @@ minify() { # file [esbuild options...]
 minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js '--external:./locales/*'
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
+# The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/elements.js and the
+# few names it takes from runtime.js bundled in; it imports the page's controller from ./index.js (not bundled).
+"$ESBUILD" js/elements.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
+  --log-level=warning --external:./index.js --outfile=pkg/elements.js
 rm pkg/runtime.js pkg/jit_permissions.js
 for f in pkg/ui.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.

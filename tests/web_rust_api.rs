@@ -185,3 +185,36 @@ async fn subscribe_hears_every_field_at_once_and_after_each_change_on_change_onl
     assert_eq!(every.borrow().len(), 3, "a dropped subscription was called: {:?}", every.borrow());
     assert_eq!(states.borrow().len(), 2, "on_change after the reset: {:?}", states.borrow());
 }
+
+/// Issue 14: `define_elements()` registers `<jit-geolocation>` and `<jit-usermedia>` with this runtime; an element
+/// in the page reports the runtime's state of its capability (`permissionStatus`), and renders either the browser's
+/// own element (where the browser defines HTMLGeolocationElement) or the library's own button.
+#[wasm_bindgen_test]
+async fn define_elements_registers_both_elements_run_by_this_runtime() {
+    let key = fresh_key("elements");
+    let permissions = install(&key).await;
+    assert!(permissions.define_elements().await, "define_elements() did not define both names");
+    assert!(permissions.define_elements().await, "a second call leaves the definitions and still reports them");
+    let registry = Reflect::get(&web_sys::window().unwrap(), &"customElements".into()).unwrap();
+    let get: Function = Reflect::get(&registry, &"get".into()).unwrap().dyn_into().unwrap();
+    for name in ["jit-geolocation", "jit-usermedia"] {
+        assert!(get.call1(&registry, &name.into()).unwrap().is_function(), "{name} is not defined");
+    }
+
+    permissions.revoke(Capability::Microphone);
+    let el = document().create_element("jit-usermedia").unwrap();
+    el.set_attribute("type", "microphone").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    let status = |el: &web_sys::Element| Reflect::get(el, &"permissionStatus".into()).unwrap().as_string().unwrap_or_default();
+    let root = el.shadow_root().expect("an open shadow root");
+    let native = Reflect::has(&web_sys::window().unwrap(), &"HTMLMicrophoneElement".into()).unwrap_or(false)
+        || Reflect::has(&web_sys::window().unwrap(), &"HTMLUserMediaElement".into()).unwrap_or(false);
+    let inside = root.first_element_child().map(|e| e.local_name()).unwrap_or_default();
+    if native {
+        assert!(inside == "microphone" || inside == "usermedia", "the browser's own element inside: {inside}");
+    } else {
+        assert_eq!(inside, "button", "the library's own button inside");
+    }
+    assert!(wait_until(3000, || status(&el) == "prompt").await, "permissionStatus {}", status(&el));
+    el.remove();
+}

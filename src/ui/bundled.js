@@ -6,3 +6,11 @@ export function load(ui, tag) {
   const strings = tag === 'en' ? undefined : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined);
   return Promise.all([ui, strings]);
 }
+
+/**
+ * The capability elements for the Rust API (`Permissions::define_elements`): src/elements/elements.js, written beside
+ * this folder by wasm-bindgen (rust_api.rs declares it), imported on first use and registered with `runtime`.
+ */
+export function defineElements(runtime) {
+  return import('../elements/elements.js').then((m) => m.defineElements(runtime));
+}

@@ -184,6 +184,15 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
+// The capability elements: written beside the glue like the locales (declared, never used), and imported by
+// bundled.js when `define_elements` first runs, so that a page of the Rust API that does not use them loads nothing
+// more at start.
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/elements/elements.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
+    static ELEMENTS: JsValue;
+}
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = ui)]
@@ -193,6 +202,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = load)]
     fn load_bundled(ui: &JsValue, tag: &str) -> Promise;
+    #[wasm_bindgen(js_name = defineElements)]
+    fn define_elements_js(runtime: &JsValue) -> Promise;
 }
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/de.js")]
@@ -583,5 +594,29 @@ impl Permissions {
     /// Forgets the site-level record of a capability (decision, dismissals, embargo).
     pub fn reset(&self, cap: Capability) {
         self.rt.reset(cap.index() as u32);
+    }
+
+    /// Registers the capability elements `<jit-geolocation>` and `<jit-usermedia>` (the npm entry
+    /// `jit-permissions/elements` does the same for JS pages), run by this runtime: the browser's own
+    /// `<geolocation>` / `<usermedia>` inside them where it has them, the library's own button elsewhere,
+    /// with the one-time rules, the audit and the controls covering what they deliver. A name the page
+    /// already defined is left as it is (and the first runtime given is the one the elements use).
+    /// Resolves with whether both names are defined now (false where there is no `customElements`, or the
+    /// module could not load). The elements' module is imported on this first call.
+    ///
+    /// ```no_run
+    /// # async fn f(permissions: jit_permissions::Permissions) {
+    /// permissions.define_elements().await;
+    /// // <jit-geolocation watch></jit-geolocation> in the page now gives a position on a real click:
+    /// // listen for its `location` event (web_sys::EventTarget) and read its `position` property.
+    /// # }
+    /// ```
+    pub async fn define_elements(&self) -> bool {
+        let Ok(defined) = JsFuture::from(define_elements_js(self.rt.as_ref())).await else {
+            return false;
+        };
+        ["JitGeolocationElement", "JitUserMediaElement"]
+            .iter()
+            .all(|k| js_sys::Reflect::get(&defined, &JsValue::from_str(k)).map(|v| v.is_function()).unwrap_or(false))
     }
 }

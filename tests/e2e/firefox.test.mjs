@@ -23,7 +23,8 @@ function freePort() {
   });
 }
 
-async function startFirefox() {
+/** Starts geckodriver and a headless Firefox (`prefs` added to the set-up below); exported for elements.test.mjs. */
+export async function startFirefox(prefs = {}) {
   const port = await freePort();
   const driver = spawn('geckodriver', ['--port', String(port), '--host', '127.0.0.1', '--log', 'warn'], {
     detached: true, stdio: 'ignore',
@@ -37,7 +38,7 @@ async function startFirefox() {
     'moz:firefoxOptions': {
       binary: '/usr/bin/firefox-esr',
       args: ['-headless'],
-      prefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+      prefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true, ...prefs },
     },
   }).build();
   const id = (await session.getSession()).getId();
@@ -61,13 +62,13 @@ const badge = (session, cap) => js(session, (c) => {
   const b = document.querySelector(`[data-badge="${c}"]`);
   return { state: b.dataset.state, grant: b.dataset.grant || null, reason: b.dataset.reason || null };
 }, cap);
-const prePrompt = (session) => js(session, () => {
+export const prePrompt = (session) => js(session, () => {
   const d = document.querySelector('div[data-jit-permissions="pre-prompt"]')?.shadowRoot?.querySelector('dialog[open]');
   return d ? d.getAttribute('data-capability') : null;
 });
 
 /** A real WebDriver click on a pre-prompt button, inside its open shadow root. */
-async function choose(session, choice) {
+export async function choose(session, choice) {
   const host = await session.findElement(By.css('div[data-jit-permissions="pre-prompt"]'));
   const root = await host.getShadowRoot();
   await (await root.findElement(By.css(`button[data-choice="${choice}"]`))).click();
@@ -81,7 +82,7 @@ async function waitBadge(session, cap, want) {
   });
 }
 
-async function shot(session, env, name) {
+export async function shot(session, env, name) {
   writeFileSync(join(env.shots, name), await session.takeScreenshot(), 'base64');
 }
 
@@ -93,7 +94,7 @@ export async function after(env, shared) {
   await shared.firefox?.quit();
 }
 
-async function openDemo(session, env) {
+export async function openDemo(session, env) {
   await session.get(`${env.base}/demo/`);
   await js(session, () => localStorage.clear());
   await session.navigate().refresh();

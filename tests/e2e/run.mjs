@@ -39,7 +39,7 @@ const repoRoot = resolve(here, '..', '..');
 const VERBOSE = process.env.VERBOSE === '1';
 const SCALE = Number(process.env.E2E_TIMEOUT_SCALE || 1);
 const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs'];
+const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs', 'elements.test.mjs'];
 
 const shots = join(repoRoot, 'test-output', 'e2e');
 const pkgDir = resolve(process.env.E2E_PKG || join(repoRoot, 'pkg'));

@@ -3,7 +3,7 @@
 // that says a browser is needed. Checked in plain Node (no window, no document, no jsdom) and again in a Node whose
 // browser-like globals are gone too (EventTarget, Event, CustomEvent, fetch, WebAssembly, performance, navigator,
 // DOMException: a minimal JS runtime), each in a child process of its own so that no import is cached between them.
-// `jit-permissions/testing` must import too (a site's tests run it in Node), and its clock run there. Unhandled rejections fail the run.
+// `jit-permissions/testing` and `jit-permissions/elements` must import too (a site's tests run it in Node), and its clock run there. Unhandled rejections fail the run.
 //
 //   node tests/node/server-import.test.mjs [pkg-dir]      (default: pkg/, built by scripts/build.sh)
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ if (!existsSync(join(pkg, 'index.js'))) {
 }
 
 // Runs in the child: imports both entries, calls install() with and without options, prints what happened as JSON.
-const probe = (entry, testing, strip) => `
+const probe = (entry, testing, elements, strip) => `
 ${strip ? `for (const name of ${JSON.stringify(strip)}) {
   if (!delete globalThis[name]) throw new Error('could not remove ' + name);
   if (name in globalThis) throw new Error(name + ' is still there');
@@ -39,6 +39,10 @@ try {
   clock.advance(10);
   out.clock = clock();
 } catch (e) { out.testingError = String(e && e.stack || e); }
+try {
+  const el = await import(${JSON.stringify(elements)});
+  out.elements = Object.keys(el).sort().map((k) => k + ':' + typeof el[k]).join();
+} catch (e) { out.elementsError = String(e && e.stack || e); }
 await new Promise((r) => setTimeout(r, 200)); // let a late rejection surface
 console.log(JSON.stringify(out));
 `;
@@ -48,7 +52,8 @@ let failed = 0;
 for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, fetch, WebAssembly, performance, navigator, DOMException', STRIP]]) {
   const entry = pathToFileURL(join(pkg, 'index.js')).href;
   const testing = pathToFileURL(join(pkg, 'testing.js')).href;
-  const run = spawnSync(process.execPath, ['--unhandled-rejections=strict', '--input-type=module', '-e', probe(entry, testing, strip)], { encoding: 'utf8', timeout: 30000 });
+  const elements = pathToFileURL(join(pkg, 'elements.js')).href;
+  const run = spawnSync(process.execPath, ['--unhandled-rejections=strict', '--input-type=module', '-e', probe(entry, testing, elements, strip)], { encoding: 'utf8', timeout: 30000 });
   const problems = [];
   let out = null;
   try { out = JSON.parse(run.stdout.trim().split('\n').pop()); } catch { problems.push(`no result (exit ${run.status}): ${run.stdout}${run.stderr}`); }
@@ -57,6 +62,9 @@ for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, 
     if (strip && (out.globals.EventTarget !== 'undefined' || out.globals.WebAssembly !== 'undefined')) problems.push(`the globals were not removed: ${JSON.stringify(out.globals)}`);
     if (out.importError) problems.push(`importing index.js threw: ${out.importError}`);
     if (out.testingError) problems.push(`importing testing.js threw: ${out.testingError}`);
+    // jit-permissions/elements registers nothing where there is no customElements, and its classes are undefined.
+    if (out.elementsError) problems.push(`importing elements.js threw: ${out.elementsError}`);
+    else if (out.elements !== 'JitGeolocationElement:undefined,JitUserMediaElement:undefined') problems.push(`elements.js exports ${out.elements}`);
     for (const name of ['install', 'isRefusal', 'JitPermissions', 'JitPermissionStatus']) {
       if (out.exports && !out.exports.includes(name)) problems.push(`index.js does not export ${name} (it exports ${out.exports})`);
     }
@@ -75,7 +83,7 @@ for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, 
     failed++;
     console.log(`FAIL ${label}:\n  ${problems.join('\n  ')}`);
   } else {
-    console.log(`ok   ${label}: import index.js and testing.js, install() rejects: ${out.install[0].rejected.message.slice(0, 60)}…`);
+    console.log(`ok   ${label}: import index.js, testing.js and elements.js, install() rejects: ${out.install[0].rejected.message.slice(0, 60)}…`);
   }
 }
 process.exit(failed ? 1 : 0);

@@ -62,6 +62,7 @@
 //             granted; states stay at the defaults, geolocation starts granted under chromedriver);
 //             --js-flags=--expose-gc so the events page can show that a status kept only by its listener
 //             survives a real garbage collection.
+//   positions a fixed position for granted geolocation requests in every engine (see POSITION).
 //   firefox   geckodriver --allow-system-access, -headless, media.navigator.streams.fake=true (fake devices) and
 //             media.navigator.permission.disabled=false: getUserMedia goes through Firefox's real permission check,
 //             so a camera or microphone set to denied rejects with NotAllowedError, granted passes without a prompt,
@@ -98,6 +99,12 @@ const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
 // one it reports to the driver.
 const WEBKIT_BROWSER = resolve(here, '..', 'webkit-browser', 'browser.py');
 const WEBKIT_BROWSER_NAME = 'jit-permissions-webkit';
+// Where a granted geolocation request finds the device (this machine has no location source): Chromium through
+// CDP Emulation.setGeolocationOverride, set in the tab before each page (it lasts across navigations, not into a new tab), Firefox through its network
+// location provider pointed at a data: URL (pref geo.provider.network.url); the WebKit test browser answers with its
+// own fixed position (52.52, 13.405). Without them a granted request times out (Chromium) or fails with
+// POSITION_UNAVAILABLE (Firefox).
+const POSITION = { latitude: 48.8566, longitude: 2.3522, accuracy: 50 };
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const children = new Set(); // { proc, name } started here, each a process-group leader
@@ -258,6 +265,8 @@ function capabilities(engine, lang = null, controlPath = null) {
         prefs: {
           // Fake devices, and the real permission check in front of them (see "Browser set-up per engine").
           'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': false,
+          // A fixed position from Firefox's own network location provider (see POSITION).
+          'geo.provider.network.url': `data:application/json,${JSON.stringify({ location: { lat: POSITION.latitude, lng: POSITION.longitude }, accuracy: POSITION.accuracy })}`,
           ...(lang ? { 'intl.accept_languages': lang } : {}),
         },
       },
@@ -585,6 +594,8 @@ async function runPage(engine, driver, ctx, page, baseUrl) {
   const url = `${baseUrl}/tests/pages/${page}.html`;
   // Each page starts as a first visit (see FIREFOX_RESET_MEDIA).
   if (engine === 'firefox') await inFirefoxChrome(ctx, FIREFOX_RESET_MEDIA, ctx.origin);
+  // Set in the tab each page starts in: a page that reopened itself (reopenFresh) left a new tab without it.
+  if (engine === 'chromium') await driver.sendDevToolsCommand('Emulation.setGeolocationOverride', POSITION);
   await withTimeout(driver.get(url), PAGE_TIMEOUT, `loading ${url}`);
   const end = Date.now() + PAGE_TIMEOUT;
   let handled = 0;

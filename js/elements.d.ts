@@ -1,0 +1,103 @@
+// Types of `jit-permissions/elements`: <jit-geolocation> and <jit-usermedia>. Importing the module registers them.
+import type { PermissionState } from './index.js';
+
+/**
+ * Why a click on the element would not count now: the names of the browser's own elements (`''` when it would).
+ * This library's own button reports every one but `illegal_subframe` and `unsuccessful_registration`.
+ */
+export type CapabilityInvalidReason =
+  | ''
+  | 'type_invalid'
+  | 'illegal_subframe'
+  | 'unsuccessful_registration'
+  | 'recently_attached'
+  | 'intersection_changed'
+  | 'intersection_out_of_viewport_or_clipped'
+  | 'intersection_occluded_or_distorted'
+  | 'style_invalid';
+
+/** What both elements have (the browser's ActivationBlockersMixin and PowerfulFeatureObserver, and `error`). */
+export interface JitCapabilityElement extends HTMLElement {
+  /** Whether a trusted click would count now. */
+  readonly isValid: boolean;
+  /** Why it would not (`''` when it would). */
+  readonly invalidReason: CapabilityInvalidReason;
+  /** The library's state of the capability when the element first knew it. */
+  readonly initialPermissionStatus: PermissionState;
+  /** The library's state now (the same as `permissions.query()`; for camera and microphone together, the lesser). */
+  readonly permissionStatus: PermissionState;
+  /**
+   * The last failure: the browser's error, or the library's `NotAllowedError` (with its `reason`: dismissed, user,
+   * embargo, browser, system, policy) when it refused.
+   */
+  readonly error: GeolocationPositionError | DOMException | null;
+  /** The person answered a prompt the click opened (a choice, or the recovery help that unblocked it). */
+  onpromptaction: ((this: JitCapabilityElement, ev: Event) => unknown) | null;
+  /** The person closed that prompt without choosing, or closed the recovery help while still blocked. */
+  onpromptdismiss: ((this: JitCapabilityElement, ev: Event) => unknown) | null;
+  /** `isValid` or `invalidReason` changed. */
+  onvalidationstatuschange: ((this: JitCapabilityElement, ev: Event) => unknown) | null;
+}
+
+export interface JitCapabilityElementEventMap extends HTMLElementEventMap {
+  promptaction: Event;
+  promptdismiss: Event;
+  validationstatuschange: Event;
+}
+
+export interface JitGeolocationElementEventMap extends JitCapabilityElementEventMap {
+  /** A position (`position`) or a failure (`error`); with `watch`, each new position. */
+  location: Event;
+}
+
+/** `<jit-geolocation>`: a click gives the page the person's position. */
+export interface JitGeolocationElement extends JitCapabilityElement {
+  /** The last position, or null. */
+  readonly position: GeolocationPosition | null;
+  /** Reflects `autolocate`: locate when inserted, if the library already reports geolocation granted. */
+  autolocate: boolean;
+  /** Reflects `watch`: follow the position (until the grant ends) instead of reading it once. */
+  watch: boolean;
+  onlocation: ((this: JitGeolocationElement, ev: Event) => unknown) | null;
+  addEventListener<K extends keyof JitGeolocationElementEventMap>(type: K, listener: (this: JitGeolocationElement, ev: JitGeolocationElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof JitGeolocationElementEventMap>(type: K, listener: (this: JitGeolocationElement, ev: JitGeolocationElementEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+export interface JitUserMediaElementEventMap extends JitCapabilityElementEventMap {
+  /** A stream (`stream`). */
+  stream: Event;
+  /** Refused (`error` is the NotAllowedError). */
+  cancel: Event;
+  // `error` (a plain Event: the element's `error` says what failed: no device, a busy device, constraints that
+  // cannot be met) keeps HTMLElementEventMap's declaration.
+}
+
+/** `<jit-usermedia type="camera | microphone | camera microphone">` (no `type`: both): a click gives a stream. */
+export interface JitUserMediaElement extends JitCapabilityElement {
+  /** The stream the last click gave, or null. Its tracks end when the grant ends. */
+  readonly stream: MediaStream | null;
+  /** Reflects `type`: `camera`, `microphone`, or both separated by a space. */
+  type: string;
+  /** The getUserMedia constraints of the next click, kept to the element's type. */
+  setConstraints(constraints?: MediaStreamConstraints): void;
+  onstream: ((this: JitUserMediaElement, ev: Event) => unknown) | null;
+  // `oncancel` and `onerror` are HTMLElement's own (GlobalEventHandlers).
+  addEventListener<K extends keyof JitUserMediaElementEventMap>(type: K, listener: (this: JitUserMediaElement, ev: JitUserMediaElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof JitUserMediaElementEventMap>(type: K, listener: (this: JitUserMediaElement, ev: JitUserMediaElementEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+/** The class registered as `jit-geolocation` (undefined where there is no browser). */
+export declare const JitGeolocationElement: { prototype: JitGeolocationElement; new (): JitGeolocationElement } | undefined;
+/** The class registered as `jit-usermedia` (undefined where there is no browser). */
+export declare const JitUserMediaElement: { prototype: JitUserMediaElement; new (): JitUserMediaElement } | undefined;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jit-geolocation': JitGeolocationElement;
+    'jit-usermedia': JitUserMediaElement;
+  }
+}

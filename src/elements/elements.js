@@ -1,0 +1,582 @@
+// The capability elements of jit-permissions: <jit-geolocation> and <jit-usermedia>, the library's counterparts of
+// the browser's own <geolocation> (Chrome 144) and <usermedia>, <camera>, <microphone> (Chrome 151): a button the
+// person clicks to start a task, whose click the page cannot fake.
+//
+// Native first. Where the browser defines the element (HTMLGeolocationElement, HTMLUserMediaElement,
+// HTMLCameraElement, HTMLMicrophoneElement: found by feature, never by user agent), the element renders it in its
+// shadow root, passes its events on, and feeds what it delivers to the engine: a position or a stream after the
+// person's click is the capability's own call succeeding (evidence), and a one-time grant (Allow this time) where the
+// library had none, because the page cannot see which choice the person made in the browser's prompt and a one-time
+// grant is the smaller claim; a dismissal of the browser's prompt is a dismissal. So one-time expiry, the controls
+// panel and the audit cover it, and an expiry stops its tracks (and its location watch).
+//
+// Elsewhere, the library's own button: an icon and a label in the element's language, themeable with --jp-* custom
+// properties and ::part(button | icon | label), styled by a constructed stylesheet (strict CSP). It keeps the
+// browser's guards against tricked clicks and reports them with the browser's `invalidReason` names and a
+// `validationstatuschange` event: only a trusted click counts; none within 500 ms of being inserted or moved; none
+// while covered, clipped or out of view (IntersectionObserver with trackVisibility where it exists, and hit tests),
+// or translucent, filtered or transformed; none while its text and background contrast is under 3:1, a colour is
+// not opaque, or its font size is outside small..xx-large. A guard that stops holding stays for 500 ms more, as in
+// the browser. A valid click goes straight to the tasks' gated call (src/runtime/tasks.js): the pre-prompt when
+// needed (a site-level Don't allow is reconsidered, and an embargo lifted: the click is the person's own request),
+// the recovery help when the browser blocks it (the call goes on once unblocked), the browser's request from the
+// click, the queue, the audit and the one-time rules, as any gated call.
+//
+// Not in the first load: a page that uses the elements imports the npm entry `jit-permissions/elements`
+// (js/elements.js), which gives this module the controller's runtime; the Rust API's `Permissions::define_elements()`
+// gives it its own. Every rule stays the engine's: this module only renders, listens and calls.
+
+// The engine's codes, as src/runtime/runtime.js names them (not imported: that module's other top-level values
+// would come along into this one): capabilities camera 0 and microphone 1 (geolocation 2: its mask bit is GEO), and
+// the inputs `decision` (choice 0 allow-once, 3 dismiss) and `reset`.
+const CAMERA = 0, MICROPHONE = 1, GEO = 1 << 2, DECISION = 3, RESET = 6;
+/** The capabilities of a mask (bit 1 << capability). */
+const caps = (m) => [0, 1, 2].filter((i) => m & (1 << i));
+
+/** How long a guard holds after its cause: being inserted or moved, or a condition that ended (the browser's). */
+const DELAY = 500;
+const CLIPPED = 'intersection_out_of_viewport_or_clipped', COVERED = 'intersection_occluded_or_distorted';
+const STYLE = 'style_invalid', MOVED = 'intersection_changed', ATTACHED = 'recently_attached', TYPE = 'type_invalid';
+/** The reasons, in the browser's order: the first that holds is `invalidReason`. */
+const REASONS = [TYPE, ATTACHED, MOVED, CLIPPED, COVERED, STYLE];
+/** The browser's element of each capability mask (geolocation 4; camera 1, microphone 2, both 3), and its interface. */
+const NATIVE = { 4: 'geolocation Geolocation', 1: 'camera Camera', 2: 'microphone Microphone', 3: 'usermedia UserMedia' };
+/** Labels by language: location, camera, microphone, camera and microphone. */
+const LABELS = {
+  en: ['Use location', 'Use camera', 'Use microphone', 'Use camera and microphone'],
+  de: ['Standort verwenden', 'Kamera verwenden', 'Mikrofon verwenden', 'Kamera und Mikrofon verwenden'],
+  fr: ['Utiliser ma position', 'Utiliser la caméra', 'Utiliser le micro', 'Utiliser la caméra et le micro'],
+  es: ['Usar mi ubicación', 'Usar la cámara', 'Usar el micrófono', 'Usar la cámara y el micrófono'],
+  ja: ['位置情報を使用', 'カメラを使用', 'マイクを使用', 'カメラとマイクを使用'],
+};
+/** Icons (24x24 strokes, as in the dialogs): location, camera, microphone; a blocked one gets a slash. */
+const ICONS = [
+  'M12 21s-7-7-7-12a7 7 0 0 1 14 0c0 5-7 12-7 12zM12 6.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z',
+  'M3 7h12v10H3zM15 10.5 21 7v10l-6-3.5',
+  'M9 6a3 3 0 0 1 6 0v5a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8',
+];
+const SLASH = 'M3 3l18 18';
+/** Its own button: the accent colours of the dialogs, and two hidden probes for the allowed font sizes. */
+const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_bg:var(--jp-accent,#0b57d0);--_fg:var(--jp-accent-fg,#fff)}'
+  + '@media (prefers-color-scheme:dark){:host{--_bg:var(--jp-accent,#a8c7fa);--_fg:var(--jp-accent-fg,#062e6f)}}'
+  + ':host([hidden]){display:none}'
+  + 'button{display:inline-flex;align-items:center;gap:.5em;box-sizing:border-box;min-height:2.75em;margin:0;'
+  + 'padding:.5em 1.25em;border:0;border-radius:var(--jp-radius,999px);background:var(--_bg);color:var(--_fg);'
+  + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
+  + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
+  + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
+  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}';
+const EVENTS = ['promptaction', 'promptdismiss', 'validationstatuschange'];
+
+/** Each element's state (module-private: the elements' public API is only what the browser's elements have). */
+const all = new WeakMap();
+const S = (el) => all.get(el);
+const now = () => performance.now();
+const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: !/^(stream|cancel|error)$/.test(type), cancelable: true }));
+
+// ---- The page's runtime: asked for once the page has loaded (so that the site's own install(options), made while
+// the page loads, comes first), or at the first click; then the tasks and the UI load, before anyone clicks.
+
+let source = null;
+let runtime = null;
+function rtOf() {
+  if (!runtime) {
+    runtime = Promise.resolve().then(source);
+    runtime.then((rt) => rt.tasks().catch(() => {}), () => { runtime = null; });
+  }
+  return runtime;
+}
+const loaded = typeof document === 'undefined' ? null : new Promise((resolve) => {
+  const go = () => setTimeout(resolve);
+  if (document.readyState === 'complete') go();
+  else addEventListener('load', go, { once: true });
+});
+
+// ---- What it asks for.
+
+/** The capabilities (a mask): geolocation, or the `type` of a usermedia element (absent: both; 0: not valid). */
+function maskOf(s) {
+  if (s.geo) return GEO;
+  const type = s.el.getAttribute('type');
+  if (type === null) return 3;
+  let m = 0;
+  for (const word of type.trim().split(/\s+/)) {
+    const i = ['camera', 'microphone'].indexOf(word);
+    if (i < 0) return 0;
+    m |= 1 << i;
+  }
+  return m;
+}
+
+/** The browser's own element for this mask, where the browser defines it. */
+function nativeTag(m) {
+  const [tag, name] = (NATIVE[m] || '').split(' ');
+  const C = name && globalThis[`HTML${name}Element`];
+  return typeof C === 'function' && document.createElement(tag) instanceof C ? tag : null;
+}
+
+/** The language of the element (its own or an ancestor's `lang`), else the library's. */
+function labelOf(s) {
+  let lang = '';
+  for (let n = s.el; n && !lang; n = n.parentElement || n.getRootNode().host) lang = n.lang;
+  const table = LABELS[String(lang || (s.rt && s.rt.locale) || navigator.language || '').split(/[-_]/)[0].toLowerCase()] || LABELS.en;
+  return table[s.geo ? 0 : maskOf(s) || 3];
+}
+
+// ---- Rendering: the browser's element, or the library's own button.
+
+let sheet = null;
+
+function render(s) {
+  const m = maskOf(s);
+  const tag = nativeTag(m);
+  const key = `${tag || m} ${tag ? '' : labelOf(s)}`;
+  if (key === s.key) return;
+  s.key = key;
+  if (s.native) s.native.remove();
+  s.native = null;
+  s.icon = null;
+  const root = s.root;
+  if (tag) {
+    const n = document.createElement(tag);
+    n.setAttribute('part', 'native');
+    if (s.geo) n.watch = s.el.watch;
+    else if (s.constraints) nativeConstraints(s, n);
+    for (const type of [...EVENTS, 'location', 'stream', 'track', 'cancel', 'error']) n.addEventListener(type, (e) => fromNative(s, n, e));
+    root.replaceChildren(n);
+    s.native = n;
+    return;
+  }
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.setAttribute('part', 'button');
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  for (const [k, v] of [['viewBox', '0 0 24 24'], ['aria-hidden', 'true'], ['focusable', 'false'], ['part', 'icon']]) svg.setAttribute(k, v);
+  const label = document.createElement('span');
+  label.setAttribute('part', 'label');
+  label.textContent = labelOf(s);
+  button.append(svg, label);
+  root.replaceChildren(button, document.createElement('i'), document.createElement('i'));
+  s.icon = svg;
+  s.drawn = null;
+  paint(s);
+}
+
+/** The icon: the capability's, crossed out while the browser or the system blocks it. */
+function paint(s) {
+  const m = maskOf(s);
+  const d = [ICONS[m & 4 ? 0 : m & 1 ? 1 : 2]];
+  if (s.blocked) d.push(SLASH);
+  if (!s.icon || s.drawn === d.join()) return;
+  s.drawn = d.join();
+  s.icon.replaceChildren(...d.map((p) => {
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', p);
+    return path;
+  }));
+}
+
+function setState(s, name, on) {
+  try { s.internals.states[on ? 'add' : 'delete'](name); } catch { /* no custom states here */ }
+}
+
+// ---- The guards of the library's own button.
+
+/** A guard that holds now (Infinity), or that held until now: it stays DELAY ms more. */
+function hold(s, reason, on) {
+  if (on) s.blockers.set(reason, Infinity);
+  else if (s.blockers.get(reason) === Infinity) s.blockers.set(reason, now() + DELAY);
+}
+
+/**
+ * Checks what no event reports (a move, a cover, the style) and returns the reason that blocks a click now ('' when
+ * valid), firing `validationstatuschange` when validity or the reason changed since last told.
+ */
+function validate(s) {
+  const el = s.el;
+  let reason = '';
+  const on = Boolean(s.io && el.isConnected);
+  if (on) {
+    const r = el.getBoundingClientRect();
+    const rect = `${r.x} ${r.y} ${r.width} ${r.height}`;
+    if (s.rect && s.rect !== rect) s.blockers.set(MOVED, now() + DELAY);
+    s.rect = rect;
+    hold(s, COVERED, s.unseen || covered(s, r));
+    hold(s, STYLE, badStyle(s));
+    hold(s, TYPE, !maskOf(s));
+    const t = now();
+    reason = REASONS.find((k) => s.blockers.get(k) > t) || '';
+  }
+  const told = `${on && !reason} ${reason}`;
+  if (told !== s.told) {
+    s.told = told;
+    setState(s, 'invalid', Boolean(reason));
+    if (!(s.native && 'isValid' in s.native)) fire(el, 'validationstatuschange');
+  }
+  return reason;
+}
+
+/** Covered where a hit test does not reach it (five points, 4 px in), or translucent, filtered or transformed. */
+function covered(s, r) {
+  const el = s.el;
+  const root = el.getRootNode();
+  for (const [x, y] of [[0.5, 0.5], [0, 0], [1, 0], [0, 1], [1, 1]]) {
+    const px = r.left + 4 + x * (r.width - 8), py = r.top + 4 + y * (r.height - 8);
+    if (px < 0 || py < 0 || px >= innerWidth || py >= innerHeight) continue; // out of view: the clip guard's
+    const hit = root.elementFromPoint(px, py);
+    if (hit !== el && !el.contains(hit)) return true;
+  }
+  for (let n = el; n; n = n.parentElement || n.getRootNode().host) {
+    const c = getComputedStyle(n);
+    // A move and an even enlargement are fine; anything else changes what the person sees.
+    const m = /^matrix\(([\d.]+), 0, 0, ([\d.]+),/.exec(c.transform);
+    const even = c.transform === 'none' || (m && m[1] === m[2] && m[1] >= 1);
+    if (c.opacity < 1 || c.filter !== 'none' || !even || (c.rotate && c.rotate !== 'none')
+      || (c.scale && c.scale !== 'none' && !(/^[\d.]+$/.test(c.scale) && c.scale >= 1))) return true;
+  }
+  return false;
+}
+
+let pixel = null;
+/** A computed colour as sRGB bytes [r, g, b, a], whatever its notation (drawn on a 1x1 canvas). */
+function rgba(color) {
+  pixel ||= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  pixel.clearRect(0, 0, 1, 1);
+  pixel.fillStyle = color;
+  pixel.fillRect(0, 0, 1, 1);
+  return pixel.getImageData(0, 0, 1, 1).data;
+}
+
+/** WCAG relative luminance. */
+function luminance(c) {
+  return [0.2126, 0.7152, 0.0722].reduce((sum, w, i) => {
+    const v = c[i] / 255;
+    return sum + w * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  }, 0);
+}
+
+/** Text too small or too large, a colour not opaque, or a contrast under 3:1 (the browser's style guard). */
+function badStyle(s) {
+  const button = s.root.querySelector('button');
+  if (!button) return false;
+  const c = getComputedStyle(button);
+  const [small, large] = [...s.root.querySelectorAll('i')].map((i) => parseFloat(getComputedStyle(i).fontSize));
+  const size = parseFloat(c.fontSize);
+  const fg = rgba(c.color), bg = rgba(c.backgroundColor);
+  const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+  return size < small - 0.01 || size > large + 0.01 || fg[3] < 255 || bg[3] < 255 || (a + 0.05) / (b + 0.05) < 3;
+}
+
+/** While in view, the checks that no event reports run four times a second; off screen the observer reports. */
+function observe(s) {
+  s.io = new IntersectionObserver((entries) => {
+    const e = entries[entries.length - 1];
+    hold(s, CLIPPED, e.intersectionRatio < 0.99);
+    s.unseen = e.isVisible === false && e.intersectionRatio >= 0.99; // IntersectionObserver v2, where it exists
+    clearInterval(s.poll);
+    s.poll = e.isIntersecting ? setInterval(() => document.visibilityState === 'visible' && validate(s), 250) : 0;
+    validate(s);
+  }, { rootMargin: '-4px', threshold: [0, 0.99, 1], trackVisibility: true, delay: 100 });
+  s.io.observe(s.el);
+}
+
+// ---- The runtime's state, and the flows.
+
+/** Attaches a connected element to the runtime: reports its state, follows every change, autolocates. */
+function attach(s, rt) {
+  s.rt = rt;
+  if (!s.io) return;
+  rt.updates.add(s.update);
+  render(s);
+  update(s);
+  if (s.geo && s.el.autolocate && s.state === 'granted' && !s.located) {
+    s.located = true;
+    activate(s);
+  }
+}
+
+/** Follows the library's state: `permissionStatus`, the icon, and what an ended grant stops. */
+function update(s) {
+  const rt = s.rt;
+  const list = caps(maskOf(s)).map((i) => rt.status(i));
+  const state = ['denied', 'prompt', 'granted'].find((x) => list.some((st) => st.state === x)) || 'prompt';
+  s.state = state;
+  s.initial ||= state;
+  s.blocked = list.some((st) => st.reason === 'browser' || st.reason === 'system');
+  setState(s, 'granted', state === 'granted');
+  setState(s, 'denied', state === 'denied');
+  paint(s);
+  if (state !== 'granted' && s.watching) {
+    // The grant ended: the runtime cleared the library's watch; the browser's element is made anew to end its own.
+    s.watching = false;
+    if (s.native) { s.key = null; render(s); }
+  }
+}
+
+/** A trusted click on the library's own button, when valid: the task's gated call, its events and its result. */
+async function activate(s) {
+  if (s.busy) return;
+  s.busy = true;
+  const el = s.el;
+  try {
+    const rt = await rtOf();
+    const tasks = await rt.tasks();
+    const list = caps(maskOf(s));
+    rt.check();
+    // The person's click asks anew: a pause after repeated dismissals is lifted (audited as a reset).
+    for (const i of list) if (rt.status(i).reason === 'embargo') rt.input(RESET, i);
+    const before = list.map((i) => rt.status(i));
+    let value, error = null;
+    try {
+      value = await call(s, tasks);
+    } catch (e) {
+      error = e;
+    }
+    const answered = list.some((i, k) => rt.status(i).decidedAt !== before[k].decidedAt);
+    const blocked = before.some((b) => b.reason === 'browser' || b.reason === 'system');
+    const why = error && error.reason;
+    // A dismissed pre-prompt, or a recovery help closed while still blocked, is a dismissal; any other answer an action.
+    if (why === 'dismissed' || (blocked && !answered && (why === 'browser' || why === 'system'))) fire(el, 'promptdismiss');
+    else if (answered || blocked) fire(el, 'promptaction');
+    if (why !== 'dismissed' || !s.geo) deliver(s, value, error);
+  } catch (e) {
+    console.warn('jit-permissions: the element could not start its task:', e);
+  } finally {
+    s.busy = false;
+  }
+}
+
+const OPTIONS = { enableHighAccuracy: true };
+
+/** The gated call of the task: a position (once, or a watch), or a stream. */
+async function call(s, tasks) {
+  if (!s.geo) return tasks.getUserMedia(constraintsOf(s), {}, true);
+  if (!s.el.watch) return tasks.getCurrentPosition(OPTIONS, {}, true);
+  if (s.watching) return undefined;
+  s.watch = await tasks.watchPosition((p) => deliver(s, p, null), (e) => deliver(s, undefined, e), OPTIONS, {}, true);
+  s.watching = true;
+  return undefined;
+}
+
+/** A result: `position` or `stream`, or `error`, and the event the browser's element fires for it. */
+function deliver(s, value, error) {
+  if (value === undefined && !error) return;
+  s.error = error;
+  if (s.geo) {
+    s.value = error ? null : value;
+    fire(s.el, 'location');
+  } else if (error) {
+    fire(s.el, error.name === 'NotAllowedError' ? 'cancel' : 'error');
+  } else {
+    s.value = value;
+    fire(s.el, 'stream');
+  }
+}
+
+/** The constraints of the call: the site's (setConstraints), kept to the element's type. */
+function constraintsOf(s) {
+  const m = maskOf(s), c = s.constraints || {};
+  return { video: m & 1 ? c.video || true : false, audio: m & 2 ? c.audio || true : false };
+}
+
+function nativeConstraints(s, n) {
+  const c = constraintsOf(s);
+  const given = {};
+  for (const k of ['video', 'audio']) if (c[k]) given[k] = c[k] === true ? {} : c[k];
+  try { n.setConstraints(given); } catch (e) { console.warn('jit-permissions: the browser\'s element refused these constraints:', e); }
+}
+
+/**
+ * The browser's element reported: its prompt's answer or its result, passed on as the same event on this element.
+ * A result after the person's click records a one-time grant where the library had none, and the call's success;
+ * its tracks are the library's to stop. A dismissal of its prompt is recorded as one.
+ */
+async function fromNative(s, n, e) {
+  const type = e.type;
+  if (type === 'validationstatuschange') {
+    if ('isValid' in n) fire(s.el, type);
+    return;
+  }
+  let rt = null;
+  try { rt = await rtOf(); } catch { /* no runtime: the events still pass on */ }
+  const m = maskOf(s);
+  const list = caps(m);
+  if (type === 'promptaction' || type === 'promptdismiss') {
+    if (rt && type === 'promptdismiss') rt.inputs(list.map((i) => [DECISION, i, 3]));
+    fire(s.el, type);
+    return;
+  }
+  const clicked = s.clicked;
+  s.clicked = false;
+  s.error = n.error || null;
+  if (type === 'location' || type === 'stream' || type === 'track') {
+    const value = type === 'location' ? n.position : type === 'stream' ? n.stream : n.track && new MediaStream([n.track]);
+    if (value && rt) {
+      const tasks = await rt.tasks();
+      rt.check();
+      if (list.some((i) => rt.status(i).state !== 'granted')) {
+        // Not asked for: the browser's element went on (a watch) after the library's grant ended.
+        if (!clicked) { s.key = null; render(s); return; }
+        rt.inputs(list.filter((i) => rt.status(i).state !== 'granted').map((i) => [DECISION, i, 0]));
+      }
+      tasks.learn(m, 0);
+      if (type === 'location') s.watching = s.el.watch;
+      else for (const t of value.getTracks()) tasks.trackStarted(t.kind === 'audio' ? MICROPHONE : CAMERA, t);
+    }
+    s.value = value || null;
+  }
+  fire(s.el, type === 'track' ? 'stream' : type);
+}
+
+// ---- The elements.
+
+const Base = typeof HTMLElement === 'function' ? HTMLElement : class {};
+
+class Capability extends Base {
+  constructor(geo) {
+    super();
+    const s = {
+      el: this, geo, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
+      on: {}, value: null, error: null, state: null, initial: null,
+    };
+    s.update = () => update(s);
+    try { s.internals = this.attachInternals(); } catch { /* no ElementInternals */ }
+    try {
+      if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
+      s.root.adoptedStyleSheets = [sheet];
+    } catch { /* no constructable stylesheets: unstyled */ }
+    s.root.addEventListener('click', (e) => {
+      // Only the person's click counts, and only while every guard lets it through.
+      if (!e.isTrusted) return;
+      if (s.native) { s.clicked = true; return; }
+      if (e.target.closest('button') && !validate(s)) activate(s);
+    });
+    all.set(this, s);
+  }
+
+  connectedCallback() {
+    const s = S(this);
+    s.blockers.clear();
+    s.blockers.set(ATTACHED, now() + DELAY);
+    s.rect = null;
+    s.located = false;
+    render(s);
+    observe(s);
+    validate(s);
+    if (s.rt) attach(s, s.rt);
+    else loaded.then(rtOf).then((rt) => attach(s, rt), () => {});
+  }
+
+  disconnectedCallback() {
+    const s = S(this);
+    s.io.disconnect();
+    s.io = null;
+    clearInterval(s.poll);
+    validate(s);
+    if (s.rt) {
+      s.rt.updates.delete(s.update);
+      if (s.watching && !s.native) s.rt.clearWatch(s.watch);
+    }
+    s.watching = false;
+  }
+
+  attributeChangedCallback(name) {
+    const s = S(this);
+    if (name === 'watch') { if (s.native) s.native.watch = this.watch; return; }
+    render(s);
+    if (s.io) {
+      if (s.rt) update(s);
+      validate(s);
+    }
+  }
+
+  /** Whether a click would count now. */
+  get isValid() {
+    const s = S(this);
+    return s.native && 'isValid' in s.native ? s.native.isValid : Boolean(s.io) && !validate(s);
+  }
+
+  /** Why a click would not count now (the browser's names), or ''. */
+  get invalidReason() {
+    const s = S(this);
+    return s.native && 'invalidReason' in s.native ? s.native.invalidReason : validate(s);
+  }
+
+  /** The library's state of the capability when the element first knew it (the smallest of camera and microphone). */
+  get initialPermissionStatus() { return S(this).initial || 'prompt'; }
+
+  /** The library's state of the capability now: what `permissions.query()` reports. */
+  get permissionStatus() { return S(this).state || 'prompt'; }
+
+  get error() { return S(this).error; }
+}
+
+/** Event handler properties (`onlocation` ...), as the browser's elements have them. */
+function handlers(C, names) {
+  for (const name of names) {
+    Object.defineProperty(C.prototype, `on${name}`, {
+      configurable: true,
+      get() { return S(this).on[name] || null; },
+      set(f) {
+        const on = S(this).on;
+        if (on[name]) this.removeEventListener(name, on[name]);
+        on[name] = typeof f === 'function' ? f : null;
+        if (on[name]) this.addEventListener(name, on[name]);
+      },
+    });
+  }
+}
+
+/** `<jit-geolocation>`: the browser's <geolocation> where it has one, the library's own button elsewhere. */
+export class JitGeolocationElement extends Capability {
+  static observedAttributes = ['watch'];
+
+  constructor() { super(true); }
+
+  /** The last position, or null. */
+  get position() { return S(this).value; }
+
+  get autolocate() { return this.hasAttribute('autolocate'); }
+  set autolocate(v) { this.toggleAttribute('autolocate', Boolean(v)); }
+
+  get watch() { return this.hasAttribute('watch'); }
+  set watch(v) { this.toggleAttribute('watch', Boolean(v)); }
+}
+handlers(JitGeolocationElement, [...EVENTS, 'location']);
+
+/** `<jit-usermedia type="camera | microphone | camera microphone">`: the browser's element, or the library's own. */
+export class JitUserMediaElement extends Capability {
+  static observedAttributes = ['type'];
+
+  constructor() { super(false); }
+
+  /** The stream the last click gave, or null. */
+  get stream() { return S(this).value; }
+
+  get type() { return this.getAttribute('type') || ''; }
+  set type(v) { this.setAttribute('type', v); }
+
+  /** The constraints of the next click's getUserMedia call, kept to the element's type. */
+  setConstraints(constraints = {}) {
+    if (constraints === null || typeof constraints !== 'object') throw new TypeError('jit-permissions: setConstraints() needs an object');
+    const s = S(this);
+    s.constraints = { video: constraints.video, audio: constraints.audio };
+    if (s.native) nativeConstraints(s, s.native);
+  }
+}
+handlers(JitUserMediaElement, [...EVENTS, 'stream', 'cancel']);
+
+/**
+ * Registers `<jit-geolocation>` and `<jit-usermedia>` (a name the page already defined is left as it is), with the
+ * page's runtime: `runtime` is the runtime, or a function that resolves with it (called once, when first needed).
+ * Returns the two constructors registered under those names. Where there is no browser, registers nothing.
+ */
+export function defineElements(runtime) {
+  if (typeof customElements === 'undefined') return {};
+  source ||= typeof runtime === 'function' ? runtime : () => runtime;
+  const get = (name, C) => {
+    if (!customElements.get(name)) customElements.define(name, C);
+    return customElements.get(name);
+  };
+  return { JitGeolocationElement: get('jit-geolocation', JitGeolocationElement), JitUserMediaElement: get('jit-usermedia', JitUserMediaElement) };
+}
