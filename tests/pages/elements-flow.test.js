@@ -26,6 +26,15 @@ async function eventAfter(events, n, type, ms = 8000) {
   assert(await waitFor(() => events.since(n).includes(type), ms), `no ${type} event within ${ms} ms (events: ${JSON.stringify(events.since(n))})`);
 }
 
+/** An element alone on the stage, its events recorded, once it is valid (500 ms after insertion). */
+async function fresh(tag, attributes) {
+  clearStage();
+  const el = place(tag, attributes);
+  const events = record(el);
+  await settled(el);
+  return { el, events };
+}
+
 /** axe on the elements, none expected. */
 async function noViolations(what, ...els) {
   const found = await axeOn(...els);
@@ -52,10 +61,7 @@ if (p) {
     // The browser's own request after the pre-prompt is allowed from outside (Firefox would otherwise show its prompt).
     await outside('setPermission', { name: 'geolocation', state: 'granted' });
     await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
-    await settled(el);
+    const { el, events } = await fresh('jit-geolocation');
     assertEqual(el.permissionStatus, 'prompt', 'permissionStatus before');
     assertEqual(el.initialPermissionStatus, 'prompt', 'initialPermissionStatus');
     await clickButton(el);
@@ -96,10 +102,7 @@ if (p) {
 
   await test('geolocation: closing the pre-prompt (its × button) fires promptdismiss and delivers no position', async () => {
     await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
-    await settled(el);
+    const { el, events } = await fresh('jit-geolocation');
     await clickButton(el);
     await waitHost('pre-prompt');
     await choose('dismiss');
@@ -115,10 +118,7 @@ if (p) {
     const how = await nativeAllows('camera');
     note(`the browser's own request allowed by: ${how}`);
     await toPrompt(p, 'camera');
-    clearStage();
-    const el = place('jit-usermedia', { type: 'camera' });
-    const events = record(el);
-    await settled(el);
+    const { el, events } = await fresh('jit-usermedia', { type: 'camera' });
     await clickButton(el);
     await waitHost('pre-prompt');
     await choose('allow-once');
@@ -147,10 +147,7 @@ if (p) {
 
   await test('usermedia: closing the pre-prompt fires promptdismiss, then cancel with a NotAllowedError (reason dismissed)', async () => {
     await toPrompt(p, 'camera');
-    clearStage();
-    const el = place('jit-usermedia', { type: 'camera' });
-    const events = record(el);
-    await settled(el);
+    const { el, events } = await fresh('jit-usermedia', { type: 'camera' });
     await clickButton(el);
     await waitHost('pre-prompt');
     await choose('dismiss');
@@ -173,10 +170,7 @@ if (p) {
         await new Promise((resolve) => navigator.geolocation.getCurrentPosition(resolve, resolve, { timeout: 3000 }));
         note(await recheckByVisibility());
       }
-      clearStage();
-      const el = place('jit-geolocation');
-      const events = record(el);
-      await settled(el);
+      const { el, events } = await fresh('jit-geolocation');
       await clickButton(el);
       const host = await waitHost('recovery');
       assert(host, 'recovery');
