@@ -150,6 +150,8 @@ struct Page {
     dismissals: [Option<u32>; 4],
     /// Uses handed out and not yet ended or stopped.
     uses: Vec<(UseId, Capability)>,
+    /// When this page last fed a Reset of the capability.
+    reset: [Option<Millis>; 4],
 }
 
 impl Page {
@@ -164,6 +166,7 @@ impl Page {
             cleared: [None; 4],
             dismissals: [None; 4],
             uses: Vec::new(),
+            reset: [None; 4],
         }
     }
 }
@@ -356,6 +359,7 @@ impl Sim {
             }
             Input::Reset(cap) => {
                 p.dismissals[cap.index()] = Some(0);
+                p.reset[cap.index()] = Some(now);
                 self.resets.push((*cap, now));
             }
             Input::UseStarted(cap, id) => {
@@ -503,6 +507,14 @@ impl Sim {
                 }
                 if !renewed {
                     prop_assert_ne!(s.grant, Some(GrantKind::Persistent), "persistent from a cleared record");
+                }
+            }
+            // A Reset never widens: after it, nothing is granted (whatever the browser says, a
+            // grant made before it, evidence) until the person allows again.
+            if let Some(t) = p.reset[i] {
+                let renewed = allowed.iter().any(|(c, _, at)| *c == cap && *at >= t);
+                if !renewed {
+                    prop_assert_ne!(s.state, State::Granted, "granted after a reset of {:?} at {} with no allow since", cap, t);
                 }
             }
             // No expired one-time grant is ever reported granted, and none nobody made.

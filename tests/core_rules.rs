@@ -663,23 +663,47 @@ fn revoke_reports_prompt_even_if_browser_grants() {
 }
 
 #[test]
-fn reset_returns_to_browser_state() {
+fn reset_asks_again_and_never_widens() {
+    // After Don't allow, where the browser grants: a Reset asks again (prompt), it does not
+    // adopt the browser's grant as persistent (rule 5 holds only where nothing was decided).
     let mut e = engine();
     feed(&mut e, T0, Input::Native(Camera, NativeState::Granted));
     feed(&mut e, T0, Input::Decision(Camera, Choice::DontAllow));
     assert_eq!(bare(e.status(T0, Camera)), denied(DenyReason::User));
     let out = feed(&mut e, T0, Input::Reset(Camera));
-    assert_eq!(changes(&out), vec![(Camera, State::Granted)]);
+    assert_eq!(changes(&out), vec![(Camera, State::Prompt)]);
     assert_eq!(audits(&out), vec![AuditEvent::Reset(Camera)]);
     assert_eq!(persists(&out), 1);
-    assert!(e.record().is_empty() || e.record().grant(Camera).is_none());
-    assert_eq!(bare(e.status(T0, Camera)), granted(GrantKind::Persistent, None));
-    // After a revocation, only a reset lets the browser's grant show again.
-    feed(&mut e, T0, Input::Revoke(Camera));
-    assert_eq!(state(&mut e, T0, Camera), State::Prompt);
-    let out = feed(&mut e, T0, Input::Reset(Camera));
-    assert_eq!(changes(&out), vec![(Camera, State::Granted)]);
+    assert!(e.record().grant(Camera).is_none());
+    assert_eq!(bare(e.status(T0, Camera)), Status::default());
+    assert_eq!(e.standing_grant(T0, Camera), None, "the next gated call shows the pre-prompt");
+    // The next choice decides again.
+    feed(&mut e, T0 + 1, Input::Decision(Camera, Choice::AllowOnce));
+    assert_eq!(state(&mut e, T0 + 1, Camera), State::Granted);
+    // After Allow this time, the browser granting: a Reset ends the grant and its uses.
+    let mut e = engine();
+    feed(&mut e, T0, Input::Native(Camera, NativeState::Granted));
+    feed(&mut e, T0, Input::Decision(Camera, Choice::AllowOnce));
+    feed(&mut e, T0, Input::UseStarted(Camera, 4));
+    let out = feed(&mut e, T0 + 1, Input::Reset(Camera));
+    assert_eq!(changes(&out), vec![(Camera, State::Prompt)]);
+    assert_eq!(stops(&out), vec![4]);
+    assert_eq!(bare(e.status(T0 + 1, Camera)), Status::default());
+    // A browser grant from before the library came is asked about again after a Reset too.
+    let mut e = engine();
+    feed(&mut e, T0, Input::Native(Geolocation, NativeState::Granted));
+    assert_eq!(state(&mut e, T0, Geolocation), State::Granted);
+    let out = feed(&mut e, T0, Input::Reset(Geolocation));
+    assert_eq!(changes(&out), vec![(Geolocation, State::Prompt)]);
+    // Shared with the origin's other pages through the record.
+    let mut b = joined(OTHER, T0 + 1, e.record());
+    feed(&mut b, T0 + 1, Input::Native(Geolocation, NativeState::Granted));
+    assert_eq!(state(&mut b, T0 + 1, Geolocation), State::Prompt);
+    // The browser's denial still wins.
+    feed(&mut e, T0 + 2, Input::Native(Geolocation, NativeState::Denied));
+    assert_eq!(bare(e.status(T0 + 2, Geolocation)), denied(DenyReason::Browser));
     // Reset clears dismissals and embargoes too.
+    let mut e = engine();
     for _ in 0..3 {
         feed(&mut e, T0, Input::Decision(Microphone, Choice::Dismiss));
     }

@@ -53,7 +53,8 @@ pub enum Input {
     /// and every use of the capability in this page is stopped.
     Revoke(Capability),
     /// Forget the site-level verdict of the capability (grant, block, dismissals, embargo; the
-    /// history of decisions stays): back to what the browser says.
+    /// history of decisions stays) and ask again: the grant ends as on [`Input::Revoke`], and
+    /// the state is `prompt` until the next choice, even where the browser grants.
     Reset(Capability),
     /// The pre-prompt was shown (for the audit log).
     PromptShown(Capability),
@@ -342,11 +343,16 @@ impl Engine {
                 self.stop_uses(cap);
             }
             Input::Reset(cap) => {
+                // "Ask me again" is a decision too: the grant ends as on a revocation and rule 6
+                // holds until the next choice, whatever the browser says (a reset never widens
+                // a one-time grant or a Don't allow into the browser's persistent grant). The
+                // uses stop with the grant (the clock check after `apply`).
                 if let Some(c) = self.record.cap_mut(cap) {
                     *c = CapRecord {
                         version: c.version,
                         counts_version: c.counts_version,
                         last: c.last,
+                        verdict: Verdict::Ended,
                         ..CapRecord::default()
                     };
                 }
