@@ -1504,3 +1504,36 @@ fn a_failed_call_proves_only_what_it_says() {
         assert_eq!(failed_call(name, "", 1), (None, None), "{name}");
     }
 }
+
+#[test]
+fn a_stored_clock_far_ahead_is_corrupt() {
+    // A saturated clock would win every later merge: the person's Allow would be undone.
+    for text in [
+        "jp2|cbv18446744073709551615",
+        "jp2|cbw18446744073709551615",
+        "jp2|co1700000000000v99999999999999",
+        "jp2|ca99999999999999",
+        "jp2|cq1t99999999999999",
+        "jp2|l99999999999999",
+        "jp2|p5h99999999999999",
+    ] {
+        assert!(Record::decode(text).1.is_none(), "well-formed: {text}");
+        let (record, warning) = Record::decode_at(text, T0);
+        assert_eq!(record, Record::default(), "{text}");
+        assert!(warning.is_some_and(|w| w.contains("corrupt")), "{text}");
+    }
+    // A little ahead (a clock set back, another page's clock) is kept, and so is an embargo's end.
+    let ahead = T0 + CLOCK_AHEAD;
+    let text = format!("jp2|cbv{ahead}|me{}w{T0}d1", T0 + 365 * DAY);
+    let (record, warning) = Record::decode_at(&text, T0);
+    assert_eq!(warning, None);
+    assert!(record.is_blocked(Camera));
+    assert!(Record::decode_at(&format!("jp2|cbv{}", ahead + 1), T0).1.is_some());
+    // What the rejected record would have done: the person's later Allow is lost in the merge.
+    let (pinned, _) = Record::decode("jp2|cbv18446744073709551615");
+    let mut e = engine();
+    feed(&mut e, T0, Input::Native(Camera, NativeState::Granted));
+    feed(&mut e, T0, Input::Decision(Camera, Choice::AllowOnce));
+    feed(&mut e, T0 + 1, Input::Loaded(pinned));
+    assert_eq!(state(&mut e, T0 + 1, Camera), State::Denied, "the pin the check prevents");
+}

@@ -12,5 +12,5 @@ pub mod types;
 pub use config::{Config, ConfigError};
 pub use decide::{failed_call, ArrivalSignals, Assessment, NavigationType, Refusal};
 pub use engine::{Engine, Input, Output};
-pub use record::Record;
+pub use record::{Record, CLOCK_AHEAD};
 pub use types::*;

@@ -53,6 +53,10 @@ pub const MAX_PAGES: usize = 64;
 /// The longest stored text [`Record::decode`] reads; longer text is corrupt.
 pub const MAX_TEXT: usize = 16 * 1024;
 
+/// How far ahead of the reader's clock a stored clock may lie (a device clock set back, a page's
+/// clock a little ahead): one day. Further ahead is corrupt ([`Record::decode_at`]).
+pub const CLOCK_AHEAD: Millis = 24 * 60 * 60 * 1000;
+
 const TAG: &str = "jp";
 const VERSION: u64 = 2;
 
@@ -258,6 +262,32 @@ impl Record {
             Ok(r) => (r, None),
             Err(w) => (Record::default(), Some(String::from(w))),
         }
+    }
+
+    /// Decodes stored text read at `now`, as [`Record::decode`] does, and also rejects as corrupt
+    /// a record whose clock (a version, a grant's or a decision's time, a page's) lies more than
+    /// [`CLOCK_AHEAD`] after `now`: such a clock would win every later merge, so that the
+    /// person's later decisions were undone. An embargo's end may lie ahead (a Reset's newer
+    /// version still lifts it).
+    pub fn decode_at(text: &str, now: Millis) -> (Record, Option<String>) {
+        let (record, warning) = Record::decode(text);
+        if warning.is_none() && now > 0 && record.latest_clock() > now.saturating_add(CLOCK_AHEAD) {
+            return (Record::default(), Some(String::from(WARN_CORRUPT)));
+        }
+        (record, warning)
+    }
+
+    /// The latest time the record holds (an embargo's end aside).
+    fn latest_clock(&self) -> Millis {
+        let caps = self.caps.iter().flat_map(|c| {
+            let grant = match c.verdict {
+                Verdict::Grant(g) => [g.at, g.used, g.last_use_end.unwrap_or(0)],
+                _ => [0; 3],
+            };
+            [c.version, c.counts_version, c.last.map_or(0, |(_, t)| t)].into_iter().chain(grant)
+        });
+        let pages = self.pages.iter().map(|p| p.hidden_since.unwrap_or(0));
+        caps.chain(pages).chain(self.left).max().unwrap_or(0)
     }
 
     /// Decodes stored bytes, which need not be UTF-8; see [`Record::decode`].

@@ -165,7 +165,7 @@ impl Engine {
     /// writes). Returns a warning when the text is not a record of this library (then nothing is
     /// merged).
     pub fn load(&mut self, now: f64, text: &str) -> Option<String> {
-        let (record, warning) = Record::decode(text);
+        let (record, warning) = Record::decode_at(text, time(now));
         if warning.is_none() && !text.is_empty() {
             self.engine.handle(time(now), Input::Loaded(record));
         }
