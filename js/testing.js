@@ -3,7 +3,9 @@
 // button and hand it to the test's driver (Playwright, WebDriver), whose click is a real one. The clock and the
 // audit trail run in the page, in a test build of the app. Nothing here is loaded by the package's entry.
 
-const OPEN = 'div[data-jit-permissions="pre-prompt"] dialog[open]';
+// A dialog ignores clicks and keys for 500 ms after it shows (as the browser's permission bubble does), then carries
+// `data-ready`: the helpers below find a choice only once its dialog takes input, so a click is never lost.
+const OPEN = 'div[data-jit-permissions="pre-prompt"] dialog[open][data-ready]';
 
 /**
  * The CSS selector of a choice (`allow-once`, `allow-always`, `dont-allow`, `dismiss`) in the open pre-prompt, of
@@ -15,12 +17,12 @@ export function choiceSelector(choice, name) {
 
 /**
  * Runs in the page (`page.evaluateHandle(findChoice, ...)`, WebDriver `executeScript`): the button of `choice` in
- * the open pre-prompt (of capability `name` if given), or null while there is none. Self-contained, so that a
+ * the open pre-prompt (of capability `name` if given), or null while there is none or it does not take input yet. Self-contained, so that a
  * driver can send its source.
  */
 export function findChoice(choice, name) {
   for (const host of document.querySelectorAll('div[data-jit-permissions="pre-prompt"]')) {
-    const dialog = host.shadowRoot && host.shadowRoot.querySelector('dialog[open]');
+    const dialog = host.shadowRoot && host.shadowRoot.querySelector('dialog[open][data-ready]');
     if (!dialog || (name && !dialog.getAttribute('data-capability').split(' ').includes(name))) continue;
     const button = dialog.querySelector(`button[data-choice="${choice}"]`);
     if (button) return button;

@@ -350,6 +350,8 @@ const REASONS = { browser: 'reasonBrowser', user: 'reasonUser', embargo: 'reason
 
 /** The dialogs shown, the topmost last: Esc dismisses only the topmost. */
 const shown = [];
+/** How long a dialog ignores clicks and keys after it shows (the browser's permission bubble waits as long). */
+const READY_MS = 500;
 
 /**
  * A modal native <dialog> in the open shadow root of `<div data-jit-permissions="{kind}">`, named by its
@@ -375,30 +377,57 @@ class Modal {
     ];
   }
 
-  /** A button (`data-choice` or `data-action`) in `parent`. */
+  /**
+   * A button (`data-choice` or `data-action`) in `parent`. What it chooses is bound here, in code: the attribute is
+   * for styles and tests only, and never read back (a script that rewrites it cannot turn × into Allow).
+   */
   button(parent, attr, value, text, part = value) {
-    return el(parent, 'button', { type: 'button', class: 'jp-btn', part: `button ${part}`, [attr]: value }, text);
+    return this.bind(el(parent, 'button', { type: 'button', class: 'jp-btn', part: `button ${part}`, [attr]: value }, text), value);
+  }
+
+  /** Binds what a button of this dialog chooses. */
+  bind(button, value) {
+    (this.choices ||= new Map()).set(button, value);
+    return button;
   }
 
   /**
-   * Shows the dialog modally and moves focus to `first`. Resolves with the person's choice: the `data-choice` or
-   * `data-action` of a button, or 'dismiss' for Esc or a click on the backdrop. Only trusted events count.
+   * Shows the dialog modally and moves focus to `first`. Resolves with the person's choice: what a button of it is
+   * bound to, or 'dismiss' for Esc or a click on the backdrop. Only trusted events count, and none within
+   * READY_MS of showing (as the browser's permission bubble): a double click or a held key meant for the page
+   * cannot answer it. The dialog carries `data-ready` once it takes input (for tests that drive it).
    */
   show(first) {
     this.restore = deepActiveElement();
     const { dialog } = this;
     const stop = (this.listening = new AbortController());
     const on = (target, type, fn, capture = false) => target.addEventListener(type, fn, { signal: stop.signal, capture });
+    const shownAt = performance.now();
+    // Keys pressed down after the dialog became ready: a repeat of a key held from before never counts.
+    const down = new Set();
+    const early = () => performance.now() - shownAt < READY_MS;
+    const ignore = (e) => { e.preventDefault(); e.stopImmediatePropagation(); };
+    on(window, 'keydown', (e) => {
+      if (!dialog.open || shown[shown.length - 1] !== this) return;
+      if (!e.repeat && !early()) down.add(e.key);
+      else if (early() || !down.has(e.key)) ignore(e);
+    }, true);
+    on(window, 'keyup', (e) => {
+      if (dialog.open && shown[shown.length - 1] === this && !down.delete(e.key) && (e.key === ' ' || e.key === 'Enter')) ignore(e);
+    }, true);
+    const ready = setTimeout(() => dialog.setAttribute('data-ready', ''), READY_MS);
+    stop.signal.addEventListener('abort', () => clearTimeout(ready));
     // A press that starts on the content and ends on the backdrop is not a dismissal.
     let pressedInside = false;
     on(dialog, 'mousedown', (e) => {
       if (e.isTrusted) pressedInside = e.target !== dialog;
     });
     on(dialog, 'click', (e) => {
-      if (!e.isTrusted) return;
-      const button = e.target.closest('[data-choice],[data-action]');
-      if (button) {
-        this.settle(button.getAttribute('data-choice') || button.getAttribute('data-action'));
+      if (!e.isTrusted || early()) return;
+      let button = e.target;
+      while (button && button !== dialog && !this.choices?.has(button)) button = button.parentNode;
+      if (button && button !== dialog) {
+        this.settle(this.choices.get(button));
       } else if (e.target === dialog && !pressedInside) {
         // The content fills the dialog's box, so a click on the dialog itself outside its box is on the backdrop.
         const r = dialog.getBoundingClientRect();
@@ -493,7 +522,7 @@ function prePrompt(request) {
   };
   if (given(title)) { titleEl.textContent = title; mark(titleEl); }
   if (given(reason)) { reasonEl.textContent = reason; mark(reasonEl); }
-  const switches = [];
+  const switches = new Map(); // switch -> the capability it leaves out, bound in code
   if (showList) {
     const ul = el(m.body, 'ul', { class: 'jp-caps', part: 'capabilities' });
     for (const c of entries) {
@@ -507,10 +536,10 @@ function prePrompt(request) {
         : c.optional ? s.optional : null;
       if (detail) el(info, 'span', { class: 'jp-detail', part: 'detail', id: `jp-detail-${c.name}` }, detail);
       if (c.asked && c.optional) {
-        switches.push(el(li, 'button', {
+        switches.set(el(li, 'button', {
           type: 'button', role: 'switch', 'aria-checked': 'true', class: 'jp-switch', part: 'switch', 'data-toggle': c.name,
           'aria-labelledby': `jp-name-${c.name}`, 'aria-describedby': `jp-detail-${c.name}`,
-        }));
+        }), c.name);
       }
     }
   }
@@ -527,16 +556,16 @@ function prePrompt(request) {
     const choice = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     return m.button(choices, 'data-choice', choice, s[key]);
   });
-  el(m.body, 'button', {
+  m.bind(el(m.body, 'button', {
     type: 'button', class: 'jp-close', part: 'close', 'data-choice': 'dismiss', 'aria-label': s.close,
-  }, '\u00d7');
+  }, '\u00d7'), 'dismiss');
   // A switch turns only under the person's own click or key press; what script sets on the attribute can only
   // leave an entry out (a switch shown off is never asked for), never put one back in.
   const off = new Set();
   m.dialog.addEventListener('click', (e) => {
-    const sw = e.isTrusted && e.target.closest('[data-toggle]');
-    if (!sw) return;
-    const name = sw.getAttribute('data-toggle');
+    const sw = e.isTrusted && e.target.closest('[role=switch]');
+    const name = switches.get(sw);
+    if (!name) return;
     const on = off.has(name);
     if (on) off.delete(name);
     else off.add(name);
@@ -544,8 +573,7 @@ function prePrompt(request) {
   });
   return m.show(first).then((choice) => ({
     choice,
-    declined: switches.filter((sw) => off.has(sw.getAttribute('data-toggle')) || sw.getAttribute('aria-checked') !== 'true')
-      .map((sw) => sw.getAttribute('data-toggle')),
+    declined: [...switches].filter(([sw, name]) => off.has(name) || sw.getAttribute('aria-checked') !== 'true').map(([, name]) => name),
   }));
 }
 
@@ -637,6 +665,7 @@ function panel(parent, host, view) {
   const list = el(section, 'ul', { class: 'jp-list', part: 'list', 'aria-labelledby': 'jp-panel-title' });
   for (const a of ['revoke', 'reset']) el(section, 'p', { id: `jp-${a}-hint`, hidden: '' }, s[`${a}Hint`]);
   const announce = el(section, 'div', { role: 'status', class: 'jp-sr', part: 'announcement' });
+  const bound = new Map(); // button -> [action, capability]
   const rows = CAPS.map((cap) => {
     const li = el(list, 'li', { class: 'jp-row', part: 'row', 'data-capability': cap });
     icon(li, cap);
@@ -655,6 +684,7 @@ function panel(parent, host, view) {
         type: 'button', class: 'jp-btn', part: `button ${action}`, 'data-action': action, 'data-capability': cap,
         'aria-label': fill(s[`${action}Label`], { name }), 'aria-describedby': action === 'help' ? null : `jp-${action}-hint`,
       }, s[action]);
+      bound.set(row[action], [action, cap]);
     }
     return row;
   });
@@ -724,12 +754,11 @@ function panel(parent, host, view) {
 
   root.addEventListener('click', (e) => {
     if (!e.isTrusted) return;
-    const button = e.target.closest('button[data-action]');
-    if (!button || button.getAttribute('aria-disabled') === 'true') return;
-    const action = button.getAttribute('data-action');
-    if (['revoke', 'reset', 'help'].includes(action) && typeof host[action] === 'function') {
-      host[action](button.getAttribute('data-capability'));
-    }
+    const button = e.target.closest('button');
+    // What a button does, and for which capability, is bound in code, never read back from its attributes.
+    const [action, cap] = bound.get(button) || [];
+    if (!action || button.getAttribute('aria-disabled') === 'true') return;
+    if (typeof host[action] === 'function') host[action](cap);
   });
 
   render();

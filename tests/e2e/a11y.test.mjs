@@ -9,7 +9,7 @@
 // CSP, so the page is checked under its real, strict policy; `bypassCSP` is not needed.
 import {
   CONTROLS, MEDIA_ARGS, PRE_PROMPT, RECOVERY, assert, assertEqual, axe, choice, formatViolations, launch, newPage,
-  openDemo, setPermission, until, waitBadge, waitPanelRow, waitPrePrompt,
+  openDemo, setPermission, until, waitBadge, waitPanelRow, waitPrePrompt, dialogsReady,
 } from './lib.mjs';
 
 export async function before(env, shared) {
@@ -83,6 +83,7 @@ export const tests = [
       await page.click(`${CONTROLS} button[data-action="help"][data-capability="microphone"]`);
       await page.waitForSelector(`${RECOVERY} dialog[open]`);
       expectNone(await axe(page, [RECOVERY]), 'in the recovery help');
+      await dialogsReady(page);
       await page.keyboard.press('Escape');
       await page.waitForSelector(RECOVERY, { state: 'detached' });
       await context.close();
@@ -113,6 +114,7 @@ export const tests = [
       await page.waitForSelector(`${PRE_PROMPT} [role="switch"]`);
       expectNone(await axe(page, [PRE_PROMPT]), 'in a task\'s pre-prompt with a switch and entries not asked');
       await env.shot(page, '15-pre-prompt-task-optional.png');
+      await dialogsReady(page);
       await page.keyboard.press('Escape');
       await context.close();
     },
@@ -134,6 +136,7 @@ export const tests = [
         await page.waitForSelector(`${RECOVERY}[data-cause="${cause}"] dialog[open]`);
         expectNone(await axe(page, [RECOVERY]), `in the recovery help (${cause})`);
         if (cause === 'system') await env.shot(page, '16-recovery-system.png');
+        await dialogsReady(page);
         await page.keyboard.press('Escape');
         await page.waitForSelector(RECOVERY, { state: 'detached' });
       }

@@ -38,7 +38,8 @@ export const RECOVERY = 'div[data-jit-permissions="recovery"]';
 export const CONTROLS = 'div[data-jit-permissions="controls"]';
 
 /** Playwright's CSS engine pierces open shadow roots, so these reach into the library's dialogs. */
-export const choice = (name) => `${PRE_PROMPT} button[data-choice="${name}"]`;
+// A dialog ignores clicks and keys for 500 ms after it shows, then carries `data-ready`: a click waits for it.
+export const choice = (name) => `${PRE_PROMPT} dialog[data-ready] button[data-choice="${name}"]`;
 export const panelRow = (cap) => `${CONTROLS} li[part="row"][data-capability="${cap}"]`;
 export const panelButton = (action, cap) => `${CONTROLS} button[data-action="${action}"][data-capability="${cap}"]`;
 export const badge = (cap) => `[data-badge="${cap}"]`;
@@ -177,8 +178,15 @@ export async function waitPrePrompt(page, cap) {
   await page.waitForFunction(() => {
     const host = document.querySelector('div[data-jit-permissions="pre-prompt"]');
     const img = host?.shadowRoot?.querySelector('img[part="image"]');
-    return document.activeElement === host && (!img || img.complete);
+    return document.activeElement === host && (!img || img.complete)
+      && host.shadowRoot.querySelector('dialog[open]').hasAttribute('data-ready');
   });
+}
+
+/** Waits until every open dialog of the library takes input (500 ms after it shows), before a key press for it. */
+export function dialogsReady(page) {
+  return page.waitForFunction(() => ![...document.querySelectorAll('div[data-jit-permissions]')]
+    .some((h) => h.shadowRoot && h.shadowRoot.querySelector('dialog[open]:not([data-ready])')));
 }
 
 export async function waitPrePromptClosed(page) {

@@ -37,11 +37,13 @@
 //               askNotificationsNatively()). After a capture in the page it reports camera/microphone prompt as
 //               granted, and after a refused geolocation request geolocation prompt as denied, for that page.
 //   The driver's or browser's error text is passed back to the page, which records it (a skip reason or a note).
-//   click {host?, selector, window?, frame?}  a real WebDriver Element Click (trusted events with user activation) on
+//   click {host?, selector, window?, frame?, raw?}  a real WebDriver Element Click (trusted events with user activation) on
 //     `document.querySelector(selector)`, or on `selector` inside the open shadow root of `document.querySelector(host)`;
 //     with `window`, in the page's other top-level window of that name; with `frame` (a selector of an <iframe> in the
 //     page), inside that same-origin frame's document (WebDriver Switch To Frame, then back). Works in all three
 //     drivers (they all accept an element found inside a shadow root).
+//   Both click and keys first wait until every open dialog of the library takes input (`data-ready`, 500 ms after
+//     it shows), unless `raw: true`.
 //   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
 //     Actions, sent to whatever has focus ('A+B' holds A while pressing B). A real Esc closes a modal <dialog>
 //     natively (cancel, then close) in all three engines.
@@ -536,6 +538,7 @@ async function clickElement(request, ctx) {
       if (!frame) throw new Error(`click: no frame ${request.frame}`);
       await driver.switchTo().frame(frame).catch((e) => { throw new Error(`click: switching to ${request.frame}: ${e.name} ${e.message}`); });
     }
+    if (!request.raw) await dialogsReady(driver);
     const el = await driver.executeScript(FIND, request.host || null, request.selector);
     if (!el) throw new Error(`click: no element ${request.host ? `${request.host} >>> ` : ''}${request.selector}`);
     await el.click().catch((e) => { throw new Error(`click: ${e.name} ${e.message}`); });
@@ -544,6 +547,19 @@ async function clickElement(request, ctx) {
     if (home) await driver.switchTo().window(home);
   }
   return null;
+}
+
+// A dialog of the library ignores clicks and keys for 500 ms after it shows, as the browser's permission bubble
+// does, and then carries `data-ready`. A click or key press for the page (not `raw`) waits for every open dialog of
+// the library to be ready, as a person reading it would; `raw: true` sends it at once (the tests of the guard).
+const UNREADY = `
+  return [...document.querySelectorAll('div[data-jit-permissions]')]
+    .some((h) => h.shadowRoot && h.shadowRoot.querySelector('dialog[open]:not([data-ready])'));`;
+
+async function dialogsReady(driver) {
+  for (let end = Date.now() + 3000; Date.now() < end; await sleep(50)) {
+    if (!(await driver.executeScript(UNREADY))) return;
+  }
 }
 
 async function switchToWindowNamed(driver, name) {
@@ -565,6 +581,7 @@ const KEY_NAMES = {
  * to whatever has focus. 'A+B' holds A while pressing B.
  */
 async function pressKeys(request, ctx) {
+  if (!request.raw) await dialogsReady(ctx.driver);
   const actions = ctx.driver.actions({ async: true });
   for (const combo of request.keys || []) {
     const parts = String(combo).split('+').map((k) => KEY_NAMES[k] ?? k);
