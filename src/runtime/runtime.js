@@ -240,6 +240,10 @@ class Runtime {
     this._saveAgain = false;
     this._warned = false;
     this._corrupt = null;
+    // Audits found while start() runs (an expiry overnight, a cleared record), held until it resolves: nobody can
+    // listen before install() resolves.
+    this._early = [];
+    this._stored = false; // a record of this page's is in storage (read or written): its disappearance is a clear
     // The browser's own query, where the interface defines it, kept before the library patches anything.
     this._permissions = navigator.permissions;
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
@@ -298,15 +302,35 @@ class Runtime {
       if (type === 'decision') record.detail = record.choice = CHOICES[detail];
       else if (CAUSES[kind]) record.detail = record.cause = CAUSES[kind][detail];
       else if (type === 'embargo') record.detail = record.until = number;
-      this.hooks.audit(record);
+      this.audit(record);
     }
     this._arm();
     if (outputs.length) for (const update of [...this.updates]) update();
   }
 
+  /** Reports an audit record, or holds it while the runtime starts. */
+  audit(record) {
+    if (this._early) this._early.push(record);
+    else this.hooks.audit(record);
+  }
+
   /** The clock check: a tick when a deadline passed (cheap otherwise). Every read and gated call runs it first. */
   check() {
+    this._clearedHere();
     if (this._deadline !== null && this.now() >= this._deadline) this.input(TICK);
+  }
+
+  /**
+   * A record this page read or wrote that is gone from storage: cleared by this very page (a site's
+   * `localStorage.clear()` on logout fires no `storage` event here), noticed as another page's clear is.
+   */
+  _clearedHere(text = this._stored && this._read()) {
+    if (this._stored && text === null) {
+      this._stored = false;
+      this.input(CLEARED);
+      return true;
+    }
+    return false;
   }
 
   status(i) {
@@ -335,7 +359,11 @@ class Runtime {
 
   _read() {
     if (!this._storage) return null;
-    try { return this._storage.getItem(this.options.storageKey); } catch { this._memory(); return null; }
+    try {
+      const text = this._storage.getItem(this.options.storageKey);
+      if (text) this._stored = true;
+      return text;
+    } catch { this._memory(); return null; }
   }
 
   /** Merges stored text into this page's record; false when it is not a record of this library (warned once). */
@@ -364,10 +392,15 @@ class Runtime {
 
   _saveNow() {
     if (!this._storage) return;
+    const known = this._stored;
     const text = this._read();
+    if (known && text === null) this.engine.input(this.now(), CLEARED, 0, 0);
     if (text) this._load(text);
     const outputs = this.drain();
-    try { this._storage.setItem(this.options.storageKey, this.engine.record()); } catch { this._memory(); }
+    try {
+      this._storage.setItem(this.options.storageKey, this.engine.record());
+      this._stored = true;
+    } catch { this._memory(); }
     this.carryOut(outputs, false);
   }
 
@@ -385,6 +418,11 @@ class Runtime {
     this._prune();
     for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false);
     if (this.options.indicator) this.view(undefined, true);
+    // What start-up found reaches the listeners added right after install() resolves (in the same task or the
+    // microtasks after it), in order, before anything later.
+    const early = this._early;
+    if (early.length) setTimeout(() => { this._early = null; for (const r of early) this.hooks.audit(r); });
+    else this._early = null;
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
@@ -518,7 +556,7 @@ class Runtime {
     addEventListener('storage', (e) => {
       // sessionStorage fires `storage` too.
       if (!this._storage || e.storageArea !== this._storage) return;
-      if (e.key === null || (e.key === this.options.storageKey && e.newValue === null)) this.input(CLEARED);
+      if (e.key === null || (e.key === this.options.storageKey && e.newValue === null)) { this._stored = false; this.input(CLEARED); }
       else if (e.key === this.options.storageKey) {
         // Rewritten with something else: what this page knows is written back.
         if (this._load(e.newValue)) this.carryOut(this.drain());
@@ -616,6 +654,9 @@ class Runtime {
       destroy: () => {
         destroyed = true;
         view?.destroy();
+        // An indicator waiting for the tasks is forgotten with it (nothing grows with use).
+        const i = this.indicators.indexOf(show);
+        if (i >= 0) this.indicators.splice(i, 1);
       },
     };
   }

@@ -142,7 +142,7 @@ export class Tasks {
     for (const i of caps(mask)) {
       const record = { type, name: NAMES[i], detail: cause, at: this.rt.now() };
       if (cause) record.cause = cause;
-      this.rt.hooks.audit(record);
+      this.rt.audit(record);
     }
   }
 
@@ -300,12 +300,19 @@ export class Tasks {
     return answer;
   }
 
-  /** Feeds the result of a capability's own call: only what it proves (`outcome` NaN: nothing; the browser tells). */
-  learn(mask, outcome) {
+  /**
+   * Feeds the result of a capability's own call: only what it proves (`outcome` NaN: nothing; the browser tells).
+   * A refusal (1) is the browser's denial only where the browser then says denied, or cannot say: a dismissed
+   * browser prompt also rejects, and leaves the browser at prompt, so the status stays prompt (no flip to denied and
+   * back). Resolves once it is learnt.
+   */
+  async learn(mask, outcome) {
     if (Number.isNaN(outcome)) return this.rt.recheck();
+    if (outcome === 1) {
+      await this.rt._finishQueries(this.rt._startQueries(), false);
+      mask = caps(mask).filter((i) => this.rt.engine.native(i) !== 2).reduce((m, i) => m | bit(i), 0);
+    }
     this.rt.inputs(caps(mask).map((i) => [ACCESS, i, outcome]));
-    // A dismissed native prompt also rejects: the browser's own state corrects it.
-    if (outcome === 1) this.rt.recheck();
   }
 
   /** request(descriptors, prompt): the decision, then the browser's request from the same click. Never rejects for a refusal. */
@@ -324,10 +331,10 @@ export class Tasks {
         const got = streamMask(stream);
         stream.getTracks().forEach((t) => t.stop());
         this.learn(got, 0);
-      }, (e) => {
+      }, async (e) => {
         const mask = media.reduce((m, i) => m | bit(i), 0);
         const [outcome, , block] = this.failed(e, media.length);
-        this.learn(mask, outcome);
+        await this.learn(mask, outcome);
         if (block) this.audit('blocked', mask, block);
       }));
     }
@@ -353,7 +360,7 @@ export class Tasks {
         this.rt.check();
         try { stream = await nativeMedia(constraints); } catch (e) {
           const [outcome, refusal, block] = this.failed(e, asked);
-          this.learn(mask, outcome);
+          await this.learn(mask, outcome);
           if (block) this.audit('blocked', mask, block);
           // The device busy elsewhere, or the operating system's setting: the help says so, and its Try again calls
           // the browser again, from that click. No device: no help could change that; it rejects as the browser did.
@@ -385,23 +392,38 @@ export class Tasks {
       this.learn(bit(GEOLOCATION), 0);
       return position;
     } catch (e) {
-      throw this.positionFailed(e);
+      throw await this.positionFailed(e);
     }
   }
 
-  /** watchPosition: resolves with the watch id; delivers nothing while the page is hidden; cleared when the grant ends. */
+  /**
+   * watchPosition: resolves with the watch id; delivers nothing while the page is hidden; cleared when the grant ends.
+   * A watch that starts while the browser is still asking (a fresh Allow, the browser at prompt) is pending, not
+   * refused: its first position is the evidence that the browser honours the grant (as a successful getUserMedia is
+   * for the camera), and only then is it a use; a refusal of the browser, or the grant ending meanwhile, ends it.
+   */
   async watchPosition(success, error, options, content, reconsider) {
     if (typeof success !== 'function') throw typeError('watchPosition needs a success callback function');
     await this.decide(bit(GEOLOCATION), 0, content, reconsider);
     this.rt.check();
+    let started = this.rt.status(GEOLOCATION).state === 'granted';
+    let ended = false;
     const id = navigator.geolocation.watchPosition((position) => {
+      if (ended) return;
+      if (!started) {
+        this.learn(bit(GEOLOCATION), 0);
+        if (this.rt.status(GEOLOCATION).state !== 'granted') { ended = true; clearWatch(id); return; }
+        started = true;
+        this.watchStarted(id);
+      }
       this.rt.check();
       if (visible() && this.rt.status(GEOLOCATION).state === 'granted') success(position);
     }, (e) => {
-      const err = this.positionFailed(e);
-      if (typeof error === 'function') error(err);
+      if (ended) return;
+      if (!started && e && e.code === 1) { ended = true; clearWatch(id); }
+      this.positionFailed(e).then((err) => { if (typeof error === 'function') error(err); });
     }, options && typeof options === 'object' ? options : undefined);
-    this.watchStarted(id);
+    if (started) this.watchStarted(id);
     return id;
   }
 
@@ -427,15 +449,17 @@ export class Tasks {
   }
 
   /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
-  positionFailed(e) {
+  async positionFailed(e) {
     if (!(e && e.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
-    this.learn(bit(GEOLOCATION), 1);
+    await this.learn(bit(GEOLOCATION), 1);
     return this.refused(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
   }
 
   /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */
   notified(answer) {
-    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? 0 : answer === 'denied' ? 1 : NaN);
+    // The answer is the browser's own state: 'denied' is its denial (not a dismissal, which answers 'default').
+    if (answer === 'granted' || answer === 'denied') this.rt.inputs([[ACCESS, NOTIFICATIONS, answer === 'granted' ? 0 : 1]]);
+    else this.learn(bit(NOTIFICATIONS), NaN);
     if (answer === 'denied') this.audit('blocked', bit(NOTIFICATIONS), 'browser');
     return answer;
   }

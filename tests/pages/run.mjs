@@ -45,8 +45,14 @@
 //   Both click and keys first wait until every open dialog of the library takes input (`data-ready`, 500 ms after
 //     it shows), unless `raw: true`.
 //   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
-//     Actions, sent to whatever has focus ('A+B' holds A while pressing B). A real Esc closes a modal <dialog>
+//     Actions, sent to whatever has focus ('A+B' holds A while pressing B; 'pause:150' waits 150 ms between two). A real Esc closes a modal <dialog>
 //     natively (cancel, then close) in all three engines.
+//   promptAnswer {name, answer}  how the browser's own prompt for `name` is answered ('allow', 'deny', null for the
+//     default) while the browser really asks: webkit through the test browser's control, firefox for geolocation
+//     through geo.prompt.testing(.allow). Chromium: an error (its geolocation starts granted under chromedriver).
+//   firefoxPrefs {prefs}  Firefox only: sets preferences in the chrome context (null: back to the default); answers
+//     the values before. geo.prompt.testing + geo.prompt.testing.allow make Firefox answer its own geolocation
+//     prompt, Allow (true) or Block (false), without remembering it: the browser asks for real, query() stays prompt.
 //   clickAt {x, y}  a real pointer click (WebDriver Actions) at viewport coordinates, e.g. on a dialog's backdrop.
 //   session  answers { engine, language, languageSetup }: the language of a `<name>.<lang>.test.html` session.
 //   minimize / restore  WebDriver Minimize Window / Set Window Rect: hides / shows the page (visibilitychange) in all
@@ -329,6 +335,28 @@ async function setPermission(request, ctx) {
   return webdriverPermission(request, ctx);
 }
 
+/**
+ * promptAnswer {name, answer}: how the person answers the browser's own prompt for `name` when a request is made at
+ * prompt: 'allow', 'deny', or null (back to the default). The browser asks for real (its state stays prompt).
+ *   webkit   the test browser's control (op answer); its default is allow.
+ *   firefox  geolocation only: geo.prompt.testing and geo.prompt.testing.allow (Firefox answers its own prompt, not
+ *            remembered, so query() stays prompt); null clears both.
+ */
+async function promptAnswer(request, ctx) {
+  const { name, answer } = request;
+  if (![null, 'allow', 'deny'].includes(answer)) throw new Error(`promptAnswer: answer must be allow, deny or null, not ${JSON.stringify(answer)}`);
+  if (ctx.engine === 'webkit') {
+    await webkitControl(ctx, { op: 'answer', origin: request.origin || ctx.origin, name, answer: answer || 'allow' });
+    return null;
+  }
+  if (ctx.engine === 'firefox' && name === 'geolocation') {
+    return inFirefoxChrome(ctx, FIREFOX_SET_PREFS, answer === null
+      ? { 'geo.prompt.testing': null, 'geo.prompt.testing.allow': null }
+      : { 'geo.prompt.testing': true, 'geo.prompt.testing.allow': answer === 'allow' });
+  }
+  throw new Error(`promptAnswer: no way to answer the browser's ${name} prompt in ${ctx.engine}`);
+}
+
 /** WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}. */
 async function webdriverPermission(request, ctx) {
   const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/permissions`, {
@@ -407,6 +435,24 @@ const FIREFOX_SET_PERMISSION = `
   else Services.perms.addFromPrincipal(principal, type, state === 'granted' ? Services.perms.ALLOW_ACTION : Services.perms.DENY_ACTION);
   return Services.perms.testExactPermissionFromPrincipal(principal, type);`;
 
+// Sets Firefox preferences (booleans, whole numbers, strings; null clears one back to its default) while the page
+// runs, e.g. geo.prompt.testing and geo.prompt.testing.allow, which make Firefox answer its own geolocation prompt
+// (Allow or Block, not remembered: query() stays prompt) as a person would. Answers the values before.
+const FIREFOX_SET_PREFS = `
+  const prefs = arguments[0];
+  const before = {};
+  for (const [name, value] of Object.entries(prefs)) {
+    const type = Services.prefs.getPrefType(name);
+    before[name] = !Services.prefs.prefHasUserValue(name) ? null
+      : type === Services.prefs.PREF_BOOL ? Services.prefs.getBoolPref(name)
+      : type === Services.prefs.PREF_INT ? Services.prefs.getIntPref(name) : Services.prefs.getStringPref(name);
+    if (value === null) Services.prefs.clearUserPref(name);
+    else if (typeof value === 'boolean') Services.prefs.setBoolPref(name, value);
+    else if (Number.isInteger(value)) Services.prefs.setIntPref(name, value);
+    else Services.prefs.setStringPref(name, String(value));
+  }
+  return before;`;
+
 // Brings camera and microphone back to prompt for the origin, so that each page starts as a first visit: what was
 // set from outside, and what Firefox's own prompt left behind. Measured with Firefox ESR 153: "Allow" in its prompt,
 // with "Remember for all cameras" unchecked, stores a permission for the origin (capability 3, no expiry) under which
@@ -467,6 +513,11 @@ async function act(request, ctx) {
   if (request.kind === 'click') return clickElement(request, ctx);
   if (request.kind === 'session') return { engine: ctx.engine, language: ctx.language, languageSetup: ctx.languageSetup };
   if (request.kind === 'keys') return pressKeys(request, ctx);
+  if (request.kind === 'promptAnswer') return promptAnswer(request, ctx);
+  if (request.kind === 'firefoxPrefs') {
+    if (ctx.engine !== 'firefox') throw new Error(`firefoxPrefs: not Firefox (${ctx.engine})`);
+    return inFirefoxChrome(ctx, FIREFOX_SET_PREFS, request.prefs || {});
+  }
   if (request.kind === 'clickAt') {
     // A real pointer click at viewport coordinates (e.g. on a modal dialog's backdrop).
     await ctx.driver.actions({ async: true }).move({ x: Math.round(request.x), y: Math.round(request.y), origin: 'viewport' }).click().perform();
@@ -584,6 +635,8 @@ async function pressKeys(request, ctx) {
   if (!request.raw) await dialogsReady(ctx.driver);
   const actions = ctx.driver.actions({ async: true });
   for (const combo of request.keys || []) {
+    // 'pause:150' waits that long between two presses.
+    if (/^pause:\d+$/.test(combo)) { actions.pause(Number(combo.slice(6))); continue; }
     const parts = String(combo).split('+').map((k) => KEY_NAMES[k] ?? k);
     for (const k of parts.slice(0, -1)) actions.keyDown(k);
     const last = parts[parts.length - 1];

@@ -43,6 +43,58 @@ if (p) {
     await p.reset({ name: 'geolocation' });
   });
 
+  await test("a script that sets dataset.choice = 'allow-always' on × cannot turn the person's close into Allow (issue 20)", async () => {
+    await toPrompt(p, 'geolocation');
+    const pending = settle(() => p.request({ name: 'geolocation' }));
+    const host = await waitHost('pre-prompt');
+    const n = audit.events.length;
+    const close = host.shadowRoot.querySelector('button[part~="close"]');
+    close.dataset.choice = 'allow-always';
+    for (const b of host.shadowRoot.querySelectorAll('[part~="choices"] button')) b.dataset.choice = 'allow-always';
+    await outside('click', { host: 'div[data-jit-permissions="pre-prompt"]', selector: 'button[part~="close"]' });
+    const r = await pending;
+    assert(r.ok, `request rejected: ${describe(r.error)}`);
+    expectStatus(r.value, 'prompt', null, null, 'status after the real click on ×');
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['decision:geolocation:dismiss']), 'audit events');
+    await waitGone('pre-prompt');
+    await p.reset({ name: 'geolocation' });
+  });
+
+  await test('Enter pressed again and again on a page button: the presses within 500 ms of the dialog showing answer nothing (issue 20)', async () => {
+    await toPrompt(p, 'geolocation');
+    const button = document.createElement('button');
+    button.textContent = 'Tag my location';
+    document.body.append(button);
+    let pending = null;
+    button.addEventListener('click', (e) => {
+      if (!e.isTrusted || pending) return;
+      pending = settle(() => p.request({ name: 'geolocation' }));
+    });
+    // The presses that reach the page while the dialog is open and not yet ready (shown less than 500 ms ago).
+    let early = 0;
+    const count = (e) => {
+      const dialog = hosts('pre-prompt')[0]?.shadowRoot?.querySelector('dialog[open]');
+      if (e.isTrusted && e.key === 'Enter' && dialog && !dialog.hasAttribute('data-ready')) early++;
+    };
+    window.addEventListener('keydown', count, true);
+    button.focus();
+    const n = audit.events.length;
+    // The first Enter asks; the dialog shows and focus moves to Allow this time; the next ones follow within 500 ms.
+    await outside('keys', { keys: ['Enter', 'pause:120', 'Enter', 'pause:120', 'Enter', 'pause:120', 'Enter'], raw: true });
+    window.removeEventListener('keydown', count, true);
+    assert(pending, 'the first Enter did not reach the page button');
+    await waitHost('pre-prompt');
+    assert(early >= 2, `only ${early} presses reached the dialog in its first 500 ms (the test shows nothing)`);
+    await staysOpen(pending, n + 1, 'Enter pressed within 500 ms of the dialog showing');
+    await choose('dismiss');
+    const r = await pending;
+    assert(r.ok, `request rejected: ${describe(r.error)}`);
+    assertEqual(JSON.stringify(audit.since(n)), JSON.stringify(['prompt-shown:geolocation', 'decision:geolocation:dismiss']), 'audit events');
+    await waitGone('pre-prompt');
+    button.remove();
+    await p.reset({ name: 'geolocation' });
+  });
+
   await test('three synthetic cancel events, a synthetic Esc and dialog.close() start no embargo; a real × is one dismissal', async () => {
     await toPrompt(p, 'camera');
     const n = audit.events.length;

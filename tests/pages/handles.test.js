@@ -1,0 +1,93 @@
+// Nothing grows with use (issue 20, item 10): 1,000 create/destroy cycles of every kind of handle a page makes
+// (status `change` listeners and `onchange`, subscriptions, controls panels, in-use indicators, capability elements
+// inserted and removed) leave nothing behind that the library holds. Each cycle's object is tracked by a WeakRef;
+// after the cycles the page drops its own references and the garbage collector runs (gc() where Chromium exposes it,
+// else allocation pressure until a control object made before the cycles is collected: a collection old enough for
+// the control is old enough for everything made after it). What the library still holds is still alive.
+import { test, assert, note, engine, finish, sleep, freshStorage, load } from './harness.js';
+import { ownButton } from './elements-util.js';
+
+const CYCLES = 1000;
+ownButton();
+freshStorage();
+const mod = await load();
+let p = null;
+if (mod) {
+  await test('install() resolves and the elements load', async () => {
+    p = await mod.install({ storageKey: 'jp-test-handles' });
+    await import('/pkg/elements.js');
+  });
+}
+
+/** Collects garbage until `control` is gone (or `ms` passed); true when it is. */
+async function collect(control, ms = 20000) {
+  const end = performance.now() + ms;
+  while (control.deref() !== undefined && performance.now() < end) {
+    if (typeof gc === 'function') { gc(); gc(); } else {
+      let junk = [];
+      for (let i = 0; i < 200; i++) junk.push(new Array(10000).fill(i));
+      junk = null;
+    }
+    await sleep(10); // a WeakRef's target is kept to the end of the job that read it
+  }
+  return control.deref() === undefined;
+}
+
+if (p) {
+  await test(`${CYCLES} create/destroy cycles of every kind of handle leave nothing held`, async () => {
+    let control = { made: 'before the cycles' };
+    const controlRef = new WeakRef(control);
+    control = null;
+    const refs = { listener: [], onchange: [], status: [], subscription: [], panel: [], indicator: [], element: [] };
+    const host = document.createElement('div');
+    document.body.append(host);
+    for (let i = 0; i < CYCLES; i++) {
+      const s = await p.query({ name: 'camera' });
+      const listener = () => {};
+      s.addEventListener('change', listener);
+      s.removeEventListener('change', listener);
+      const handler = () => {};
+      s.onchange = handler;
+      s.onchange = null;
+      refs.listener.push(new WeakRef(listener));
+      refs.onchange.push(new WeakRef(handler));
+      refs.status.push(new WeakRef(s));
+
+      const callback = () => {};
+      p.subscribe({ name: 'microphone' }, callback)();
+      refs.subscription.push(new WeakRef(callback));
+
+      const panelParent = document.createElement('div');
+      host.append(panelParent);
+      const panel = p.controls(panelParent);
+      if (i === 0) await panel.ready;
+      panel.destroy();
+      panelParent.remove();
+      refs.panel.push(new WeakRef(panelParent));
+
+      const indicatorParent = document.createElement('div');
+      host.append(indicatorParent);
+      p.indicator(indicatorParent).destroy();
+      indicatorParent.remove();
+      refs.indicator.push(new WeakRef(indicatorParent));
+
+      const element = document.createElement(i % 2 ? 'jit-geolocation' : 'jit-usermedia');
+      host.append(element);
+      if (i % 100 === 0) await sleep(0); // now and then the element attaches to the runtime before it goes
+      element.remove();
+      refs.element.push(new WeakRef(element));
+    }
+    host.remove();
+    await sleep(200);
+    const collected = await collect(controlRef);
+    assert(collected, `the control object was not collected (${typeof gc === 'function' ? 'gc()' : 'allocation pressure'}): the test shows nothing`);
+    note(`${engine}: garbage collected by ${typeof gc === 'function' ? 'gc()' : 'allocation pressure'}`);
+    await collect({ deref: () => 1 }, 300); // a few more rounds
+    const alive = Object.fromEntries(Object.entries(refs).map(([kind, list]) => [kind, list.filter((r) => r.deref() !== undefined).length]));
+    note(`still alive after ${CYCLES} cycles: ${JSON.stringify(alive)}`);
+    // The last one made of a kind may still be referenced by the browser (the last event's target, a pending task).
+    for (const [kind, n] of Object.entries(alive)) assert(n <= 2, `${n} of ${CYCLES} ${kind} handles are still held after destroy`);
+  }, { timeout: 90000 });
+}
+
+await finish();
