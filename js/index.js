@@ -11,6 +11,7 @@ import { classify, createRuntime, gated, parseOptions, promptContent } from './r
 import init, { Engine } from './jit_permissions.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
+const RANK = ['denied', 'prompt', 'granted'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
@@ -225,7 +226,15 @@ export class JitPermissions extends Base {
     const replacement = {
       query(descriptor) {
         if (!(permissions && this === permissions) && original) return original.call(this, descriptor);
-        return library.query(descriptor);
+        const mine = library.query(descriptor);
+        // A descriptor with members beyond `name` (panTiltZoom, ...): the browser's own answer for it bounds the
+        // library's, which is never more permissive.
+        for (const key in descriptor) {
+          if (key !== 'name' && original) {
+            return Promise.all([mine, original.call(this, descriptor)]).then(([a, b]) => (RANK.indexOf(b.state) < RANK.indexOf(a.state) ? b : a));
+          }
+        }
+        return mine;
       },
     }.query;
     if (proto && original) {

@@ -2,7 +2,7 @@
 // install() is idempotent, so in a page that already installed without patch a later patch is ignored.
 import {
   test, assert, assertEqual, assertRejects, settle, note, engine, describe, load, freshStorage, finish,
-  BAD_DESCRIPTORS,
+  BAD_DESCRIPTORS, outside,
 } from './harness.js';
 
 const GATED = ['geolocation', 'notifications', 'camera', 'microphone'];
@@ -61,6 +61,27 @@ if (p) {
       assertEqual(l.value.state, n.value.state, `${JSON.stringify(descriptor)} state vs native`);
     }
     assert(tried > 0, `no candidate name resolves natively in ${engine}`);
+  });
+
+  await test("a descriptor with members beyond name ({name: 'camera', panTiltZoom: true}) never answers more than the browser does (issue 20)", async () => {
+    const RANK = ['denied', 'prompt', 'granted'];
+    const set = await settle(() => outside('setPermission', { name: 'camera', state: 'granted' }));
+    const ptz = await settle(() => outside('setPermission', { name: 'camera', descriptor: { panTiltZoom: true }, state: 'denied' }));
+    note(`camera set granted: ${set.ok ? 'yes' : describe(set.error)}; camera with panTiltZoom set denied: ${ptz.ok ? 'yes' : describe(ptz.error)}`);
+    const descriptor = { name: 'camera', panTiltZoom: true };
+    const n = await settle(() => native(descriptor));
+    const l = await settle(() => navigator.permissions.query(descriptor));
+    if (!n.ok) {
+      assert(!l.ok || l.value.state !== 'granted', `native rejects ${describe(n.error)}, the patched query answers ${l.ok ? l.value.state : describe(l.error)}`);
+      return;
+    }
+    assert(l.ok, `the patched query rejects: ${l.ok ? '' : describe(l.error)}`);
+    const plain = await navigator.permissions.query({ name: 'camera' });
+    note(`native ${JSON.stringify(descriptor)}: ${n.value.state}; the library's camera: ${plain.state}; patched: ${l.value.state}`);
+    if (engine === 'chromium') assertEqual(n.value.state, 'denied', 'the browser\'s own answer with panTiltZoom (the case under test)');
+    assert(RANK.indexOf(l.value.state) <= RANK.indexOf(n.value.state), `patched ${l.value.state} is more permissive than the browser's ${n.value.state}`);
+    await settle(() => outside('setPermission', { name: 'camera', descriptor: { panTiltZoom: true }, state: 'prompt' }));
+    await settle(() => outside('setPermission', { name: 'camera', state: 'prompt' }));
   });
 
   await test('still usable after the bad input', async () => {

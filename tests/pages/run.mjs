@@ -17,7 +17,8 @@
 // The outside-the-page protocol (see harness.js `outside()`): a page sets `window.__request = {id, kind, ...}`;
 // between result checks the runner executes it and answers `window.__reply = {id, ok, error, value}`.
 // Kinds:
-//   setPermission {name, state, origin?}  sets the browser's own state of `name` for the page's origin (or `origin`)
+//   setPermission {name, state, origin?, descriptor?}  sets the browser's own state of `name` (chromium and the
+//     WebDriver endpoint: with the other members of `descriptor`, e.g. {panTiltZoom: true}) for the page's origin (or `origin`)
 //     to granted, denied or prompt, while the page runs. How, per engine (measured; the page records any error):
 //     chromium  WebDriver `POST /session/{id}/permissions` {descriptor: {name}, state}: every name tried; query()
 //               follows and native PermissionStatus objects fire `change`.
@@ -362,7 +363,7 @@ async function webdriverPermission(request, ctx) {
   const res = await fetch(`${ctx.driverUrl}/session/${ctx.sessionId}/permissions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ descriptor: { name: request.name }, state: request.state }),
+    body: JSON.stringify({ descriptor: { ...request.descriptor, name: request.name }, state: request.state }),
     signal: AbortSignal.timeout(10000),
   });
   const body = await res.json().catch(() => ({}));
