@@ -11,7 +11,6 @@ import { classify, createRuntime, gated, parseOptions, promptContent } from './r
 import init, { Engine } from './jit_permissions.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
-const RANK = ['denied', 'prompt', 'granted'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
@@ -231,7 +230,8 @@ export class JitPermissions extends Base {
         // library's, which is never more permissive.
         for (const key in descriptor) {
           if (key !== 'name' && original) {
-            return Promise.all([mine, original.call(this, descriptor)]).then(([a, b]) => (RANK.indexOf(b.state) < RANK.indexOf(a.state) ? b : a));
+            return Promise.all([mine, original.call(this, descriptor)])
+              .then(([a, b]) => (b.state !== a.state && (b.state === 'denied' || a.state === 'granted') ? b : a));
           }
         }
         return mine;

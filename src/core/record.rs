@@ -255,39 +255,23 @@ impl Record {
     /// Decodes stored text. Never panics: corrupt, foreign or future data gives an empty record
     /// and a warning the caller can print. Empty text is simply an empty record.
     pub fn decode(text: &str) -> (Record, Option<String>) {
-        if text.is_empty() {
-            return (Record::default(), None);
-        }
-        match parse(text) {
-            Ok(r) => (r, None),
-            Err(w) => (Record::default(), Some(String::from(w))),
-        }
+        Record::decode_at(text, 0)
     }
 
     /// Decodes stored text read at `now`, as [`Record::decode`] does, and also rejects as corrupt
     /// a record whose clock (a version, a grant's or a decision's time, a page's) lies more than
-    /// [`CLOCK_AHEAD`] after `now`: such a clock would win every later merge, so that the
-    /// person's later decisions were undone. An embargo's end may lie ahead (a Reset's newer
-    /// version still lifts it).
+    /// [`CLOCK_AHEAD`] after `now` (0: not checked): such a clock would win every later merge, so
+    /// that the person's later decisions were undone. An embargo's end may lie ahead (a Reset's
+    /// newer version still lifts it).
     pub fn decode_at(text: &str, now: Millis) -> (Record, Option<String>) {
-        let (record, warning) = Record::decode(text);
-        if warning.is_none() && now > 0 && record.latest_clock() > now.saturating_add(CLOCK_AHEAD) {
-            return (Record::default(), Some(String::from(WARN_CORRUPT)));
+        if text.is_empty() {
+            return (Record::default(), None);
         }
-        (record, warning)
-    }
-
-    /// The latest time the record holds (an embargo's end aside).
-    fn latest_clock(&self) -> Millis {
-        let caps = self.caps.iter().flat_map(|c| {
-            let grant = match c.verdict {
-                Verdict::Grant(g) => [g.at, g.used, g.last_use_end.unwrap_or(0)],
-                _ => [0; 3],
-            };
-            [c.version, c.counts_version, c.last.map_or(0, |(_, t)| t)].into_iter().chain(grant)
-        });
-        let pages = self.pages.iter().map(|p| p.hidden_since.unwrap_or(0));
-        caps.chain(pages).chain(self.left).max().unwrap_or(0)
+        let limit = if now > 0 { now.saturating_add(CLOCK_AHEAD) } else { Millis::MAX };
+        match parse(text, limit) {
+            Ok(r) => (r, None),
+            Err(w) => (Record::default(), Some(String::from(w))),
+        }
     }
 
     /// Decodes stored bytes, which need not be UTF-8; see [`Record::decode`].
@@ -497,7 +481,8 @@ fn fields(entry: &str) -> Option<Vec<(u8, Option<u64>)>> {
     Some(out)
 }
 
-fn parse(text: &str) -> Result<Record, &'static str> {
+/// `limit`: the latest time a clock of the record may hold (an embargo's end aside).
+fn parse(text: &str, limit: Millis) -> Result<Record, &'static str> {
     if text.len() > MAX_TEXT {
         return Err(WARN_CORRUPT);
     }
@@ -524,7 +509,7 @@ fn parse(text: &str) -> Result<Record, &'static str> {
             if record.pages.len() >= MAX_PAGES {
                 return Err(WARN_CORRUPT);
             }
-            let page = parse_page(entry).ok_or(WARN_CORRUPT)?;
+            let page = parse_page(entry).filter(|p| p.hidden_since.unwrap_or(0) <= limit).ok_or(WARN_CORRUPT)?;
             if record.pages.iter().any(|p| p.id == page.id) {
                 return Err(WARN_CORRUPT);
             }
@@ -533,7 +518,7 @@ fn parse(text: &str) -> Result<Record, &'static str> {
         }
         if kind == b'l' && version >= 2 {
             let left = match fields(entry).as_deref() {
-                Some([(b'l', Some(t))]) => *t,
+                Some([(b'l', Some(t))]) if *t <= limit => *t,
                 _ => return Err(WARN_CORRUPT),
             };
             if record.left.replace(left).is_some() {
@@ -550,13 +535,13 @@ fn parse(text: &str) -> Result<Record, &'static str> {
             return Err(WARN_CORRUPT);
         }
         seen_caps |= bit;
-        let c = parse_cap(body, version).ok_or(WARN_CORRUPT)?;
+        let c = parse_cap(body, version, limit).ok_or(WARN_CORRUPT)?;
         *record.cap_mut(cap).ok_or(WARN_CORRUPT)? = c;
     }
     Ok(record)
 }
 
-fn parse_cap(body: &str, version: u64) -> Option<CapRecord> {
+fn parse_cap(body: &str, version: u64, limit: Millis) -> Option<CapRecord> {
     let mut c = CapRecord::default();
     let mut seen = 0u32;
     let (mut used, mut last_use, mut choice, mut decided) = (None, None, None, None);
@@ -566,6 +551,11 @@ fn parse_cap(body: &str, version: u64) -> Option<CapRecord> {
             return None;
         }
         seen |= bit;
+        // A clock far ahead would win every later merge: corrupt (an embargo's end may lie ahead; a count or a
+        // choice is never that large).
+        if number.is_some_and(|n| n > limit) && letter != b'e' {
+            return None;
+        }
         let grant = |kind, at| {
             Verdict::Grant(Grant {
                 kind,

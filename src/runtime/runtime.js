@@ -225,7 +225,7 @@ class Runtime {
     this.locale = resolveLocale(options.locale, [document.documentElement?.lang, ...((navigator && navigator.languages) || [])]);
     this.loader = loader;
     this.updates = new Set(); // mounted panels' update functions
-    this.indicators = []; // the indicators' show(tasks), called once the tasks have loaded
+    this.indicators = new Set(); // the indicators' show(tasks), called once the tasks have loaded
     this._loadingTasks = null;
     this.loaded = null; // the tasks, once loaded: they keep the tracks and watches handed out (uses)
     this._deadline = null;
@@ -316,21 +316,10 @@ class Runtime {
 
   /** The clock check: a tick when a deadline passed (cheap otherwise). Every read and gated call runs it first. */
   check() {
-    this._clearedHere();
+    // A record this page read or wrote that is gone from storage: cleared by this very page (a site's
+    // `localStorage.clear()` on logout fires no `storage` event here), noticed as another page's clear is.
+    if (this._stored && this._read() === null) { this._stored = false; this.input(CLEARED); }
     if (this._deadline !== null && this.now() >= this._deadline) this.input(TICK);
-  }
-
-  /**
-   * A record this page read or wrote that is gone from storage: cleared by this very page (a site's
-   * `localStorage.clear()` on logout fires no `storage` event here), noticed as another page's clear is.
-   */
-  _clearedHere(text = this._stored && this._read()) {
-    if (this._stored && text === null) {
-      this._stored = false;
-      this.input(CLEARED);
-      return true;
-    }
-    return false;
   }
 
   status(i) {
@@ -420,9 +409,11 @@ class Runtime {
     if (this.options.indicator) this.view(undefined, true);
     // What start-up found reaches the listeners added right after install() resolves (in the same task or the
     // microtasks after it), in order, before anything later.
-    const early = this._early;
-    if (early.length) setTimeout(() => { this._early = null; for (const r of early) this.hooks.audit(r); });
-    else this._early = null;
+    setTimeout(() => {
+      const early = this._early;
+      this._early = null;
+      for (const r of early) this.hooks.audit(r);
+    });
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
@@ -644,7 +635,7 @@ class Runtime {
     let view = null;
     let destroyed = false;
     const show = (t) => (destroyed || view ? false : (view = t[indicator ? 'indicator' : 'controls'](element)).ready);
-    const ready = indicator ? (this.indicators.push(show), this._loadingTasks?.then(show), Promise.resolve(true))
+    const ready = indicator ? (this.indicators.add(show), this._loadingTasks?.then(show), Promise.resolve(true))
       : this.tasks().then(show, (e) => {
         console.warn('jit-permissions: the controls panel could not be shown:', e);
         return false;
@@ -655,8 +646,7 @@ class Runtime {
         destroyed = true;
         view?.destroy();
         // An indicator waiting for the tasks is forgotten with it (nothing grows with use).
-        const i = this.indicators.indexOf(show);
-        if (i >= 0) this.indicators.splice(i, 1);
+        this.indicators.delete(show);
       },
     };
   }
