@@ -485,6 +485,9 @@ class Runtime {
     })();
   }
 
+  /** Queries the browser's states now; resolves once they are fed. */
+  requery() { return this._finishQueries(this._startQueries(), false); }
+
   /**
    * The frame's Permissions Policy where the browser exposes it: a capability it does not allow is denied, reason
    * policy, with one console message naming the missing `allow` attribute. Returns whether it is exposed.

@@ -309,7 +309,7 @@ export class Tasks {
   async learn(mask, outcome) {
     if (Number.isNaN(outcome)) return this.rt.recheck();
     if (outcome === 1) {
-      await this.rt._finishQueries(this.rt._startQueries(), false);
+      await this.rt.requery();
       mask = caps(mask).filter((i) => this.rt.engine.native(i) !== 2).reduce((m, i) => m | bit(i), 0);
     }
     this.rt.inputs(caps(mask).map((i) => [ACCESS, i, outcome]));

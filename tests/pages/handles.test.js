@@ -3,8 +3,10 @@
 // inserted and removed) leave nothing behind that the library holds. Each cycle's object is tracked by a WeakRef;
 // after the cycles the page drops its own references and the garbage collector runs (gc() where Chromium exposes it,
 // else allocation pressure until a control object made before the cycles is collected: a collection old enough for
-// the control is old enough for everything made after it). What the library still holds is still alive.
-import { test, assert, note, engine, finish, sleep, freshStorage, load } from './harness.js';
+// the control is old enough for everything made after it). What the library still holds is still alive. Where no
+// collection can be forced from the page (Firefox, WebKit here: no gc(), and WeakRefs not cleared under pressure
+// within the page's time), the test is a skip that says so; Chromium runs it with gc().
+import { test, assert, note, engine, finish, sleep, freshStorage, load, skipNow } from './harness.js';
 import { ownButton } from './elements-util.js';
 
 const CYCLES = 1000;
@@ -19,17 +21,20 @@ if (mod) {
   });
 }
 
+const kept = new Array(200);
+let next = 0;
+
 /** Collects garbage until `control` is gone (or `ms` passed); true when it is. */
 async function collect(control, ms = 20000) {
   const end = performance.now() + ms;
   while (control.deref() !== undefined && performance.now() < end) {
     if (typeof gc === 'function') { gc(); gc(); } else {
-      let junk = [];
-      for (let i = 0; i < 200; i++) junk.push(new Array(10000).fill(i));
-      junk = null;
+      // Garbage that lives long enough to be tenured: only a full collection frees it, so the heap grows until one runs.
+      for (let i = 0; i < 20; i++) kept[(next++) % kept.length] = new Array(50000).fill(i);
     }
     await sleep(10); // a WeakRef's target is kept to the end of the job that read it
   }
+  kept.fill(undefined);
   return control.deref() === undefined;
 }
 
@@ -79,8 +84,9 @@ if (p) {
     }
     host.remove();
     await sleep(200);
-    const collected = await collect(controlRef);
-    assert(collected, `the control object was not collected (${typeof gc === 'function' ? 'gc()' : 'allocation pressure'}): the test shows nothing`);
+    const collected = await collect(controlRef, typeof gc === 'function' ? 20000 : 8000);
+    if (!collected && typeof gc !== 'function') skipNow(`${engine}: no collection could be forced from the page (no gc(), allocation pressure did not clear a WeakRef in 8 s)`);
+    assert(collected, 'gc() did not collect the control object: the test shows nothing');
     note(`${engine}: garbage collected by ${typeof gc === 'function' ? 'gc()' : 'allocation pressure'}`);
     await collect({ deref: () => 1 }, 300); // a few more rounds
     const alive = Object.fromEntries(Object.entries(refs).map(([kind, list]) => [kind, list.filter((r) => r.deref() !== undefined).length]));
