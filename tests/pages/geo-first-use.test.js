@@ -11,7 +11,10 @@ import { test, assert, assertEqual, describe, engine, finish, note, outside, set
 import { waitHost, waitGone, choose, toPrompt, installPage } from './prompt-util.js';
 
 const CAN_ASK = engine === 'firefox' || engine === 'webkit';
-const { p, audit } = await installPage('jp-test-geo-first-use');
+// Two pages run this file: geo-first-use (the browser allows) and geo-refused (it refuses). WebKit keeps its answer
+// for the page, so each answer needs a page of its own.
+const REFUSED = location.pathname.includes('geo-refused');
+const { p, audit } = await installPage(REFUSED ? 'jp-test-geo-refused' : 'jp-test-geo-first-use');
 
 const nativeGeo = async () => { try { return (await navigator.permissions.query({ name: 'geolocation' })).state; } catch (e) { return describe(e); } };
 
@@ -24,7 +27,7 @@ async function browserAsks(answer) {
 
 if (p && !CAN_ASK) {
   skip('watchPosition on first use, the browser asking', `${engine}: the browser's geolocation prompt cannot be answered here`);
-} else if (p) {
+} else if (p && !REFUSED) {
   await test('watchPosition() on first use while the browser asks: the watch delivers, granted one-time by its first position', async () => {
     await browserAsks('allow');
     const status = await toPrompt(p, 'geolocation');
@@ -53,6 +56,7 @@ if (p && !CAN_ASK) {
     p.clearWatch(r.value);
     await waitGone('pre-prompt');
   }, { timeout: 25000 });
+} else if (p) {
 
   await test("watchPosition() on first use, the browser's prompt refused: the pending watch ends with the refusal, no position", async () => {
     await browserAsks('deny');
@@ -91,6 +95,8 @@ if (p && !CAN_ASK) {
   } else {
     skip("a refusal the browser does not keep is not the browser's denial", `${engine}: after a refused geolocation request WebKit reports denied to the page (a denial, not a dismissal)`);
   }
+}
+if (p && CAN_ASK) {
   await settle(() => outside('promptAnswer', { name: 'geolocation', answer: null }));
   await settle(() => outside('setPermission', { name: 'geolocation', state: 'prompt' }));
   await settle(() => p.reset({ name: 'geolocation' }));
