@@ -177,8 +177,11 @@ if (p) {
       assert(await waitFor(() => el.permissionStatus === 'denied', 3000), `permissionStatus while blocked: ${el.permissionStatus}`);
       await noViolations('blocked', el);
       await outside('setPermission', { name: 'geolocation', state: 'granted' });
-      // The help re-checks every second and closes by itself once unblocked; the click's task goes on.
+      // The help re-checks every second and closes by itself once unblocked; the click's task goes on. The reset
+      // above asked to be asked again (issue 20): the browser's grant is not adopted, the pre-prompt asks.
       await waitGone('recovery', 8000);
+      await waitHost('pre-prompt');
+      await choose('allow-once');
       await eventAfter(events, 0, 'location', 10000);
       assert(el.position, `position (error: ${describe(el.error)})`);
       assert(events.list.includes('promptaction'), `promptaction: ${JSON.stringify(events.list)}`);

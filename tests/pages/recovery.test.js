@@ -117,7 +117,8 @@ if (p) {
       const r = await pending;
       assert(r.ok, `request rejected: ${describe(r.error)}`);
       expectStatus(r.value, 'prompt', null, null, 'request() result');
-      await p.reset({ name: 'notifications' });
+      // No reset here: a reset is a decision ("ask me again") after which the browser's grant is not adopted (issue
+      // 20), and the next test needs a capability the library never decided (SPEC "States" rule 5).
     });
 
     await test(NAMES[3], async () => {

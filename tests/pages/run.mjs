@@ -7,7 +7,8 @@
 //   ENGINES=chromium,firefox   engines to run (default: chromium,firefox,webkit)
 //   PAGES=query,events         page names to run (default: every tests/pages/*.test.html)
 //   ALLOW_SKIP=1               an engine that cannot run here (WebKit without DISPLAY) is a skip, not a failure
-//   PAGE_TIMEOUT=30000         ms a page may take to set window.__done
+//   PAGE_TIMEOUT=60000         ms a page may take to set window.__done (a page that answers many dialogs waits
+//                              500 ms for each to take input)
 //   VERBOSE=1                  show the drivers' and the server's own output
 //
 // Each engine gets one WebDriver session (a fresh profile) and runs every page in it, one after another.
@@ -43,7 +44,7 @@
 //     with `window`, in the page's other top-level window of that name; with `frame` (a selector of an <iframe> in the
 //     page), inside that same-origin frame's document (WebDriver Switch To Frame, then back). Works in all three
 //     drivers (they all accept an element found inside a shadow root).
-//   Both click and keys first wait until every open dialog of the library takes input (`data-ready`, 500 ms after
+//   click, clickAt and keys first wait until every open dialog of the library takes input (`data-ready`, 500 ms after
 //     it shows), unless `raw: true`.
 //   keys {keys: ['Tab', 'Shift+Tab', 'Escape', 'Enter', 'Space', 'a', ...]}  real key presses through WebDriver
 //     Actions, sent to whatever has focus ('A+B' holds A while pressing B; 'pause:150' waits 150 ms between two). A real Esc closes a modal <dialog>
@@ -100,7 +101,7 @@ import { Builder, Key } from 'selenium-webdriver';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
-const PAGE_TIMEOUT = Number(process.env.PAGE_TIMEOUT || 30000);
+const PAGE_TIMEOUT = Number(process.env.PAGE_TIMEOUT || 60000);
 const VERBOSE = process.env.VERBOSE === '1';
 const ALLOW_SKIP = process.env.ALLOW_SKIP === '1';
 const ALL_ENGINES = ['chromium', 'firefox', 'webkit'];
@@ -521,6 +522,7 @@ async function act(request, ctx) {
   }
   if (request.kind === 'clickAt') {
     // A real pointer click at viewport coordinates (e.g. on a modal dialog's backdrop).
+    if (!request.raw) await dialogsReady(ctx.driver);
     await ctx.driver.actions({ async: true }).move({ x: Math.round(request.x), y: Math.round(request.y), origin: 'viewport' }).click().perform();
     return null;
   }
