@@ -69,7 +69,19 @@ const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_
   + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
   + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
   + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
-  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}';
+  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}'
+  // The browser's limits for its own element, here for the library's button: what the site's ::part() rules cannot
+  // change (an important declaration of the shadow tree wins over the page's, important or not). What the person
+  // sees of the button stays whole: no generated content over it, the label as the button draws it, no effect that
+  // hides, fades, clips, masks, blends, moves or shrinks it. The rest (colours, size, spacing) the guards judge.
+  + ':host::before,:host::after,button::before,button::after,button ::before,button ::after{content:none!important;display:none!important}'
+  + 'button,button *{opacity:1!important;visibility:inherit!important;filter:none!important;backdrop-filter:none!important;'
+  + 'mask:none!important;-webkit-mask:none!important;clip-path:none!important;mix-blend-mode:normal!important;'
+  + 'transform:none!important;rotate:none!important;scale:none!important;translate:none!important;zoom:1!important;'
+  + 'text-indent:0!important;-webkit-text-fill-color:currentcolor!important;-webkit-text-stroke:0!important;text-shadow:none!important;'
+  + 'position:static!important;cursor:pointer!important;pointer-events:auto!important;content-visibility:visible!important}'
+  + 'span{color:inherit!important;font:inherit!important;display:inline!important;overflow:visible!important;margin:0!important;padding:0!important}'
+  + 'button{display:inline-flex!important}';
 const EVENTS = ['promptaction', 'promptdismiss', 'validationstatuschange'];
 
 /** Each element's state (module-private: the elements' public API is only what the browser's elements have). */
