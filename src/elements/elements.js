@@ -275,7 +275,9 @@ let probe = null;
 function covered(s, r) {
   const el = s.el;
   const root = el.getRootNode();
-  const sheets = document.adoptedStyleSheets;
+  // A copy: the page's list is live where it is an ObservableArray.
+  const sheets = [...(document.adoptedStyleSheets || [])];
+  let probed = false;
   try {
     if (!probe) {
       probe = new CSSStyleSheet();
@@ -283,6 +285,7 @@ function covered(s, r) {
       probe.replaceSync('@layer jit-permissions-probe{*,*::before,*::after{pointer-events:auto!important}}');
     }
     document.adoptedStyleSheets = [...sheets, probe];
+    probed = true;
   } catch { /* no constructable stylesheets: the plain hit test */ }
   try {
     for (const fy of [0, 0.5, 1]) {
@@ -295,7 +298,7 @@ function covered(s, r) {
     }
     return false;
   } finally {
-    if (document.adoptedStyleSheets !== sheets) document.adoptedStyleSheets = sheets;
+    if (probed) document.adoptedStyleSheets = sheets;
   }
 }
 
@@ -375,7 +378,10 @@ function tick() {
   frame = requestAnimationFrame(tick);
 }
 function recheck() {
-  for (const s of live) if (s.seen) validate(s);
+  for (const s of live) {
+    if (!s.native) render(s); // a new `lang` of the element or an ancestor: the label in that language
+    if (s.seen) validate(s);
+  }
 }
 function follow() {
   if (!frame && live.size) frame = requestAnimationFrame(tick);
@@ -499,6 +505,16 @@ async function call(s, tasks) {
 /** A result: `position` or `stream`, or `error`, and the event the browser's element fires for it. */
 function deliver(s, value, error) {
   if (value === undefined && !error) return;
+  const G = globalThis.GeolocationPositionError;
+  if (s.geo && error && !(typeof G === 'function' && error instanceof G)) {
+    // A refusal, as the browser's element reports one: a GeolocationPositionError (code 1, PERMISSION_DENIED), with
+    // the library's reason and the error itself.
+    const e = Object.create(typeof G === 'function' ? G.prototype : Object.prototype);
+    for (const [k, v] of Object.entries({ code: 1, message: error.message, reason: error.reason, cause: error, PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 })) {
+      Object.defineProperty(e, k, { value: v, enumerable: true });
+    }
+    error = e;
+  }
   s.error = error;
   if (s.geo) {
     s.value = error ? null : value;
