@@ -325,6 +325,8 @@ function looks(s) {
       || set(c.clipPath) || (c.mixBlendMode && c.mixBlendMode !== 'normal') || (c.zoom && parseFloat(c.zoom) < 1)) return COVERED;
     if (set(c.maskImage) || set(c.webkitMaskImage) || set(c.webkitMaskBoxImageSource)) return STYLE;
   }
+  // The element's own box: as the browser's, block or inline-level block or flex (WPT display-values).
+  if (!/^(block|inline-block|flex|inline-flex|none)$/.test(getComputedStyle(s.el).display)) return STYLE;
   for (const [n, pseudo] of [[s.el, '::before'], [s.el, '::after'], [button, '::before'], [button, '::after'], [label, '::before'], [label, '::after']]) {
     if (set(getComputedStyle(n, pseudo).content)) return STYLE;
   }
@@ -734,8 +736,7 @@ export class JitUserMediaElement extends Capability {
   /** Whether `type` is a type this element takes: camera, microphone, or both. */
   static isTypeSupported(type) {
     const words = String(type).trim().split(/\s+/);
-    return words.length > 0 && words.length <= 2 && new Set(words).size === words.length
-      && words.every((w) => w === 'camera' || w === 'microphone');
+    return words.every((w) => w === 'camera' || w === 'microphone');
   }
 
   /** The stream the last click gave, or null. */
