@@ -214,7 +214,7 @@ function hold(s, reason, on) {
   else if (s.blockers.get(reason) === Infinity) s.blockers.set(reason, now() + DELAY);
 }
 
-/** The reason that blocks a click now ('' when valid): a plain read of what the checks found (no layout, no event). */
+/** The reason that blocks a click now ('' when valid), from what the checks found. */
 function reasonOf(s) {
   if (!s.io) return '';
   const t = now();
@@ -242,6 +242,14 @@ function validate(s, full = true) {
     hold(s, REGISTRATION, !registered(s));
   }
   const reason = reasonOf(s);
+  s.reason = reason;
+  // A hold that ends while no frame checks the element (out of view, hidden page): checked again when it ends.
+  const t = now(), next = Math.min(...[...s.blockers.values()].filter((x) => x > t && x !== Infinity));
+  if (on && next !== Infinity && next !== s.next) {
+    s.next = next;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => validate(s, false), next - t + 1);
+  }
   const told = `${on && !reason} ${reason}`;
   if (told !== s.told) {
     s.told = told;
@@ -673,16 +681,16 @@ class Capability extends Base {
     }
   }
 
-  /** Whether a click would count now (a plain read of the last checks: no layout, no event). */
+  /** Whether a click would count now: a plain read of the last check (they run every frame in view; no layout, no event). */
   get isValid() {
     const s = S(this);
-    return s.native && 'isValid' in s.native ? s.native.isValid : Boolean(s.io) && !reasonOf(s);
+    return s.native && 'isValid' in s.native ? s.native.isValid : Boolean(s.io) && !s.reason;
   }
 
   /** Why a click would not count now (the browser's names), or ''. */
   get invalidReason() {
     const s = S(this);
-    return s.native && 'invalidReason' in s.native ? s.native.invalidReason : reasonOf(s);
+    return s.native && 'invalidReason' in s.native ? s.native.invalidReason : s.reason || '';
   }
 
   /** The library's state of the capability when the element first knew it (the smallest of camera and microphone). */

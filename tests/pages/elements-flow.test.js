@@ -220,7 +220,7 @@ if (p) {
     const { el } = await fresh('jit-usermedia', { type: 'camera' });
     await clickButton(el);
     await waitHost('pre-prompt');
-    await choose('close');
+    await choose('dismiss');
     await waitGone('pre-prompt');
   }, { timeout: 20000 });
   clearStage();

@@ -212,7 +212,7 @@ if (p) {
       css('');
       await settled(el);
     }
-    assertEqual(events.validity.filter((v) => v === 'false style_invalid').length, STYLES.length, 'validationstatuschange to style_invalid');
+    assertEqual(events.validity.filter((v) => v === 'false style_invalid').length, STYLES.length, `validationstatuschange to style_invalid (${JSON.stringify(events.validity)})`);
   });
 
   await test('valid with the site\'s own theme (--jp-accent, --jp-accent-fg at 4.5:1, a 20px font), and a usermedia element with an unknown type is type_invalid', async () => {
