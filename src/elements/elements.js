@@ -504,6 +504,8 @@ const OPTIONS = { enableHighAccuracy: true };
 
 /** The gated call of the task: a position (once, or a watch), or a stream. */
 async function call(s, tasks) {
+  // A second click while the element's stream is live makes no second call (as the browser's element).
+  if (!s.geo && s.value && s.value.getTracks().some((t) => t.readyState === 'live')) return undefined;
   if (!s.geo) return tasks.getUserMedia(constraintsOf(s), {}, true);
   if (!s.el.watch) return tasks.getCurrentPosition(OPTIONS, {}, true);
   if (s.watching) return undefined;

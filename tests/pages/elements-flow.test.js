@@ -130,6 +130,15 @@ if (p) {
     assertEqual(el.permissionStatus, 'granted', 'permissionStatus');
     assertEqual((await p.query({ name: 'camera' })).grant, 'one-time', 'grant');
     streamTracks = tracks;
+    // A second real click while the stream is live: no second getUserMedia, no new stream (the browser's element
+    // makes none either).
+    const first = el.stream;
+    const n = events.list.length;
+    await settled(el);
+    await clickButton(el);
+    await sleep(800);
+    assertEqual(JSON.stringify(events.acted(n)), '[]', 'events after a second click while the stream is live');
+    assertEqual(el.stream, first, 'the stream after a second click');
   }, { timeout: 25000 });
 
   await test('the one-time grant made through the element expires like any other (16 h later): prompt, and its track ends', async () => {
