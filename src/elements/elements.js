@@ -95,10 +95,12 @@ const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: !/^(strea
 
 let source = null;
 let runtime = null;
+/** The runtime once it is known: an element inserted after that knows its state at once (initialPermissionStatus). */
+let known = null;
 function rtOf() {
   if (!runtime) {
     runtime = Promise.resolve().then(source);
-    runtime.then((rt) => rt.tasks().catch(() => {}), () => { runtime = null; });
+    runtime.then((rt) => { known = rt; rt.tasks().catch(() => {}); }, () => { runtime = null; });
   }
   return runtime;
 }
@@ -638,7 +640,7 @@ class Capability extends Base {
     render(s);
     observe(s);
     validate(s);
-    if (s.rt) attach(s, s.rt);
+    if (s.rt || known) attach(s, s.rt || known);
     else loaded.then(rtOf).then((rt) => attach(s, rt), () => {});
   }
 

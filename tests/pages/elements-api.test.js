@@ -70,7 +70,7 @@ if (p) {
     assert(await waitFor(() => label(el) === 'Standort verwenden', 1000), `label after lang="de": ${label(el)}`);
   });
 
-  await test('geolocation refused (Don\'t allow): location event, error a GeolocationPositionError with code 1', async () => {
+  await test('geolocation refused (Don\'t allow): location event, error a GeolocationPositionError with code 1; a new element knows denied at its first read', async () => {
     clearStage();
     await toPrompt(p, 'geolocation');
     const el = place('jit-geolocation');
@@ -87,6 +87,10 @@ if (p) {
     if (typeof GeolocationPositionError === 'function') assert(e instanceof GeolocationPositionError, 'instanceof GeolocationPositionError');
     note(`error: code ${e.code}, reason ${e.reason}, message ${e.message}`);
     assertEqual(el.position, null, 'position');
+    // initialPermissionStatus is known at the first read once the page's runtime is (no wait for a load).
+    assertEqual((await p.query({ name: 'geolocation' })).state, 'denied', 'the library after Don\'t allow');
+    const next = place('jit-geolocation');
+    assertEqual(`${next.initialPermissionStatus} ${next.permissionStatus}`, 'denied denied', 'a new element right after insertion');
     await p.reset({ name: 'geolocation' });
   }, { timeout: 20000 });
 
