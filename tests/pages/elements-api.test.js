@@ -58,6 +58,53 @@ if (p) {
     assert(await waitFor(() => els[3].isValid, 2000), `once one of the three is removed, the fourth: '${els[3].invalidReason}'`);
   });
 
+  await test('display (WPT display-values): block, inline-block, flex and inline-flex are valid; inline, contents, table kinds and list-item are style_invalid', async () => {
+    clearStage();
+    const ok = ['block', 'inline-block', 'flex', 'inline-flex'];
+    const bad = ['inline', 'contents', 'inline-table', 'list-item', 'table', 'table-cell', 'table-row'];
+    // Each on a line of its own, so that no box overlaps another's.
+    const alone = (d) => {
+      const line = document.createElement('div');
+      line.style.margin = '12px 0';
+      document.getElementById('stage').append(line);
+      const el = place('jit-geolocation', {}, line);
+      el.style.display = d;
+      return el;
+    };
+    const els = [...ok, ...bad].slice(0, 3).map(alone);
+    await sleep(800);
+    // display: contents has no box of its own: any reason will do (it is out of view before its style is judged).
+    // A table part's anonymous wrappers can make its hit test fail first: any reason will do for those too.
+    const loose = (d) => d === 'contents' || /^table-/.test(d);
+    const seen = (d, el) => `${d}:${loose(d) ? (el.isValid ? 'valid' : 'invalid') : el.invalidReason || 'valid'}`;
+    const got = els.map((el, i) => seen([...ok, ...bad][i], el));
+    note(got.join());
+    const want = [...ok.map((d) => `${d}:valid`), ...bad.map((d) => `${d}:${loose(d) ? 'invalid' : 'style_invalid'}`)];
+    // Only three of one capability may register: judge them three at a time.
+    assertEqual(got.slice(0, 3).join(), want.slice(0, 3).join(), 'the first three');
+    clearStage();
+    for (let i = 3; i < want.length; i += 3) {
+      const group = [...ok, ...bad].slice(i, i + 3).map((d) => [d, alone(d)]);
+      await sleep(800);
+      assertEqual(group.map(([d, el]) => seen(d, el)).join(), want.slice(i, i + 3).join(), `display ${group.map(([d]) => d).join(', ')}`);
+      clearStage();
+    }
+  });
+
+  await test('a mask on an ancestor (WPT parent-mask, parent-image-mask): style_invalid', async () => {
+    clearStage();
+    for (const mask of ['linear-gradient(black, transparent)', 'url("data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E")']) {
+      const wrap = document.createElement('div');
+      wrap.style.maskImage = mask;
+      wrap.style.webkitMaskImage = mask;
+      document.getElementById('stage').append(wrap);
+      const el = place('jit-geolocation', {}, wrap);
+      await sleep(800);
+      assertEqual(el.invalidReason, 'style_invalid', `invalidReason under an ancestor with mask-image ${mask.slice(0, 30)}`);
+      clearStage();
+    }
+  });
+
   await test('lang: a new lang on the element, or on an ancestor, re-renders the label in that language', async () => {
     clearStage();
     const wrap = document.createElement('div');
