@@ -6,7 +6,7 @@
 //   - `lang` changes re-render the label;
 //   - autolocate acts when the attribute is added while geolocation is granted; removing `watch` ends the watch;
 //   - a refusal's `error` is a GeolocationPositionError (code 1).
-import { test, assert, assertEqual, finish, sleep, waitFor, note } from './harness.js';
+import { test, assert, assertEqual, finish, sleep, waitFor, note, outside } from './harness.js';
 import { toPrompt, waitHost, waitGone, choose } from './prompt-util.js';
 import { setUp, place, clearStage, record, settled, clickButton, nothingStarted } from './elements-util.js';
 
@@ -143,6 +143,8 @@ if (p) {
 
   await test('autolocate added while geolocation is granted locates; removing watch ends the watch (clearWatch)', async () => {
     clearStage();
+    // The browser's own request after the pre-prompt is allowed from outside (Firefox would otherwise show its prompt).
+    await outside('setPermission', { name: 'geolocation', state: 'granted' });
     await toPrompt(p, 'geolocation');
     // First a one-time grant through an element (a position read once: WebKit then reports the page granted).
     const once = place('jit-geolocation');
