@@ -548,6 +548,8 @@ function constraintsOf(s) {
 }
 
 function nativeConstraints(s, n) {
+  // Chrome 151's first <usermedia> has no setConstraints (only onstream and onerror): it asks with its own defaults.
+  if (typeof n.setConstraints !== 'function') return;
   const c = constraintsOf(s);
   const given = {};
   for (const k of ['video', 'audio']) if (c[k]) given[k] = c[k] === true ? {} : c[k];
