@@ -95,6 +95,31 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   await settle(() => outside('setPermission', { name: 'camera', state: 'prompt' }));
   clearStage();
 
+  await test(NAME.clicked, async () => {
+    await outside('setPermission', { name: 'geolocation', state: 'granted' });
+    await toPrompt(p, 'geolocation');
+    clearStage();
+    const el = place('jit-geolocation');
+    const events = record(el);
+    const n = el.shadowRoot.querySelector('[part="native"]');
+    const a = audit.events.length;
+    let seen = false;
+    n.addEventListener('location', (e) => { if (e.isTrusted) seen = true; });
+    // A real click at once: the browser's element refuses it (recently_attached), so it is no request of the person's.
+    await clickButton(el, '[part="native"]');
+    await sleep(700);
+    // Then the browser's element locates by itself (its own autolocate, the browser's geolocation being granted).
+    n.setAttribute('autolocate', '');
+    if (!await waitFor(() => seen, 3000)) {
+      n.remove();
+      el.shadowRoot.append(n);
+    }
+    if (!await waitFor(() => seen, 3000)) skipNow(`${engine}'s <geolocation autolocate> did not locate by itself here`);
+    await sleep(500);
+    assertEqual((await p.query({ name: 'geolocation' })).state, 'prompt', 'geolocation in the library after a click the browser\'s element refused, then a location of its own');
+    assert(!audit.events.slice(a).some((x) => x.type === 'decision' && x.name === 'geolocation'), 'no decision recorded');
+  }, { timeout: 20000 });
+
   await test(NAME.untrusted, async () => {
     await toPrompt(p, 'geolocation');
     clearStage();
@@ -133,31 +158,6 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
     await sleep(1500);
     assertEqual(JSON.stringify(events.since(n).filter((t) => t !== 'validationstatuschange')), '[]', 'events after the grant ended');
     assertEqual((await p.query({ name: 'geolocation' })).state, 'prompt', 'geolocation stays ended');
-  }, { timeout: 20000 });
-
-  await test(NAME.clicked, async () => {
-    await outside('setPermission', { name: 'geolocation', state: 'granted' });
-    await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
-    const n = el.shadowRoot.querySelector('[part="native"]');
-    const a = audit.events.length;
-    let seen = false;
-    n.addEventListener('location', (e) => { if (e.isTrusted) seen = true; });
-    // A real click at once: the browser's element refuses it (recently_attached), so it is no request of the person's.
-    await clickButton(el, '[part="native"]');
-    await sleep(700);
-    // Then the browser's element locates by itself (its own autolocate, the browser's geolocation being granted).
-    n.setAttribute('autolocate', '');
-    if (!await waitFor(() => seen, 3000)) {
-      n.remove();
-      el.shadowRoot.append(n);
-    }
-    if (!await waitFor(() => seen, 3000)) skipNow(`${engine}'s <geolocation autolocate> did not locate by itself here`);
-    await sleep(500);
-    assertEqual((await p.query({ name: 'geolocation' })).state, 'prompt', 'geolocation in the library after a click the browser\'s element refused, then a location of its own');
-    assert(!audit.events.slice(a).some((x) => x.type === 'decision' && x.name === 'geolocation'), 'no decision recorded');
   }, { timeout: 20000 });
   clearStage();
 }
