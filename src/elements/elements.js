@@ -81,7 +81,11 @@ const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_
   + 'text-indent:0!important;-webkit-text-fill-color:currentcolor!important;-webkit-text-stroke:0!important;text-shadow:none!important;'
   + 'position:static!important;cursor:pointer!important;pointer-events:auto!important;content-visibility:visible!important}'
   + 'span{color:inherit!important;font:inherit!important;display:inline!important;overflow:visible!important;margin:0!important;padding:0!important}'
-  + 'button{display:inline-flex!important}';
+  + 'button{display:inline-flex!important}'
+  // And on the element itself, what the browser's element does not apply (WPT invalid-css-properties).
+  + ':host{filter:none!important;clip-path:none!important;mask:none!important;-webkit-mask:none!important;'
+  + 'transform:none!important;rotate:none!important;scale:none!important;content-visibility:visible!important;'
+  + 'contain:none!important;cursor:pointer!important;background-image:none!important;border-image:none!important}';
 const EVENTS = ['promptaction', 'promptdismiss', 'validationstatuschange'];
 
 /** Each element's state (module-private: the elements' public API is only what the browser's elements have). */
@@ -627,7 +631,14 @@ class Capability extends Base {
       if (n) { if (e.target === n && (!('isValid' in n) || n.isValid)) s.clicked = true; return; }
       if (e.target.closest('button') && !validate(s) && (e.detail > 0 || s.focused)) activate(s);
     });
-    s.root.addEventListener('focusin', (e) => { if (e.target !== e.relatedTarget) s.focused = personal; });
+    s.root.addEventListener('focusin', (e) => {
+      s.focused = personal;
+      // Not focusable by script without user activation (as the browser's element): focus goes back where it was.
+      if (!personal && !(navigator.userActivation && navigator.userActivation.isActive)) {
+        e.target.blur();
+        if (e.relatedTarget && e.relatedTarget.focus) e.relatedTarget.focus();
+      }
+    });
     s.root.addEventListener('focusout', () => { s.focused = false; });
     all.set(this, s);
   }

@@ -91,6 +91,23 @@ if (p) {
     }
   });
 
+  await test('what the browser\'s element does not apply to itself (WPT invalid-css-properties): filter, clip-path, mask, transform, background and border images, content-visibility, contain; cursor stays pointer', async () => {
+    clearStage();
+    const el = place('jit-geolocation');
+    const img = 'url("data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E")';
+    Object.assign(el.style, {
+      filter: 'blur(10px)', clipPath: 'circle(10px)', maskImage: img, webkitMaskImage: img, transform: 'rotate(10deg)',
+      backgroundImage: img, borderImage: `${img} 1`, contentVisibility: 'hidden', contain: 'size', cursor: 'none',
+    });
+    const c = getComputedStyle(el);
+    const got = ['filter', 'clipPath', 'maskImage', 'transform', 'backgroundImage', 'borderImageSource', 'contain', 'cursor']
+      .filter((k) => c[k] !== undefined).map((k) => `${k}:${c[k]}`);
+    assertEqual(got.join(' '), 'filter:none clipPath:none maskImage:none transform:none backgroundImage:none borderImageSource:none contain:none cursor:pointer'
+      .split(' ').filter((kv) => c[kv.split(':')[0]] !== undefined).join(' '), 'computed style of the element');
+    if (c.contentVisibility !== undefined) assertEqual(c.contentVisibility, 'visible', 'content-visibility');
+    await settled(el);
+  });
+
   await test('a mask on an ancestor (WPT parent-mask, parent-image-mask): style_invalid', async () => {
     clearStage();
     for (const mask of ['linear-gradient(black, transparent)', 'url("data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E")']) {

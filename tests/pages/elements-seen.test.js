@@ -167,8 +167,12 @@ if (p) {
     const events = record(el);
     await settled(el);
     const n = events.list.length;
+    before.focus();
     el.focus();
-    assert(el.shadowRoot.activeElement === el.shadowRoot.querySelector('button'), 'focus() reached the button (delegatesFocus)');
+    // Without user activation the element takes no focus from script (as the browser's, WPT no-focus); with it (a
+    // click of the person's a moment before), it may, but a key press there is still not a click.
+    note(`after focus(): active ${document.activeElement?.localName} (user activation ${navigator.userActivation?.isActive})`);
+    if (!navigator.userActivation?.isActive) assertEqual(document.activeElement, before, 'the focus after el.focus() without user activation');
     await press('Space');
     await press('Enter');
     await nothingStarted(events, n, 'Space and Enter after a script\'s focus()');
