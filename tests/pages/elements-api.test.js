@@ -122,6 +122,16 @@ if (p) {
     }
   });
 
+  await test('the element\'s children are not rendered while its type is valid (WPT no-children-rendered)', async () => {
+    clearStage();
+    const el = place('jit-geolocation');
+    const child = document.createElement('span');
+    child.textContent = 'hidden text';
+    el.append(child);
+    await sleep(100);
+    assertEqual(child.getClientRects().length, 0, 'boxes of the child');
+  });
+
   await test('lang: a new lang on the element, or on an ancestor, re-renders the label in that language', async () => {
     clearStage();
     const wrap = document.createElement('div');
@@ -178,6 +188,11 @@ if (p) {
     await clickButton(el);
     assert(await waitFor(() => events.list.includes('location'), 10000), `no location from the watch (events ${JSON.stringify(events.list)})`);
     assertEqual(el.permissionStatus, 'granted', 'permissionStatus');
+    // WPT granted-selector: the browser's element matches :granted; the library's, its custom state.
+    let states = true;
+    try { document.createElement('div').matches(':state(x)'); } catch { states = false; }
+    if (states) assertEqual(`${el.matches(':state(granted)')} ${el.matches(':state(denied)')}`, 'true false', ':state(granted) and :state(denied) of the element');
+    else note('no CustomStateSet selectors (:state()) in this engine');
     // A spy on the real API: the watch's end reaches the browser.
     const cleared = [];
     const real = navigator.geolocation.clearWatch;
