@@ -5,6 +5,7 @@
 //   - the button or the label styled through ::part: opacity 0, a transparent colour, a 1px font, visibility hidden,
 //     a mask, a clip-path, a blend mode, generated content on the host (its ::after over the button);
 //   - a cover with pointer-events: none (hit tests do not see it) over the whole button;
+//   - a cover over a band that none of the five old sample points (centre, corners) fell in;
 //   - an ancestor through a slot (a component that slots the element into a translucent or zoomed-out box);
 //   - a cover that is there for a few frames and gone before the click (no 250 ms poll sees it): 500 ms hold;
 //   - a script's focus(): the person's next Enter or Space is not a click of theirs.
@@ -104,6 +105,24 @@ if (p) {
     const n = events.list.length;
     await clickAt(...centre(el));
     await nothingStarted(events, n, 'a real click through the cover');
+    cover.remove();
+    await settled(el);
+  });
+
+  await test('a cover over a band between the centre and the edge (no corner, not the centre): seen (15 sample points), a real click beside it starts nothing', async () => {
+    await alone();
+    const el = place('jit-geolocation');
+    const events = record(el);
+    await settled(el);
+    const r = el.getBoundingClientRect();
+    css(`.band { position: fixed; left: ${r.left + r.width * 0.18}px; top: ${r.top - 2}px; width: ${r.width * 0.2}px; height: ${r.height + 4}px; background: #fff; }`);
+    const cover = document.createElement('div');
+    cover.className = 'band';
+    document.body.append(cover);
+    assert(await waitFor(() => el.invalidReason === 'intersection_occluded_or_distorted', 1000), `invalidReason with a band covered: '${el.invalidReason}'`);
+    const n = events.list.length;
+    await clickAt(r.left + r.width * 0.8, r.top + r.height / 2);
+    await nothingStarted(events, n, 'a real click beside the band');
     cover.remove();
     await settled(el);
   });
