@@ -240,6 +240,7 @@ function validate(s, full = true) {
     const rect = `${r.x} ${r.y} ${r.width} ${r.height}`;
     if (s.rect && s.rect !== rect) s.blockers.set(MOVED, now() + DELAY);
     s.rect = rect;
+    if (s.native) pass(s);
     const style = s.native ? '' : looks(s);
     if (full) s.cover = !s.native && covered(s, r);
     hold(s, COVERED, s.unseen || style === COVERED || s.cover);
@@ -358,6 +359,22 @@ function looks(s) {
     || (l.overflow !== 'visible' && label.scrollWidth > label.clientWidth + 1) || parseFloat(l.textIndent) !== 0
     || parseFloat(l.letterSpacing) / em < -0.05 || parseFloat(l.letterSpacing) / em > 0.2 || parseFloat(l.wordSpacing) / em > 0.5
     ? STYLE : '';
+}
+
+/**
+ * The site's styles of the library's element reach the browser's element inside it, so that the browser judges
+ * them (contrast, size) as it would on its own element: a background set on the element, and a colour, font or
+ * spacing the element has apart from its parent's.
+ */
+function pass(s) {
+  const n = s.native, c = getComputedStyle(s.el);
+  const parent = up(s.el);
+  const p = parent && getComputedStyle(parent);
+  for (const k of ['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing', 'wordSpacing']) {
+    const own = k === 'backgroundColor' ? rgba(c[k])[3] > 0 : !p || c[k] !== p[k];
+    const css = k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`);
+    if (own) { if (n.style.getPropertyValue(css) !== c[k]) n.style.setProperty(css, c[k]); } else if (n.style.getPropertyValue(css)) n.style.removeProperty(css);
+  }
 }
 
 let pixel = null;

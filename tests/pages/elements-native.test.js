@@ -27,6 +27,7 @@ const NAME = {
   media: 'a real click on the browser\'s element inside <jit-usermedia type=camera>: stream event; the one-time grant expires like any other and ends the track',
   untrusted: 'events a script dispatches on the browser\'s element inside (promptdismiss three times, promptaction, location) count for nothing and are not passed on',
   replaced: 'a <jit-geolocation watch> whose grant ended: the replaced browser\'s element has its watch ended, and nothing more is delivered',
+  styles: 'the site\'s styles of <jit-usermedia> (a background and a colour) reach the browser\'s element inside, and leave it when the site removes them',
   clicked: 'a real click the browser\'s element refuses (just inserted) is not the person\'s request',
 };
 if (p && !HAS.geolocation && !HAS.usermedia) {
@@ -94,6 +95,23 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   }, { timeout: 20000 });
   await settle(() => outside('setPermission', { name: 'camera', state: 'prompt' }));
   clearStage();
+
+  await test(NAME.styles, async () => {
+    clearStage();
+    const el = place('jit-usermedia', { type: 'camera' });
+    await nativeValid(el);
+    const n = el.shadowRoot.querySelector('[part="native"]');
+    el.style.background = '#eeeeee';
+    el.style.color = '#dddddd';
+    assert(await waitFor(() => getComputedStyle(n).backgroundColor === 'rgb(238, 238, 238)', 2000), `the browser's element's background: ${getComputedStyle(n).backgroundColor}`);
+    assertEqual(getComputedStyle(n).color, 'rgb(221, 221, 221)', 'the browser\'s element\'s colour');
+    // What the browser makes of it is the browser's: measured, not asserted.
+    await sleep(1000);
+    note(`${version}: the browser's element with text and background at 1.1:1: isValid ${el.isValid}, invalidReason '${el.invalidReason}'`);
+    el.style.background = '';
+    el.style.color = '';
+    assert(await waitFor(() => getComputedStyle(n).backgroundColor !== 'rgb(238, 238, 238)', 2000), 'the background was not taken back when the site removed it');
+  });
 
   await test(NAME.clicked, async () => {
     await outside('setPermission', { name: 'geolocation', state: 'granted' });
