@@ -1,6 +1,6 @@
-// The capability elements of jit-permissions: <jit-geolocation> and <jit-usermedia>, the library's counterparts of
-// the browser's own <geolocation> (Chrome 144) and <usermedia>, <camera>, <microphone> (Chrome 151): a button the
-// person clicks to start a task, whose click the page cannot fake.
+// The capability elements of jit-permissions: <jit-geolocation>, <jit-usermedia>, <jit-camera> and <jit-microphone>,
+// the library's counterparts of the browser's own <geolocation> (Chrome 144), <usermedia> (Chrome 151), <camera> and
+// <microphone> (Chrome 153): a button the person clicks to start a task, whose click the page cannot fake.
 //
 // Native first. Where the browser defines the element (HTMLGeolocationElement, HTMLUserMediaElement,
 // HTMLCameraElement, HTMLMicrophoneElement: found by feature, never by user agent), the element renders it in its
@@ -8,16 +8,20 @@
 // person's click is the capability's own call succeeding (evidence), and a one-time grant (Allow this time) where the
 // library had none, because the page cannot see which choice the person made in the browser's prompt and a one-time
 // grant is the smaller claim; a dismissal of the browser's prompt is a dismissal. So one-time expiry, the controls
-// panel and the audit cover it, and an expiry stops its tracks (and its location watch).
+// panel and the audit cover it, and an expiry stops its tracks (and its location watch). Only trusted events of the
+// browser's element now inside count, and a result is the person's request only after a click it accepted.
 //
 // Elsewhere, the library's own button: an icon and a label in the element's language, themeable with --jp-* custom
 // properties and ::part(button | icon | label), styled by a constructed stylesheet (strict CSP). It keeps the
 // browser's guards against tricked clicks and reports them with the browser's `invalidReason` names and a
-// `validationstatuschange` event: only a trusted click counts; none within 500 ms of being inserted or moved; none
-// while covered, clipped or out of view (IntersectionObserver with trackVisibility where it exists, and hit tests),
-// or translucent, filtered or transformed; none while its text and background contrast is under 3:1, a colour is
-// not opaque, or its font size is outside small..xx-large. A guard that stops holding stays for 500 ms more, as in
-// the browser. A valid click goes straight to the tasks' gated call (src/runtime/tasks.js): the pre-prompt when
+// `validationstatuschange` event: only a trusted click counts (a key press only where the person moved the focus);
+// none within 500 ms of being inserted or moved; none while covered, clipped or out of view (IntersectionObserver
+// with trackVisibility where it exists, and hit tests that also see covers with pointer-events: none), or it or an
+// ancestor (through slots) translucent, filtered, masked, blended or transformed; none while its label's text and
+// the button's background contrast is under 3:1, a colour is not opaque, or the label's font size is outside
+// small..xx-large. The guards judge what is painted: the button and the label as the site styled them through
+// ::part(), checked every frame in view; what the browser's element would not take, the site cannot set. A guard
+// that stops holding stays for 500 ms more, as in the browser. A valid click goes straight to the tasks' gated call (src/runtime/tasks.js): the pre-prompt when
 // needed (a site-level Don't allow is reconsidered, and an embargo lifted: the click is the person's own request),
 // the recovery help when the browser blocks it (the call goes on once unblocked), the browser's request from the
 // click, the queue, the audit and the one-time rules, as any gated call.
