@@ -1,9 +1,11 @@
-// Types of `jit-permissions/elements`: <jit-geolocation> and <jit-usermedia>. Importing the module registers them.
+// Types of `jit-permissions/elements`: <jit-geolocation>, <jit-usermedia>, <jit-camera> and <jit-microphone>. Importing
+// the module registers them.
 import type { PermissionState } from './index.js';
 
 /**
  * Why a click on the element would not count now: the names of the browser's own elements (`''` when it would).
- * This library's own button reports every one but `illegal_subframe` and `unsuccessful_registration`.
+ * This library's own button reports every one but `illegal_subframe` (`unsuccessful_registration`: a fourth element
+ * of one capability in the page).
  */
 export type CapabilityInvalidReason =
   | ''
@@ -93,11 +95,24 @@ export interface JitUserMediaElement extends JitCapabilityElement {
 /** The class registered as `jit-geolocation` (undefined where there is no browser). */
 export declare const JitGeolocationElement: { prototype: JitGeolocationElement; new (): JitGeolocationElement } | undefined;
 /** The class registered as `jit-usermedia` (undefined where there is no browser). */
-export declare const JitUserMediaElement: { prototype: JitUserMediaElement; new (): JitUserMediaElement } | undefined;
+export declare const JitUserMediaElement: {
+  prototype: JitUserMediaElement;
+  new (): JitUserMediaElement;
+  /** Whether `type` is one this element takes: `camera`, `microphone`, or both separated by a space. */
+  isTypeSupported(type: string): boolean;
+} | undefined;
+/** `<jit-camera>`: the camera alone (Chrome 153's `<camera>`); its `type` is always `camera`. */
+export declare const JitCameraElement: { prototype: JitUserMediaElement; new (): JitUserMediaElement } | undefined;
+/** `<jit-microphone>`: the microphone alone (Chrome 153's `<microphone>`); its `type` is always `microphone`. */
+export declare const JitMicrophoneElement: { prototype: JitUserMediaElement; new (): JitUserMediaElement } | undefined;
+/** @internal How the package's own index.js hands its runtime to this module; not a public API (it gives nothing back). */
+export declare function connect(runtime: unknown): void;
 
 declare global {
   interface HTMLElementTagNameMap {
     'jit-geolocation': JitGeolocationElement;
     'jit-usermedia': JitUserMediaElement;
+    'jit-camera': JitUserMediaElement;
+    'jit-microphone': JitUserMediaElement;
   }
 }

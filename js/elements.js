@@ -1,12 +1,26 @@
-// The npm entry `jit-permissions/elements`: importing it registers <jit-geolocation> and <jit-usermedia>
-// (src/elements/elements.js; a name the page already defined is left alone). A separate entry, so that a page that
-// does not use the elements never fetches them. The elements share the page's controller: install() is idempotent,
-// so a page that installed with its own options (during its load, before the elements first need the runtime) has
-// them use those.
+// The npm entry `jit-permissions/elements`: importing it registers <jit-geolocation>, <jit-usermedia>, <jit-camera>
+// and <jit-microphone> (src/elements/elements.js; a name the page already defined is left alone). A separate entry,
+// so that a page that does not use the elements never fetches them. The elements share the page's controller:
+// install() is idempotent, so a page that installed with its own options (during its load, before the elements first
+// need the runtime) has them use those.
+//
+// The runtime reaches the elements one way only: the controller imports this very module itself (./index.js
+// imports './elements.js') and hands its runtime to connect(). Nothing the page can reach returns the runtime, so no
+// script records a decision with it; a script that calls connect() itself only gives its elements a runtime of its
+// own (the first one given is kept).
 import { install } from './index.js';
 import { defineElements } from '../src/elements/elements.js';
 
-/** The classes registered as `jit-geolocation` and `jit-usermedia` (undefined where there is no browser). */
-export const { JitGeolocationElement, JitUserMediaElement } = defineElements(
-  () => install().then((permissions) => permissions[Symbol.for('jit-permissions.runtime')]),
+let give;
+const given = new Promise((resolve) => { give = resolve; });
+
+/** Receives the runtime from ./index.js. Not a public API. */
+export function connect(runtime) { give(runtime); }
+
+/** The classes registered as `jit-geolocation`, `jit-usermedia`, `jit-camera`, `jit-microphone` (undefined where there is no browser). */
+export const { JitGeolocationElement, JitUserMediaElement, JitCameraElement, JitMicrophoneElement } = defineElements(
+  () => install().then((permissions) => {
+    permissions[Symbol.for('jit-permissions.elements')]();
+    return given;
+  }),
 );

@@ -271,8 +271,11 @@ export class JitPermissions extends Base {
   /** The locale of the built-in strings in use. */
   get locale() { return this.#runtime.locale; }
 
-  /** The runtime, for the capability elements (jit-permissions/elements): not a public API. */
-  get [Symbol.for('jit-permissions.runtime')]() { return this.#runtime; }
+  /**
+   * Hands the runtime to the capability elements: to the package's own `./elements.js` (the module this file imports
+   * itself), never to the caller, so no handle the page can reach records a decision. Not a public API.
+   */
+  [Symbol.for('jit-permissions.elements')]() { return import('./elements.js').then((m) => m.connect(this.#runtime)); }
 
   /** Like `navigator.permissions.query`, with one-time expiry and reliable `change` events. */
   query(descriptor) {

@@ -71,7 +71,7 @@ minify() { # file [esbuild options...]
 }
 # index.js bundles the browser layer and the glue (one request and one gzip stream less: 0.4 KB gzipped less than
 # the glue as a file of its own).
-minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js '--external:./locales/*'
+minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js --external:./elements.js '--external:./locales/*'
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
 # The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/elements.js and the

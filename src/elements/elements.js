@@ -1,6 +1,6 @@
-// The capability elements of jit-permissions: <jit-geolocation> and <jit-usermedia>, the library's counterparts of
-// the browser's own <geolocation> (Chrome 144) and <usermedia>, <camera>, <microphone> (Chrome 151): a button the
-// person clicks to start a task, whose click the page cannot fake.
+// The capability elements of jit-permissions: <jit-geolocation>, <jit-usermedia>, <jit-camera> and <jit-microphone>,
+// the library's counterparts of the browser's own <geolocation> (Chrome 144), <usermedia> (Chrome 151), <camera> and
+// <microphone> (Chrome 153): a button the person clicks to start a task, whose click the page cannot fake.
 //
 // Native first. Where the browser defines the element (HTMLGeolocationElement, HTMLUserMediaElement,
 // HTMLCameraElement, HTMLMicrophoneElement: found by feature, never by user agent), the element renders it in its
@@ -8,23 +8,28 @@
 // person's click is the capability's own call succeeding (evidence), and a one-time grant (Allow this time) where the
 // library had none, because the page cannot see which choice the person made in the browser's prompt and a one-time
 // grant is the smaller claim; a dismissal of the browser's prompt is a dismissal. So one-time expiry, the controls
-// panel and the audit cover it, and an expiry stops its tracks (and its location watch).
+// panel and the audit cover it, and an expiry stops its tracks (and its location watch). Only trusted events of the
+// browser's element now inside count, and a result is the person's request only after a click it accepted.
 //
 // Elsewhere, the library's own button: an icon and a label in the element's language, themeable with --jp-* custom
 // properties and ::part(button | icon | label), styled by a constructed stylesheet (strict CSP). It keeps the
 // browser's guards against tricked clicks and reports them with the browser's `invalidReason` names and a
-// `validationstatuschange` event: only a trusted click counts; none within 500 ms of being inserted or moved; none
-// while covered, clipped or out of view (IntersectionObserver with trackVisibility where it exists, and hit tests),
-// or translucent, filtered or transformed; none while its text and background contrast is under 3:1, a colour is
-// not opaque, or its font size is outside small..xx-large. A guard that stops holding stays for 500 ms more, as in
-// the browser. A valid click goes straight to the tasks' gated call (src/runtime/tasks.js): the pre-prompt when
+// `validationstatuschange` event: only a trusted click counts (a key press only where the person moved the focus);
+// none within 500 ms of being inserted or moved; none while covered, clipped or out of view (IntersectionObserver
+// with trackVisibility where it exists, and hit tests that also see covers with pointer-events: none), or it or an
+// ancestor (through slots) translucent, filtered, masked, blended or transformed; none while its label's text and
+// the button's background contrast is under 3:1, a colour is not opaque, or the label's font size is outside
+// small..xx-large. The guards judge what is painted: the button and the label as the site styled them through
+// ::part(), checked every frame in view; what the browser's element would not take, the site cannot set. A guard
+// that stops holding stays for 500 ms more, as in the browser. A valid click goes straight to the tasks' gated call (src/runtime/tasks.js): the pre-prompt when
 // needed (a site-level Don't allow is reconsidered, and an embargo lifted: the click is the person's own request),
 // the recovery help when the browser blocks it (the call goes on once unblocked), the browser's request from the
 // click, the queue, the audit and the one-time rules, as any gated call.
 //
 // Not in the first load: a page that uses the elements imports the npm entry `jit-permissions/elements`
-// (js/elements.js), which gives this module the controller's runtime; the Rust API's `Permissions::define_elements()`
-// gives it its own. Every rule stays the engine's: this module only renders, listens and calls.
+// (js/elements.js), to which the controller hands its runtime (module to module: no handle the page can reach gives
+// it); the Rust API's `Permissions::define_elements()` gives it its own. Every rule stays the engine's: this module
+// only renders, listens and calls.
 
 // The engine's codes, as src/runtime/runtime.js names them (not imported: that module's other top-level values
 // would come along into this one): capabilities camera 0 and microphone 1 (geolocation 2: its mask bit is GEO), and
@@ -37,8 +42,11 @@ const caps = (m) => [0, 1, 2].filter((i) => m & (1 << i));
 const DELAY = 500;
 const CLIPPED = 'intersection_out_of_viewport_or_clipped', COVERED = 'intersection_occluded_or_distorted';
 const STYLE = 'style_invalid', MOVED = 'intersection_changed', ATTACHED = 'recently_attached', TYPE = 'type_invalid';
+const REGISTRATION = 'unsuccessful_registration', FRAME = 'illegal_subframe';
 /** The reasons, in the browser's order: the first that holds is `invalidReason`. */
-const REASONS = [TYPE, ATTACHED, MOVED, CLIPPED, COVERED, STYLE];
+const REASONS = [TYPE, FRAME, REGISTRATION, ATTACHED, MOVED, CLIPPED, COVERED, STYLE];
+/** At most this many elements of one capability count in a page (the browser's registration limit). */
+const PER_CAPABILITY = 3;
 /** The browser's element of each capability mask (geolocation 4; camera 1, microphone 2, both 3), and its interface. */
 const NATIVE = { 4: 'geolocation Geolocation', 1: 'camera Camera', 2: 'microphone Microphone', 3: 'usermedia UserMedia' };
 /** Labels by language: location, camera, microphone, camera and microphone. */
@@ -65,7 +73,23 @@ const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_
   + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
   + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
   + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
-  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}';
+  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}'
+  // The browser's limits for its own element, here for the library's button: what the site's ::part() rules cannot
+  // change (an important declaration of the shadow tree wins over the page's, important or not). What the person
+  // sees of the button stays whole: no generated content over it, the label as the button draws it, no effect that
+  // hides, fades, clips, masks, blends, moves or shrinks it. The rest (colours, size, spacing) the guards judge.
+  + ':host::before,:host::after,button::before,button::after,button ::before,button ::after{content:none!important;display:none!important}'
+  + 'button,button *{opacity:1!important;visibility:inherit!important;filter:none!important;backdrop-filter:none!important;'
+  + 'mask:none!important;-webkit-mask:none!important;clip-path:none!important;mix-blend-mode:normal!important;'
+  + 'transform:none!important;rotate:none!important;scale:none!important;translate:none!important;zoom:1!important;'
+  + 'text-indent:0!important;-webkit-text-fill-color:currentcolor!important;-webkit-text-stroke:0!important;text-shadow:none!important;'
+  + 'position:static!important;cursor:pointer!important;pointer-events:auto!important;content-visibility:visible!important}'
+  + 'span{color:inherit!important;font:inherit!important;display:inline!important;overflow:visible!important;margin:0!important;padding:0!important}'
+  + 'button{display:inline-flex!important}'
+  // And on the element itself, what the browser's element does not apply (WPT invalid-css-properties).
+  + ':host{filter:none!important;clip-path:none!important;mask:none!important;-webkit-mask:none!important;'
+  + 'transform:none!important;rotate:none!important;scale:none!important;content-visibility:visible!important;'
+  + 'contain:none!important;cursor:pointer!important;background-image:none!important;border-image:none!important}';
 const EVENTS = ['promptaction', 'promptdismiss', 'validationstatuschange'];
 
 /** Each element's state (module-private: the elements' public API is only what the browser's elements have). */
@@ -79,10 +103,12 @@ const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: !/^(strea
 
 let source = null;
 let runtime = null;
+/** The runtime once it is known: an element inserted after that knows its state at once (initialPermissionStatus). */
+let known = null;
 function rtOf() {
   if (!runtime) {
     runtime = Promise.resolve().then(source);
-    runtime.then((rt) => rt.tasks().catch(() => {}), () => { runtime = null; });
+    runtime.then((rt) => { known = rt; rt.tasks().catch(() => {}); }, () => { runtime = null; });
   }
   return runtime;
 }
@@ -97,7 +123,8 @@ const loaded = typeof document === 'undefined' ? null : new Promise((resolve) =>
 /** The capabilities (a mask): geolocation, or the `type` of a usermedia element (absent: both; 0: not valid). */
 function maskOf(s) {
   if (s.geo) return GEO;
-  const type = s.el.getAttribute('type');
+  if (s.fixed) return s.fixed;
+  const type = s.type === undefined ? s.el.getAttribute('type') : s.type;
   if (type === null) return 3;
   let m = 0;
   for (const word of type.trim().split(/\s+/)) {
@@ -133,10 +160,19 @@ function render(s) {
   const key = `${tag || m} ${tag ? '' : labelOf(s)}`;
   if (key === s.key) return;
   s.key = key;
-  if (s.native) s.native.remove();
+  if (s.native) {
+    // A replaced browser's element ends its watch, and nothing it reports later counts (fromNative).
+    if (s.geo) s.native.watch = false;
+    s.native.remove();
+  }
   s.native = null;
   s.icon = null;
   const root = s.root;
+  if (!m) {
+    // Not a valid type: the element's own children show (its fallback), as the browser's element does.
+    root.replaceChildren(document.createElement('slot'));
+    return;
+  }
   if (tag) {
     const n = document.createElement(tag);
     n.setAttribute('part', 'native');
@@ -188,24 +224,42 @@ function hold(s, reason, on) {
   else if (s.blockers.get(reason) === Infinity) s.blockers.set(reason, now() + DELAY);
 }
 
+/** The reason that blocks a click now ('' when valid), from what the checks found. */
+function reasonOf(s) {
+  if (!s.io) return '';
+  const t = now();
+  return REASONS.find((k) => s.blockers.get(k) > t) || '';
+}
+
 /**
  * Checks what no event reports (a move, a cover, the style) and returns the reason that blocks a click now ('' when
- * valid), firing `validationstatuschange` when validity or the reason changed since last told.
+ * valid), firing `validationstatuschange` when validity or the reason changed since last told. `full` adds the hit
+ * test that also sees covers with `pointer-events: none` (a style recalculation of the page: not every frame).
  */
-function validate(s) {
+function validate(s, full = true) {
   const el = s.el;
-  let reason = '';
   const on = Boolean(s.io && el.isConnected);
   if (on) {
     const r = el.getBoundingClientRect();
     const rect = `${r.x} ${r.y} ${r.width} ${r.height}`;
     if (s.rect && s.rect !== rect) s.blockers.set(MOVED, now() + DELAY);
     s.rect = rect;
-    hold(s, COVERED, s.unseen || covered(s, r));
-    hold(s, STYLE, badStyle(s));
+    if (s.native) pass(s);
+    const style = s.native ? '' : looks(s);
+    if (full) s.cover = !s.native && covered(s, r);
+    hold(s, COVERED, s.unseen || style === COVERED || s.cover);
+    hold(s, STYLE, style === STYLE);
     hold(s, TYPE, !maskOf(s));
-    const t = now();
-    reason = REASONS.find((k) => s.blockers.get(k) > t) || '';
+    hold(s, REGISTRATION, !registered(s));
+  }
+  const reason = reasonOf(s);
+  s.reason = reason;
+  // A hold that ends while no frame checks the element (out of view, hidden page): checked again when it ends.
+  const t = now(), next = Math.min(...[...s.blockers.values()].filter((x) => x > t && x !== Infinity));
+  if (on && next !== Infinity && next !== s.next) {
+    s.next = next;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => validate(s, false), next - t + 1);
   }
   const told = `${on && !reason} ${reason}`;
   if (told !== s.told) {
@@ -216,25 +270,115 @@ function validate(s) {
   return reason;
 }
 
-/** Covered where a hit test does not reach it (five points, 4 px in), or translucent, filtered or transformed. */
+/** Whether the element is among the first PER_CAPABILITY connected elements of each of its capabilities. */
+function registered(s) {
+  const m = maskOf(s);
+  return caps(m).every((i) => {
+    let n = 0;
+    for (const o of live) {
+      if (o === s) return true;
+      if (caps(maskOf(o)).includes(i)) n++;
+      if (n >= PER_CAPABILITY) return false;
+    }
+    return true;
+  });
+}
+
+/** The probe of the hit test: every box of the page takes hits, `pointer-events: none` or not. */
+let probe = null;
+
+/**
+ * Covered where a hit test does not reach the element: a grid of 15 points, 4 px in, with the page's covers made to
+ * take hits for the test (a cover with `pointer-events: none` is still seen).
+ */
 function covered(s, r) {
   const el = s.el;
   const root = el.getRootNode();
-  for (const [x, y] of [[0.5, 0.5], [0, 0], [1, 0], [0, 1], [1, 1]]) {
-    const px = r.left + 4 + x * (r.width - 8), py = r.top + 4 + y * (r.height - 8);
-    if (px < 0 || py < 0 || px >= innerWidth || py >= innerHeight) continue; // out of view: the clip guard's
-    const hit = root.elementFromPoint(px, py);
-    if (hit !== el && !el.contains(hit)) return true;
+  // A copy: the page's list is live where it is an ObservableArray.
+  const sheets = [...(document.adoptedStyleSheets || [])];
+  let probed = false;
+  try {
+    if (!probe) {
+      probe = new CSSStyleSheet();
+      // In a layer: an important declaration in a layer wins over the page's unlayered important ones.
+      probe.replaceSync('@layer jit-permissions-probe{*,*::before,*::after{pointer-events:auto!important}}');
+    }
+    document.adoptedStyleSheets = [...sheets, probe];
+    probed = true;
+  } catch { /* no constructable stylesheets: the plain hit test */ }
+  try {
+    for (const fy of [0, 0.5, 1]) {
+      for (const fx of [0, 0.25, 0.5, 0.75, 1]) {
+        const px = r.left + 4 + fx * (r.width - 8), py = r.top + 4 + fy * (r.height - 8);
+        if (px < 0 || py < 0 || px >= innerWidth || py >= innerHeight) continue; // out of view: the clip guard's
+        const hit = root.elementFromPoint(px, py);
+        if (hit !== el && !el.contains(hit)) return true;
+      }
+    }
+    return false;
+  } finally {
+    if (probed) document.adoptedStyleSheets = sheets;
   }
-  for (let n = el; n; n = n.parentElement || n.getRootNode().host) {
+}
+
+/** The element's box in the composed tree: its slot where it is slotted, else its parent, else its shadow host. */
+const up = (n) => n.assignedSlot || n.parentElement || (n.parentNode && n.parentNode.host) || null;
+const set = (v) => v && v !== 'none' && v !== 'normal';
+
+/**
+ * What the person sees of the library's own button: COVERED when it or an ancestor (through slots) is translucent,
+ * filtered, blended, masked, clipped, shrunk or transformed other than a move or an even enlargement; STYLE when the
+ * label is hidden, too small or too large, out of the button, not opaque, under 3:1 against the button, the button's
+ * background is an image or not opaque, or the host, the button or the label has generated content. '' when fine.
+ */
+function looks(s) {
+  const button = s.root.querySelector('button');
+  if (!button) return '';
+  const label = button.querySelector('[part="label"]');
+  for (let n = label; n; n = up(n)) {
     const c = getComputedStyle(n);
     // A move and an even enlargement are fine; anything else changes what the person sees.
     const m = /^matrix\(([\d.]+), 0, 0, ([\d.]+),/.exec(c.transform);
     const even = c.transform === 'none' || (m && m[1] === m[2] && m[1] >= 1);
-    if (c.opacity < 1 || c.filter !== 'none' || !even || (c.rotate && c.rotate !== 'none')
-      || (c.scale && c.scale !== 'none' && !(/^[\d.]+$/.test(c.scale) && c.scale >= 1))) return true;
+    if (c.opacity < 1 || set(c.filter) || !even || set(c.rotate) || (set(c.scale) && !(/^[\d.]+$/.test(c.scale) && c.scale >= 1))
+      || set(c.clipPath) || (c.mixBlendMode && c.mixBlendMode !== 'normal') || (c.zoom && parseFloat(c.zoom) < 1)) return COVERED;
+    if (set(c.maskImage) || set(c.webkitMaskImage) || set(c.webkitMaskBoxImageSource)) return STYLE;
   }
-  return false;
+  // The element's own box: as the browser's, block or inline-level block or flex (WPT display-values).
+  if (!/^(block|inline-block|flex|inline-flex|none)$/.test(getComputedStyle(s.el).display)) return STYLE;
+  for (const [n, pseudo] of [[s.el, '::before'], [s.el, '::after'], [button, '::before'], [button, '::after'], [label, '::before'], [label, '::after']]) {
+    if (set(getComputedStyle(n, pseudo).content)) return STYLE;
+  }
+  const b = getComputedStyle(button), l = getComputedStyle(label);
+  const [small, large] = [...s.root.querySelectorAll('i')].map((i) => parseFloat(getComputedStyle(i).fontSize));
+  const size = parseFloat(l.fontSize);
+  const fg = rgba(l.color), bg = rgba(b.backgroundColor);
+  const fill = !l.webkitTextFillColor || /currentcolor/i.test(l.webkitTextFillColor) ? fg : rgba(l.webkitTextFillColor);
+  const [x, y] = [luminance(fg), luminance(bg)].sort((p, q) => q - p);
+  const br = button.getBoundingClientRect(), lr = label.getBoundingClientRect();
+  const em = size || 1;
+  return l.visibility !== 'visible' || b.visibility !== 'visible' || size < small - 0.01 || size > large + 0.01
+    || fg[3] < 255 || fill[3] < 255 || fill.join() !== fg.join() || bg[3] < 255 || set(b.backgroundImage) || (x + 0.05) / (y + 0.05) < 3
+    || lr.width < 1 || lr.height < size / 2 || lr.left < br.left - 1 || lr.right > br.right + 1 || lr.top < br.top - 1 || lr.bottom > br.bottom + 1
+    || (l.overflow !== 'visible' && label.scrollWidth > label.clientWidth + 1) || parseFloat(l.textIndent) !== 0
+    || parseFloat(l.letterSpacing) / em < -0.05 || parseFloat(l.letterSpacing) / em > 0.2 || parseFloat(l.wordSpacing) / em > 0.5
+    ? STYLE : '';
+}
+
+/**
+ * The site's styles of the library's element reach the browser's element inside it, so that the browser judges
+ * them (contrast, size) as it would on its own element: a background set on the element, and a colour, font or
+ * spacing the element has apart from its parent's.
+ */
+function pass(s) {
+  const n = s.native, c = getComputedStyle(s.el);
+  const parent = up(s.el);
+  const p = parent && getComputedStyle(parent);
+  for (const k of ['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing', 'wordSpacing']) {
+    const own = k === 'backgroundColor' ? rgba(c[k])[3] > 0 : !p || c[k] !== p[k];
+    const css = k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`);
+    if (own) { if (n.style.getPropertyValue(css) !== c[k]) n.style.setProperty(css, c[k]); } else if (n.style.getPropertyValue(css)) n.style.removeProperty(css);
+  }
 }
 
 let pixel = null;
@@ -255,29 +399,60 @@ function luminance(c) {
   }, 0);
 }
 
-/** Text too small or too large, a colour not opaque, or a contrast under 3:1 (the browser's style guard). */
-function badStyle(s) {
-  const button = s.root.querySelector('button');
-  if (!button) return false;
-  const c = getComputedStyle(button);
-  const [small, large] = [...s.root.querySelectorAll('i')].map((i) => parseFloat(getComputedStyle(i).fontSize));
-  const size = parseFloat(c.fontSize);
-  const fg = rgba(c.color), bg = rgba(c.backgroundColor);
-  const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
-  return size < small - 0.01 || size > large + 0.01 || fg[3] < 255 || bg[3] < 255 || (a + 0.05) / (b + 0.05) < 3;
+// While an element is in view, its checks run every frame (a cover or a style painted even once is seen, and then
+// holds 500 ms), with the full hit test four times a second and at once on any change of the page's tree, and on
+// any transition or animation; off screen the observer reports.
+
+/** The connected elements, in the order they were connected. */
+const live = new Set();
+let frame = 0, lastFull = 0, watching = false;
+function tick() {
+  frame = 0;
+  if (!live.size || document.visibilityState !== 'visible') return;
+  const full = now() - lastFull >= 250;
+  if (full) lastFull = now();
+  for (const s of live) if (s.seen) validate(s, full);
+  frame = requestAnimationFrame(tick);
+}
+function recheck() {
+  for (const s of live) {
+    if (!s.native) render(s); // a new `lang` of the element or an ancestor: the label in that language
+    if (s.seen) validate(s);
+  }
+}
+function follow() {
+  if (!frame && live.size) frame = requestAnimationFrame(tick);
+  if (watching) return;
+  watching = true;
+  new MutationObserver(recheck).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  for (const type of ['transitionrun', 'transitionend', 'animationstart', 'animationend', 'visibilitychange']) {
+    document.addEventListener(type, () => { recheck(); follow(); }, true);
+  }
 }
 
-/** While in view, the checks that no event reports run four times a second; off screen the observer reports. */
+/** The observer of an element's intersection with the viewport (and of its visibility, where the browser has v2). */
 function observe(s) {
   s.io = new IntersectionObserver((entries) => {
     const e = entries[entries.length - 1];
     hold(s, CLIPPED, e.intersectionRatio < 0.99);
     s.unseen = e.isVisible === false && e.intersectionRatio >= 0.99; // IntersectionObserver v2, where it exists
-    clearInterval(s.poll);
-    s.poll = e.isIntersecting ? setInterval(() => document.visibilityState === 'visible' && validate(s), 250) : 0;
+    s.seen = e.isIntersecting;
+    follow();
     validate(s);
   }, { rootMargin: '-4px', threshold: [0, 0.99, 1], trackVisibility: true, delay: 100 });
   s.io.observe(s.el);
+}
+
+// ---- Whose focus: a key press counts as a click only where the person moved the focus (Tab, or a pointer).
+
+let personal = false;
+if (typeof addEventListener === 'function') {
+  const mark = (e) => {
+    if (!e.isTrusted || (e.type === 'keydown' && e.key !== 'Tab')) return;
+    personal = true;
+    setTimeout(() => { personal = false; });
+  };
+  for (const type of ['keydown', 'pointerdown', 'mousedown', 'touchstart']) addEventListener(type, mark, true);
 }
 
 // ---- The runtime's state, and the flows.
@@ -289,6 +464,11 @@ function attach(s, rt) {
   rt.updates.add(s.update);
   render(s);
   update(s);
+  autolocate(s);
+}
+
+/** `autolocate`: locates without a click once, while the library reports geolocation granted. */
+function autolocate(s) {
   if (s.geo && s.el.autolocate && s.state === 'granted' && !s.located) {
     s.located = true;
     activate(s);
@@ -304,6 +484,7 @@ function update(s) {
   s.initial ||= state;
   s.blocked = list.some((st) => st.reason === 'browser' || st.reason === 'system');
   setState(s, 'granted', state === 'granted');
+  if (s.io) autolocate(s);
   setState(s, 'denied', state === 'denied');
   paint(s);
   if (state !== 'granted' && s.watching) {
@@ -350,6 +531,8 @@ const OPTIONS = { enableHighAccuracy: true };
 
 /** The gated call of the task: a position (once, or a watch), or a stream. */
 async function call(s, tasks) {
+  // A second click while the element's stream is live makes no second call (as the browser's element).
+  if (!s.geo && s.value && s.value.getTracks().some((t) => t.readyState === 'live')) return undefined;
   if (!s.geo) return tasks.getUserMedia(constraintsOf(s), {}, true);
   if (!s.el.watch) return tasks.getCurrentPosition(OPTIONS, {}, true);
   if (s.watching) return undefined;
@@ -361,6 +544,16 @@ async function call(s, tasks) {
 /** A result: `position` or `stream`, or `error`, and the event the browser's element fires for it. */
 function deliver(s, value, error) {
   if (value === undefined && !error) return;
+  const G = globalThis.GeolocationPositionError;
+  if (s.geo && error && !(typeof G === 'function' && error instanceof G)) {
+    // A refusal, as the browser's element reports one: a GeolocationPositionError (code 1, PERMISSION_DENIED), with
+    // the library's reason and the error itself.
+    const e = Object.create(typeof G === 'function' ? G.prototype : Object.prototype);
+    for (const [k, v] of Object.entries({ code: 1, message: error.message, reason: error.reason, cause: error, PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 })) {
+      Object.defineProperty(e, k, { value: v, enumerable: true });
+    }
+    error = e;
+  }
   s.error = error;
   if (s.geo) {
     s.value = error ? null : value;
@@ -380,6 +573,8 @@ function constraintsOf(s) {
 }
 
 function nativeConstraints(s, n) {
+  // Chrome 151's first <usermedia> has no setConstraints (only onstream and onerror): it asks with its own defaults.
+  if (typeof n.setConstraints !== 'function') return;
   const c = constraintsOf(s);
   const given = {};
   for (const k of ['video', 'audio']) if (c[k]) given[k] = c[k] === true ? {} : c[k];
@@ -392,6 +587,9 @@ function nativeConstraints(s, n) {
  * its tracks are the library's to stop. A dismissal of its prompt is recorded as one.
  */
 async function fromNative(s, n, e) {
+  // Only what the browser's element itself reports counts (a script's dispatched event is not trusted), and only
+  // from the element now inside (a replaced one's late reports are not this element's).
+  if (!e.isTrusted || n !== s.native) return;
   const type = e.type;
   if (type === 'validationstatuschange') {
     if ('isValid' in n) fire(s.el, type);
@@ -433,10 +631,10 @@ async function fromNative(s, n, e) {
 const Base = typeof HTMLElement === 'function' ? HTMLElement : class {};
 
 class Capability extends Base {
-  constructor(geo) {
+  constructor(geo, fixed = 0) {
     super();
     const s = {
-      el: this, geo, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
+      el: this, geo, fixed, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
       on: {}, value: null, error: null, state: null, initial: null,
     };
     s.update = () => update(s);
@@ -446,16 +644,29 @@ class Capability extends Base {
       s.root.adoptedStyleSheets = [sheet];
     } catch { /* no constructable stylesheets: unstyled */ }
     s.root.addEventListener('click', (e) => {
-      // Only the person's click counts, and only while every guard lets it through.
+      // Only the person's click counts, and only while every guard lets it through; a key press (Enter, Space: a
+      // click of detail 0) only where the person moved the focus there, not a script's focus().
       if (!e.isTrusted) return;
-      if (s.native) { s.clicked = true; return; }
-      if (e.target.closest('button') && !validate(s)) activate(s);
+      const n = s.native;
+      // The browser's element: a click it accepts (valid now) is the person's request; its results may follow.
+      if (n) { if (e.target === n && (!('isValid' in n) || n.isValid)) s.clicked = true; return; }
+      if (e.target.closest('button') && !validate(s) && (e.detail > 0 || s.focused)) activate(s);
     });
+    s.root.addEventListener('focusin', (e) => {
+      s.focused = personal;
+      // Not focusable by script without user activation (as the browser's element): focus goes back where it was.
+      if (!personal && !(navigator.userActivation && navigator.userActivation.isActive)) {
+        e.target.blur();
+        if (e.relatedTarget && e.relatedTarget.focus) e.relatedTarget.focus();
+      }
+    });
+    s.root.addEventListener('focusout', () => { s.focused = false; });
     all.set(this, s);
   }
 
   connectedCallback() {
     const s = S(this);
+    live.add(s);
     s.blockers.clear();
     s.blockers.set(ATTACHED, now() + DELAY);
     s.rect = null;
@@ -463,15 +674,16 @@ class Capability extends Base {
     render(s);
     observe(s);
     validate(s);
-    if (s.rt) attach(s, s.rt);
+    if (s.rt || known) attach(s, s.rt || known);
     else loaded.then(rtOf).then((rt) => attach(s, rt), () => {});
   }
 
   disconnectedCallback() {
     const s = S(this);
+    live.delete(s);
     s.io.disconnect();
     s.io = null;
-    clearInterval(s.poll);
+    s.seen = false;
     validate(s);
     if (s.rt) {
       s.rt.updates.delete(s.update);
@@ -480,9 +692,26 @@ class Capability extends Base {
     s.watching = false;
   }
 
-  attributeChangedCallback(name) {
+  attributeChangedCallback(name, old, value) {
     const s = S(this);
-    if (name === 'watch') { if (s.native) s.native.watch = this.watch; return; }
+    if (name === 'watch') {
+      if (s.native) s.native.watch = this.watch;
+      else if (!this.watch && s.watching) {
+        // Removing `watch` ends the watch.
+        s.watching = false;
+        if (s.rt) s.rt.clearWatch(s.watch);
+      }
+      return;
+    }
+    if (name === 'autolocate') {
+      if (s.rt && s.io) autolocate(s);
+      return;
+    }
+    // `type` is fixed once set (as the browser's): a later change is ignored.
+    if (name === 'type') {
+      if (s.type !== undefined && s.type !== null) return;
+      s.type = value;
+    }
     render(s);
     if (s.io) {
       if (s.rt) update(s);
@@ -490,16 +719,16 @@ class Capability extends Base {
     }
   }
 
-  /** Whether a click would count now. */
+  /** Whether a click would count now: a plain read of the last check (they run every frame in view; no layout, no event). */
   get isValid() {
     const s = S(this);
-    return s.native && 'isValid' in s.native ? s.native.isValid : Boolean(s.io) && !validate(s);
+    return s.native && 'isValid' in s.native ? s.native.isValid : Boolean(s.io) && !s.reason;
   }
 
   /** Why a click would not count now (the browser's names), or ''. */
   get invalidReason() {
     const s = S(this);
-    return s.native && 'invalidReason' in s.native ? s.native.invalidReason : validate(s);
+    return s.native && 'invalidReason' in s.native ? s.native.invalidReason : s.reason || '';
   }
 
   /** The library's state of the capability when the element first knew it (the smallest of camera and microphone). */
@@ -529,7 +758,7 @@ function handlers(C, names) {
 
 /** `<jit-geolocation>`: the browser's <geolocation> where it has one, the library's own button elsewhere. */
 export class JitGeolocationElement extends Capability {
-  static observedAttributes = ['watch'];
+  static observedAttributes = ['watch', 'autolocate'];
 
   constructor() { super(true); }
 
@@ -548,7 +777,13 @@ handlers(JitGeolocationElement, [...EVENTS, 'location']);
 export class JitUserMediaElement extends Capability {
   static observedAttributes = ['type'];
 
-  constructor() { super(false); }
+  constructor(fixed) { super(false, fixed); }
+
+  /** Whether `type` is a type this element takes: camera, microphone, or both. */
+  static isTypeSupported(type) {
+    const words = String(type).trim().split(/\s+/);
+    return words.every((w) => w === 'camera' || w === 'microphone');
+  }
 
   /** The stream the last click gave, or null. */
   get stream() { return S(this).value; }
@@ -566,10 +801,25 @@ export class JitUserMediaElement extends Capability {
 }
 handlers(JitUserMediaElement, [...EVENTS, 'stream', 'cancel']);
 
+/** `<jit-camera>`: the camera alone (Chrome 153's `<camera>`), the browser's element or the library's own. */
+export class JitCameraElement extends JitUserMediaElement {
+  constructor() { super(1); }
+  get type() { return 'camera'; }
+  set type(v) { /* fixed */ }
+}
+
+/** `<jit-microphone>`: the microphone alone (Chrome 153's `<microphone>`), the browser's element or the library's own. */
+export class JitMicrophoneElement extends JitUserMediaElement {
+  constructor() { super(2); }
+  get type() { return 'microphone'; }
+  set type(v) { /* fixed */ }
+}
+
 /**
- * Registers `<jit-geolocation>` and `<jit-usermedia>` (a name the page already defined is left as it is), with the
- * page's runtime: `runtime` is the runtime, or a function that resolves with it (called once, when first needed).
- * Returns the two constructors registered under those names. Where there is no browser, registers nothing.
+ * Registers `<jit-geolocation>`, `<jit-usermedia>`, `<jit-camera>` and `<jit-microphone>` (a name the page already
+ * defined is left as it is), with the page's runtime: `runtime` is the runtime, or a function that resolves with it
+ * (called once, when first needed). Returns the constructors registered under those names. Where there is no
+ * browser, registers nothing.
  */
 export function defineElements(runtime) {
   if (typeof customElements === 'undefined') return {};
@@ -578,5 +828,10 @@ export function defineElements(runtime) {
     if (!customElements.get(name)) customElements.define(name, C);
     return customElements.get(name);
   };
-  return { JitGeolocationElement: get('jit-geolocation', JitGeolocationElement), JitUserMediaElement: get('jit-usermedia', JitUserMediaElement) };
+  return {
+    JitGeolocationElement: get('jit-geolocation', JitGeolocationElement),
+    JitUserMediaElement: get('jit-usermedia', JitUserMediaElement),
+    JitCameraElement: get('jit-camera', JitCameraElement),
+    JitMicrophoneElement: get('jit-microphone', JitMicrophoneElement),
+  };
 }

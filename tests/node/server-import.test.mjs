@@ -64,7 +64,7 @@ for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, 
     if (out.testingError) problems.push(`importing testing.js threw: ${out.testingError}`);
     // jit-permissions/elements registers nothing where there is no customElements, and its classes are undefined.
     if (out.elementsError) problems.push(`importing elements.js threw: ${out.elementsError}`);
-    else if (out.elements !== 'JitGeolocationElement:undefined,JitUserMediaElement:undefined') problems.push(`elements.js exports ${out.elements}`);
+    else if (out.elements !== 'JitCameraElement:undefined,JitGeolocationElement:undefined,JitMicrophoneElement:undefined,JitUserMediaElement:undefined,connect:function') problems.push(`elements.js exports ${out.elements}`);
     for (const name of ['install', 'isRefusal', 'JitPermissions', 'JitPermissionStatus']) {
       if (out.exports && !out.exports.includes(name)) problems.push(`index.js does not export ${name} (it exports ${out.exports})`);
     }

@@ -18,7 +18,7 @@ import { setUp, place, clearStage, record, settled, clickButton, axeOn } from '.
 // The position the runner gives each engine (run.mjs POSITION; the WebKit test browser's own fixed one).
 const LATITUDE = engine === 'webkit' ? 52.52 : 48.8566;
 let offset = 0;
-const { p, audit } = await setUp('jp-test-elements-flow', { clock: () => Date.now() + offset });
+const { p, audit, elements } = await setUp('jp-test-elements-flow', { clock: () => Date.now() + offset });
 const HOUR = 3600 * 1000;
 
 /** Waits for the element to report `type` after index n of its events. */
@@ -130,6 +130,15 @@ if (p) {
     assertEqual(el.permissionStatus, 'granted', 'permissionStatus');
     assertEqual((await p.query({ name: 'camera' })).grant, 'one-time', 'grant');
     streamTracks = tracks;
+    // A second real click while the stream is live: no second getUserMedia, no new stream (the browser's element
+    // makes none either).
+    const first = el.stream;
+    const n = events.list.length;
+    await settled(el);
+    await clickButton(el);
+    await sleep(800);
+    assertEqual(JSON.stringify(events.acted(n)), '[]', 'events after a second click while the stream is live');
+    assertEqual(el.stream, first, 'the stream after a second click');
   }, { timeout: 25000 });
 
   await test('the one-time grant made through the element expires like any other (16 h later): prompt, and its track ends', async () => {
@@ -189,6 +198,50 @@ if (p) {
     }, { timeout: 30000 });
   }
   await settle(() => outside('setPermission', { name: 'geolocation', state: engine === 'chromium' ? 'granted' : 'prompt' }));
+  clearStage();
+
+  await test('no handle the page reaches records a decision: the controller gives no runtime (the elements get it module to module), and a script\'s try changes nothing', async () => {
+    await p.reset({ name: 'camera' });
+    const before = await p.query({ name: 'camera' });
+    const was = `${before.state} ${before.grant}`;
+    const decisions = audit.events.filter((a) => a.type === 'decision').length;
+    // The old way in: the controller's runtime getter, and its input(DECISION = 3, camera = 0, allow-always = 1).
+    const old = p[Symbol.for('jit-permissions.runtime')];
+    assertEqual(old, undefined, 'p[Symbol.for("jit-permissions.runtime")]');
+    if (old && typeof old.input === 'function') old.input(3, 0, 1);
+    // Every property of the controller and its prototypes, read: none holds something with input().
+    const found = [];
+    for (let o = p; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+      for (const k of Reflect.ownKeys(o)) {
+        let v;
+        try { v = p[k]; } catch { continue; }
+        if (v && typeof v === 'object' && typeof v.input === 'function') found.push(String(k));
+      }
+    }
+    assertEqual(found.join(), '', 'properties of the controller that give an object with input()');
+    // The controller's hook for the elements hands the runtime to the package's own elements module only.
+    const hook = p[Symbol.for('jit-permissions.elements')];
+    assertEqual(typeof hook, 'function', 'the elements hook');
+    assertEqual(await hook.call(p), undefined, 'what the hook resolves with');
+    assertEqual(elements.connect({ input() { throw new Error('called'); } }), undefined, 'connect() gives nothing back');
+    await sleep(300);
+    const after = await p.query({ name: 'camera' });
+    assertEqual(`${after.state} ${after.grant}`, was, 'camera after the tries');
+    assertEqual(audit.events.filter((a) => a.type === 'decision').length, decisions, 'decisions in the audit');
+    // The elements still work with the runtime they got: a real click opens the pre-prompt, or (where the browser
+    // already grants the camera to this page, as WebKit does after a capture) gives a stream.
+    const { el, events } = await fresh('jit-usermedia', { type: 'camera' });
+    await clickButton(el);
+    const pre = () => document.querySelector('div[data-jit-permissions="pre-prompt"]');
+    assert(await waitFor(() => pre() || events.list.includes('stream'), 5000), `neither a pre-prompt nor a stream (events ${JSON.stringify(events.list)})`);
+    if (pre()) {
+      await waitHost('pre-prompt');
+      await choose('dismiss');
+      await waitGone('pre-prompt');
+    } else {
+      for (const t of el.stream.getTracks()) t.stop();
+    }
+  }, { timeout: 20000 });
   clearStage();
 }
 

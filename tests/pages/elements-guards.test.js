@@ -212,7 +212,7 @@ if (p) {
       css('');
       await settled(el);
     }
-    assertEqual(events.validity.filter((v) => v === 'false style_invalid').length, STYLES.length, 'validationstatuschange to style_invalid');
+    assertEqual(events.validity.filter((v) => v === 'false style_invalid').length, STYLES.length, `validationstatuschange to style_invalid (${JSON.stringify(events.validity)})`);
   });
 
   await test('valid with the site\'s own theme (--jp-accent, --jp-accent-fg at 4.5:1, a 20px font), and a usermedia element with an unknown type is type_invalid', async () => {
@@ -224,11 +224,14 @@ if (p) {
     assertEqual(b.backgroundColor, 'rgb(91, 44, 131)', 'the button takes --jp-accent');
     assertEqual(b.fontSize, '20px', 'the button takes the page\'s font size');
     const bad = place('jit-usermedia', { type: 'camera screen' });
+    bad.textContent = 'Your browser cannot do this';
     await sleep(600);
     assertEqual(bad.invalidReason, 'type_invalid', 'invalidReason of type="camera screen"');
+    assertEqual(bad.shadowRoot.querySelector('slot')?.assignedNodes().map((n) => n.textContent).join(), 'Your browser cannot do this',
+      'a type_invalid element renders its children (the fallback)');
     bad.type = 'microphone';
     await sleep(600);
-    assertEqual(bad.invalidReason, '', 'invalidReason once the type is fixed (and 500 ms passed)');
+    assertEqual(bad.invalidReason, 'type_invalid', 'invalidReason after a later change of type (fixed once set, as the browser\'s)');
   });
   clearStage();
 }

@@ -6,7 +6,7 @@
 // browser prompt's choice), so the library's one-time expiry, audit and controls cover it, and an expiry ends the
 // stream's tracks. Engines without the interfaces skip each test and say so (elements-flow runs the library's own
 // button there).
-import { test, skip, assert, assertEqual, finish, engine, outside, settle, sleep, waitFor, describe, note } from './harness.js';
+import { test, skip, skipNow, assert, assertEqual, finish, engine, outside, settle, sleep, waitFor, describe, note } from './harness.js';
 import { setUp, place, clearStage, record, clickButton, axeOn } from './elements-util.js';
 import { toPrompt } from './prompt-util.js';
 
@@ -25,6 +25,10 @@ const NAME = {
   render: 'renders the browser\'s own element in its shadow root (part="native"); isValid and invalidReason are the browser\'s',
   geo: 'a real click on the browser\'s <geolocation> (granted by the browser): location event with a position; the library records a one-time grant',
   media: 'a real click on the browser\'s element inside <jit-usermedia type=camera>: stream event; the one-time grant expires like any other and ends the track',
+  untrusted: 'events a script dispatches on the browser\'s element inside (promptdismiss three times, promptaction, location) count for nothing and are not passed on',
+  replaced: 'a <jit-geolocation watch> whose grant ended: the replaced browser\'s element has its watch ended, and nothing more is delivered',
+  styles: 'the site\'s styles of <jit-usermedia> (a background and a colour) reach the browser\'s element inside, and leave it when the site removes them',
+  clicked: 'a real click the browser\'s element refuses (just inserted) is not the person\'s request',
 };
 if (p && !HAS.geolocation && !HAS.usermedia) {
   for (const n of Object.values(NAME)) {
@@ -90,6 +94,89 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
     assert(audit.events.some((a) => a.type === 'expiry' && a.name === 'camera'), 'audit: expiry');
   }, { timeout: 20000 });
   await settle(() => outside('setPermission', { name: 'camera', state: 'prompt' }));
+  clearStage();
+
+  await test(NAME.styles, async () => {
+    clearStage();
+    const el = place('jit-usermedia', { type: 'camera' });
+    await nativeValid(el);
+    const n = el.shadowRoot.querySelector('[part="native"]');
+    el.style.background = '#eeeeee';
+    el.style.color = '#dddddd';
+    assert(await waitFor(() => getComputedStyle(n).backgroundColor === 'rgb(238, 238, 238)', 2000), `the browser's element's background: ${getComputedStyle(n).backgroundColor}`);
+    assertEqual(getComputedStyle(n).color, 'rgb(221, 221, 221)', 'the browser\'s element\'s colour');
+    // What the browser makes of it is the browser's: measured, not asserted.
+    await sleep(1000);
+    note(`${version}: the browser's element with text and background at 1.1:1: isValid ${el.isValid}, invalidReason '${el.invalidReason}'`);
+    el.style.background = '';
+    el.style.color = '';
+    assert(await waitFor(() => getComputedStyle(n).backgroundColor !== 'rgb(238, 238, 238)', 2000), 'the background was not taken back when the site removed it');
+  });
+
+  await test(NAME.clicked, async () => {
+    await outside('setPermission', { name: 'geolocation', state: 'granted' });
+    await toPrompt(p, 'geolocation');
+    clearStage();
+    const el = place('jit-geolocation');
+    const events = record(el);
+    const n = el.shadowRoot.querySelector('[part="native"]');
+    const a = audit.events.length;
+    let seen = false;
+    n.addEventListener('location', (e) => { if (e.isTrusted) seen = true; });
+    // A real click at once: the browser's element refuses it (recently_attached), so it is no request of the person's.
+    await clickButton(el, '[part="native"]');
+    await sleep(700);
+    // Then the browser's element locates by itself (its own autolocate, the browser's geolocation being granted).
+    n.setAttribute('autolocate', '');
+    if (!await waitFor(() => seen, 3000)) {
+      n.remove();
+      el.shadowRoot.append(n);
+    }
+    if (!await waitFor(() => seen, 3000)) skipNow(`${engine}'s <geolocation autolocate> did not locate by itself here`);
+    await sleep(500);
+    assertEqual((await p.query({ name: 'geolocation' })).state, 'prompt', 'geolocation in the library after a click the browser\'s element refused, then a location of its own');
+    assert(!audit.events.slice(a).some((x) => x.type === 'decision' && x.name === 'geolocation'), 'no decision recorded');
+  }, { timeout: 20000 });
+
+  await test(NAME.untrusted, async () => {
+    await toPrompt(p, 'geolocation');
+    clearStage();
+    const el = place('jit-geolocation');
+    const events = record(el);
+    const n = el.shadowRoot.querySelector('[part="native"]');
+    const a = audit.events.length;
+    for (let i = 0; i < 3; i++) n.dispatchEvent(new Event('promptdismiss', { bubbles: true }));
+    n.dispatchEvent(new Event('promptaction', { bubbles: true }));
+    n.dispatchEvent(new Event('location', { bubbles: true }));
+    await sleep(500);
+    const s = await p.query({ name: 'geolocation' });
+    assertEqual(`${s.state} ${s.grant} ${s.reason}`, 'prompt null null', 'geolocation after three script-made promptdismiss events');
+    assertEqual(JSON.stringify(events.list.filter((t) => t !== 'validationstatuschange')), '[]', 'events passed on to the page');
+    assertEqual(JSON.stringify(audit.events.slice(a).map((e) => e.type)), '[]', 'audit events');
+  });
+
+  await test(NAME.replaced, async () => {
+    await outside('setPermission', { name: 'geolocation', state: 'granted' });
+    await toPrompt(p, 'geolocation');
+    clearStage();
+    const el = place('jit-geolocation', { watch: '' });
+    const events = record(el);
+    await nativeValid(el);
+    const old = el.shadowRoot.querySelector('[part="native"]');
+    assertEqual(old.watch, true, 'the browser\'s element watches');
+    await clickButton(el, '[part="native"]');
+    assert(await waitFor(() => events.list.includes('location'), 8000), `no location event (events: ${JSON.stringify(events.list)})`);
+    assert(await waitFor(() => el.permissionStatus === 'granted', 2000), `permissionStatus ${el.permissionStatus}`);
+    await p.revoke({ name: 'geolocation' });
+    assert(await waitFor(() => el.shadowRoot.querySelector('[part="native"]') !== old, 3000), 'the browser\'s element was not replaced when the grant ended');
+    assertEqual(old.watch, false, 'the replaced element\'s watch');
+    const n = events.list.length;
+    const now = el.shadowRoot.querySelector('[part="native"]');
+    assertEqual(now.watch, true, 'the new element keeps the watch attribute (it starts when clicked)');
+    await sleep(1500);
+    assertEqual(JSON.stringify(events.since(n).filter((t) => t !== 'validationstatuschange')), '[]', 'events after the grant ended');
+    assertEqual((await p.query({ name: 'geolocation' })).state, 'prompt', 'geolocation stays ended');
+  }, { timeout: 20000 });
   clearStage();
 }
 
