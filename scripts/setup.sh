@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# The wasm-bindgen version pinned in Cargo.toml; the CLI must match it exactly.
-WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
+# The wasm-bindgen version locked in Cargo.lock (Cargo.toml asks for a caret range); the CLI must match it exactly.
+WASM_BINDGEN_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "[setup] no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
 

@@ -39,6 +39,9 @@ export const tests = [
       const { context, page } = await newPage(shared.browser);
       await page.goto(`${env.base}/examples/rust-demo/`);
       await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
+      // Issue 24, item 1: the app has its own #[global_allocator] and its own exported `Engine` (the build above
+      // fails to link or to bind if the library sets an allocator or exports an `Engine` of its own), and runs.
+      await page.waitForSelector('html[data-app-engine="rust-demo engine"]', { timeout: 5000 });
       assertEqual(await page.getAttribute('#camera-state', 'data-state'), 'prompt', 'camera state from query()');
 
       await page.click('#ask');

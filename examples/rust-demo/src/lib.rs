@@ -15,6 +15,39 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement};
 
+/// The app's own allocator: an app chooses it, not a library it depends on (jit_permissions sets none unless the
+/// app turns on its feature `allocator`). `System` is the Rust standard library's allocator on wasm32.
+#[global_allocator]
+static ALLOCATOR: std::alloc::System = std::alloc::System;
+
+/// The app's own exported type called `Engine` (a name apps often use: a game or layout engine). It lands in the
+/// app's JS glue beside what the library exports, which must not clash with it: the library's own engine handle
+/// is exported as `JitPermissionsEngine`. `main.js` makes one and shows its name.
+#[wasm_bindgen]
+pub struct Engine {
+    name: String,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The app's engine.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Engine {
+        Engine { name: "rust-demo engine".into() }
+    }
+
+    /// Its name, shown in the page.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
 /// What the page keeps for its whole life: the runtime, the subscription (dropping it would
 /// unsubscribe) and the click handlers.
 struct App {
