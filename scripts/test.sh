@@ -21,6 +21,8 @@ echo "ok"
 
 step "native: cargo test"
 cargo test --quiet
+# The optional feature serde: the status types (de)serialize in their JS spellings (tests/core_names.rs).
+cargo test --quiet --features serde --test core_names
 
 step "docs: cargo doc builds with no warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --lib --target wasm32-unknown-unknown
