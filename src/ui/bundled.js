@@ -1,10 +1,21 @@
-// The Rust API's loader (src/web/rust_api.rs). ui.js comes with the crate user's wasm as a wasm-bindgen snippet
-// (imported by the glue); a non-English locale is imported from beside this file when the UI is first needed, as
-// the npm package does. wasm-bindgen copies every module the crate declares next to its glue, and rust_api.rs
-// declares each of locales/*.js for that; should one be missing all the same, the UI speaks English.
-export function load(ui, tag) {
-  const strings = tag === 'en' ? undefined : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined);
-  return Promise.all([ui, strings]);
+// The Rust API's loader (src/web/rust_api.rs): what the runtime loads on first need, as the npm package's index.js
+// does. wasm-bindgen copies every module the crate declares next to its glue (rust_api.rs declares tasks.js, ui.js,
+// each of locales/*.js and the elements, never using them, so the glue does not import them at start); they are
+// imported from beside this file when first needed. Should a locale be missing all the same, the UI speaks English.
+export const loader = {
+  tasks: () => import('../runtime/tasks.js'),
+  load(tag) {
+    const strings = tag === 'en' ? undefined : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined);
+    const loading = Promise.all([import('./ui.js').then((m) => m.ui), strings]);
+    // Loading early is a guess that a dialog will follow; the runtime awaits it when one does.
+    loading.catch(() => {});
+    return loading;
+  },
+};
+
+/** A console warning (a second install() with other options). */
+export function warn(message) {
+  console.warn(message);
 }
 
 /**

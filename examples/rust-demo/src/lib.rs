@@ -11,6 +11,7 @@ use jit_permissions::{
     AuditEvent, Capability, ControlsPanel, Error, GrantKind, Permissions, PromptContent, PromptImage, State, Status,
     Subscription,
 };
+use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement};
@@ -54,7 +55,7 @@ struct App {
     _subscription: Subscription,
     _audit: Subscription,
     _controls: ControlsPanel,
-    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    _handlers: Vec<EventListener>,
 }
 
 thread_local! {
@@ -95,7 +96,7 @@ pub async fn start() -> Result<(), JsValue> {
     };
 
     // The person's controls: every capability, its state and time left, revoke and reset.
-    let controls = permissions.controls(&document.get_element_by_id("controls").ok_or("no #controls")?)?;
+    let controls = permissions.controls(&document.get_element_by_id("controls").ok_or("no #controls")?);
 
     let ask = on_click(&document, "ask", {
         let permissions = permissions.clone();
@@ -154,6 +155,7 @@ fn camera_prompt() -> PromptContent {
             src: "../../demo/img/camera.svg".into(),
             alt: "A camera viewfinder framing a smiling face".into(),
         }),
+        ..PromptContent::default()
     }
 }
 
@@ -173,10 +175,9 @@ fn describe(status: Status) -> String {
 }
 
 fn explain(e: &Error) -> String {
-    if e.is_not_allowed() {
-        format!("not allowed: {}", e.message())
-    } else {
-        e.to_string()
+    match e.reason() {
+        Some(reason) => format!("not allowed ({reason}): {}", e.message()),
+        None => e.to_string(),
     }
 }
 
@@ -213,13 +214,8 @@ fn button(document: &Document, id: &str) -> Option<HtmlButtonElement> {
     document.get_element_by_id(id).and_then(|e| e.dyn_into().ok())
 }
 
-fn on_click(
-    document: &Document,
-    id: &str,
-    mut f: impl FnMut() + 'static,
-) -> Result<Closure<dyn FnMut(web_sys::Event)>, JsValue> {
+fn on_click(document: &Document, id: &str, mut f: impl FnMut() + 'static) -> Result<EventListener, JsValue> {
     let target: Element = document.get_element_by_id(id).ok_or("missing button")?;
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| f());
-    target.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref())?;
-    Ok(handler)
+    // Removed when dropped: the page keeps it in APP.
+    Ok(EventListener::new(&target, "click", move |_| f()))
 }
