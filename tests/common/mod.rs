@@ -59,3 +59,29 @@ pub fn clear() {
     }
 }
 
+
+/// Writes `text` under `key` from another document of the origin (a same-origin frame), so that the browser fires
+/// `storage` in this page, as when another tab writes the record.
+pub fn write_from_another_document(key: &str, text: &str) {
+    use js_sys::{Function, Reflect};
+    let frame = doc().create_element("iframe").unwrap();
+    doc().body().unwrap().append_child(&frame).unwrap();
+    let win = Reflect::get(&frame, &"contentWindow".into()).unwrap();
+    let storage = Reflect::get(&win, &"localStorage".into()).unwrap();
+    let set_item: Function = Reflect::get(&storage, &"setItem".into()).unwrap().dyn_into().unwrap();
+    set_item.call2(&storage, &key.into(), &text.into()).unwrap();
+    frame.remove();
+}
+
+/// Waits until `cond` holds (polling every 25 ms, at most `ms`).
+pub async fn wait_until(ms: u32, cond: impl Fn() -> bool) -> bool {
+    let mut waited = 0;
+    while waited < ms {
+        if cond() {
+            return true;
+        }
+        TimeoutFuture::new(25).await;
+        waited += 25;
+    }
+    cond()
+}
