@@ -799,23 +799,38 @@ impl Permissions {
     /// [`Permissions::on_change`] follows `state` only. As the JS `subscribe()`: what a store or
     /// signal needs.
     ///
-    /// In a Leptos 0.8 component (needs `leptos` and `send_wrapper`, so not compiled here):
+    /// In Leptos 0.8 (needs `leptos` and `send_wrapper`, so not compiled here): install once before mounting, put
+    /// the runtime in the context, and feed a signal from `subscribe`:
     ///
     /// ```ignore
-    /// use jit_permissions::{Capability, Permissions};
+    /// use jit_permissions::{Capability, InstallOptions, Permissions};
     /// use leptos::prelude::*;
     /// use send_wrapper::SendWrapper;
     ///
+    /// fn main() {
+    ///     wasm_bindgen_futures::spawn_local(async {
+    ///         // Once per page (a later install() returns the same runtime).
+    ///         let permissions = Permissions::install(InstallOptions::default()).await.expect("install");
+    ///         // The context wants Send; a wasm page has one thread.
+    ///         let permissions = SendWrapper::new(permissions);
+    ///         leptos::mount::mount_to_body(move || {
+    ///             provide_context(permissions.clone());
+    ///             view! { <CameraState/> }
+    ///         })
+    ///         .forget();
+    ///     });
+    /// }
+    ///
     /// #[component]
-    /// fn CameraState(permissions: Permissions) -> impl IntoView {
+    /// fn CameraState() -> impl IntoView {
+    ///     let permissions = expect_context::<SendWrapper<Permissions>>();
+    ///     // Set at once and after each change of any field; unsubscribed when the component goes.
     ///     let camera = RwSignal::new(permissions.snapshot(Capability::Camera));
-    ///     let subscription = permissions.subscribe(Capability::Camera, move |status| camera.set(status));
-    ///     // Unsubscribes when the component goes (`on_cleanup` wants Send; the page has one thread).
-    ///     let subscription = SendWrapper::new(subscription);
+    ///     let subscription = SendWrapper::new(permissions.subscribe(Capability::Camera, move |status| camera.set(status)));
     ///     on_cleanup(move || drop(subscription));
     ///     view! {
-    ///         <p>"Camera: " {move || camera.get().state.as_str()}
-    ///            {move || camera.get().grant.map(|g| format!(" ({})", g.as_str()))}</p>
+    ///         <p>"Camera: " {move || camera.get().state.to_string()}
+    ///            {move || camera.get().grant.map(|g| format!(" ({g})"))}</p>
     ///     }
     /// }
     /// ```
