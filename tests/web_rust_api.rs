@@ -279,7 +279,8 @@ async fn install_twice_gives_the_one_runtime_of_the_page_and_warns_when_the_opti
     let cap = Capability::Notifications;
     let seen: Seen = Rc::default();
     let s = seen.clone();
-    let _sub = second.subscribe(cap, move |status| s.borrow_mut().push(status));
+    // Kept without a value to hold: forget().
+    second.subscribe(cap, move |status| s.borrow_mut().push(status)).forget();
     // Another page blocks notifications under the first runtime's key: the second install hears it, so it is the
     // same runtime (a runtime of its own would read "jp-rust-api-other" and still say prompt).
     block_from_another_document('n');

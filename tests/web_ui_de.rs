@@ -49,6 +49,10 @@ async fn overrides_apply_on_top_of_the_locale_in_the_dialog_and_the_panel() {
     );
     drop(panel);
     assert!(parent.query_selector("[data-jit-permissions]").unwrap().is_none(), "removed on drop");
+    // forget() keeps it mounted without a value to hold.
+    permissions.controls(&parent).forget();
+    tick().await;
+    assert!(parent.query_selector("[data-jit-permissions=controls]").unwrap().is_some(), "kept after forget()");
     parent.remove();
 }
 

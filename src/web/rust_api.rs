@@ -102,7 +102,7 @@ pub enum ErrorKind {
     /// Refused (a `NotAllowedError` with its `reason`): dismissed, the person's "Don't allow", an embargo, or the
     /// browser's, the system's or the frame's block.
     Refused(Refusal),
-    /// No device (`NotFoundError`).
+    /// No device, or none that meets the constraints (`NotFoundError`, `OverconstrainedError`).
     NotFound,
     /// The device is there but cannot be read, usually in use elsewhere (`NotReadableError`).
     NotReadable,
@@ -197,9 +197,9 @@ impl From<JsValue> for Error {
             "NotReadableError" | "TrackStartError" => ErrorKind::NotReadable,
             "TypeError" => ErrorKind::InvalidOption(None),
             _ => match thrown.code.map(|c| c as u32) {
-                // A GeolocationPositionError (PERMISSION_DENIED reaches Rust as a refusal).
-                Some(2) if message.is_empty() || name.is_empty() || name == "GeolocationPositionError" => ErrorKind::PositionUnavailable,
-                Some(3) if message.is_empty() || name.is_empty() || name == "GeolocationPositionError" => ErrorKind::Timeout,
+                // A GeolocationPositionError has a code and no name (PERMISSION_DENIED reaches Rust as a refusal).
+                Some(2) if name.is_empty() => ErrorKind::PositionUnavailable,
+                Some(3) if name.is_empty() => ErrorKind::Timeout,
                 _ => ErrorKind::Other,
             },
         };
