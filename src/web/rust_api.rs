@@ -81,8 +81,8 @@ pub struct PromptContent {
     pub reason: Option<String>,
     /// A picture that shows the task.
     pub image: Option<PromptImage>,
-    /// The person asks again after their own "Don't allow" (a "change my mind" button of the page): the
-    /// pre-prompt shows once more instead of the refusal (SPEC, "reconsider"). Only from a real click.
+    /// The person asks to reconsider their own "Don't allow" (a "change my mind" button of the page): the
+    /// pre-prompt shows once more instead of the refusal, as the JS `prompt.reconsider`.
     pub reconsider: bool,
 }
 
