@@ -1,5 +1,6 @@
 //! Issue 24, item 3: the status enums print and parse in their JS spellings (`Display`/`FromStr`), and with the
-//! feature `serde` (de)serialize the same way.
+//! feature `serde` (de)serialize the same way. Native (`cargo test`), as the other engine tests.
+#![cfg(not(target_arch = "wasm32"))]
 use jit_permissions::core::{Refusal, RevocationCause, UnknownName};
 use jit_permissions::{BlockCause, Capability, Choice, DenyReason, ExpiryCause, GrantKind, State};
 
