@@ -19,6 +19,10 @@ if grep -rnE '\b(wasm_bindgen|web_sys|js_sys|gloo[a-z_]*|serde_wasm_bindgen)\b' 
 fi
 echo "ok"
 
+step "dependencies: none unused (cargo machete), each used by the code of its section (scripts/check-deps.mjs)"
+cargo machete
+node scripts/check-deps.mjs Cargo.toml examples/rust-demo/Cargo.toml
+
 step "native: cargo test"
 cargo test --quiet
 # The optional feature serde: the status types (de)serialize in their JS spellings (tests/core_names.rs).
