@@ -213,14 +213,10 @@ export function resolveLocale(locale, languages) {
 export function createRuntime(makeEngine, options, hooks, loader) {
   // One runtime per page (issue 24), shared by the npm package and the Rust API (each has its own copy of this
   // module): a later caller joins the first one's runtime, hears its hooks, and is warned when its options differ.
-  const page = Symbol.for('jit-permissions.page'), rt = globalThis[page];
+  const page = Symbol.for('jit-permissions.page'), rt = globalThis[page], first = rt?.hooks;
   if (!rt) return (globalThis[page] = new Runtime(makeEngine, options, hooks, loader));
-  const first = rt.hooks;
-  rt.hooks = {
-    status: (...a) => { first.status(...a); hooks.status(...a); },
-    audit: (r) => { first.audit(r); hooks.audit(r); },
-  };
-  if (JSON.stringify(options) !== JSON.stringify(rt.options)) {
+  rt.hooks = { status: (...a) => (first.status(...a), hooks.status(...a)), audit: (r) => (first.audit(r), hooks.audit(r)) };
+  if (JSON.stringify(options) != JSON.stringify(rt.options)) {
     console.warn('jit-permissions: install() called again with other options: they are ignored, the first call\'s apply');
   }
   return rt;
@@ -387,11 +383,7 @@ class Runtime {
 
   /** Starts the runtime once: later calls (another installer on the page) get the same promise. */
   start() {
-    if (!this._started) {
-      this._started = this._start();
-      this._started.catch(() => { this._started = null; });
-    }
-    return this._started.then(() => { for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false); });
+    return (this._started ||= this._start()).then(() => { for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false); });
   }
 
   async _start() {
