@@ -87,7 +87,7 @@ pub struct PromptContent {
 }
 
 /// A picture in the pre-prompt.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PromptImage {
     /// The URL (set through `img.src`, never parsed as markup).
     pub src: String,
@@ -347,12 +347,19 @@ struct ContentJs<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<&'a PromptImage>,
+    image: Option<ImageJs<'a>>,
+}
+
+#[derive(Serialize)]
+struct ImageJs<'a> {
+    src: &'a str,
+    alt: &'a str,
 }
 
 impl<'a> From<&'a PromptContent> for ContentJs<'a> {
     fn from(c: &'a PromptContent) -> ContentJs<'a> {
-        ContentJs { title: c.title.as_deref(), reason: c.reason.as_deref(), image: c.image.as_ref() }
+        let image = c.image.as_ref().map(|i| ImageJs { src: &i.src, alt: &i.alt });
+        ContentJs { title: c.title.as_deref(), reason: c.reason.as_deref(), image }
     }
 }
 
