@@ -304,6 +304,10 @@ pub struct InstallOptions {
     pub heading_level: Option<u8>,
     /// The clock (epoch ms); `None` is `Date.now()`.
     pub clock: Option<Clock>,
+    /// Patch mode, as the JS option `patch`: `navigator.permissions.query()` answers for the gated capabilities
+    /// with this runtime's statuses (one-time expiry, reliable `change` events, the extra fields), so that code
+    /// written against the standard API (a JS library on the page) gets them too.
+    pub patch: bool,
 }
 
 impl fmt::Debug for InstallOptions {
@@ -316,6 +320,7 @@ impl fmt::Debug for InstallOptions {
             .field("prompts", &self.prompts)
             .field("indicator", &self.indicator)
             .field("heading_level", &self.heading_level)
+            .field("patch", &self.patch)
             .field("clock", &self.clock.as_ref().map(|_| "Fn() -> f64"))
             .finish()
     }
@@ -331,6 +336,7 @@ impl PartialEq for InstallOptions {
             && self.prompts == other.prompts
             && self.indicator == other.indicator
             && self.heading_level == other.heading_level
+            && self.patch == other.patch
             && match (&self.clock, &other.clock) {
                 (None, None) => true,
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
@@ -376,6 +382,7 @@ struct OptionsJs<'a> {
     indicator: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     heading_level: Option<u8>,
+    patch: bool,
     #[serde(with = "serde_wasm_bindgen::preserve")]
     clock: JsValue,
 }
@@ -491,6 +498,8 @@ extern "C" {
     fn define_elements_js(runtime: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = warn)]
     fn warn(message: &str);
+    #[wasm_bindgen(js_name = patch)]
+    fn patch_js(runtime: &Runtime) -> bool;
 }
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/locales/de.js")]
@@ -696,6 +705,7 @@ impl Permissions {
             prompts: options.prompts.iter().map(|(cap, content)| (cap.name(), ContentJs::from(content))).collect(),
             indicator: options.indicator,
             heading_level: options.heading_level.filter(|l| (1..=6).contains(l)),
+            patch: options.patch,
             clock: clock.clone(),
         };
         let parsed = parse_options(&to_js(&js_options))?;
@@ -714,10 +724,14 @@ impl Permissions {
         // runtime keeps it for a JS install() on the page to compare with.
         let _ = js_sys::Reflect::set(&parsed, &"config".into(), &config_js(&options.config));
         let permissions = Permissions::create(options.config, &parsed, clock)?;
+        let patch = options.patch;
         PAGE.with(|page| *page.borrow_mut() = Some((permissions.clone(), options)));
         if let Err(e) = JsFuture::from(permissions.rt.start()).await {
             PAGE.with(|page| page.borrow_mut().take());
             return Err(e.into());
+        }
+        if patch {
+            patch_js(&permissions.rt);
         }
         Ok(permissions)
     }
