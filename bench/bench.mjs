@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { runChromium } from './chromium.mjs';
 import { runFirefox } from './firefox.mjs';
 import { isShuttingDown, log, shutdown, startServer, table, withTimeout } from './lib.mjs';
-import { measureSize } from './size.mjs';
+import { measureRustDemo, measureSize } from './size.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -64,6 +64,7 @@ async function section(name, fn) {
 async function main() {
   const started = Date.now();
   await section('Size', async () => measureSize(repoRoot));
+  await section('Size: the Rust example', async () => measureRustDemo(repoRoot));
   const { origin } = await startServer(repoRoot);
   log(`serving ${repoRoot} at ${origin}`);
   const versions = [];

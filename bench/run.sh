@@ -26,6 +26,8 @@ fi
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   bash scripts/build.sh
+  # The Rust example, whose first load the size section sets beside the npm package's.
+  bash examples/rust-demo/build.sh
 fi
 
 # node ends every browser, driver and server it started (also on SIGINT/SIGTERM); the watchdog bounds the run.

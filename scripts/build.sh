@@ -13,13 +13,13 @@ WASM_IN="target/wasm32-unknown-unknown/$OUT/jit_permissions.wasm"
 if [ "$PROFILE" = release ] && [ "${NIGHTLY:-1}" != 0 ] && rustup run nightly rustc --version >/dev/null 2>&1 \
   && [ -d "$(rustup run nightly rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
   && RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-    cargo +nightly build --quiet --lib --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+    cargo +nightly build --quiet --lib --release --features allocator --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
     --target-dir target/build-std; then
   WASM_IN=target/build-std/wasm32-unknown-unknown/release/jit_permissions.wasm
   echo "[build] std rebuilt with $(rustup run nightly rustc --version) (build-std, immediate-abort panics)" >&2
 else
   [ "$PROFILE" = release ] && [ "${NIGHTLY:-1}" != 0 ] && echo "[build] no nightly with rust-src: the stable build" >&2
-  cargo build --quiet --lib --target wasm32-unknown-unknown --profile "$PROFILE"
+  cargo build --quiet --lib --features allocator --target wasm32-unknown-unknown --profile "$PROFILE"
 fi
 # The wasm pkg/ was made from, for the benchmark's twiggy report.
 cp "$WASM_IN" target/jit_permissions.pkg.wasm

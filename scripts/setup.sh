@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
-# The wasm-bindgen version pinned in Cargo.toml; the CLI must match it exactly.
-WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
+# The wasm-bindgen version locked in Cargo.lock (Cargo.toml asks for a caret range); the CLI must match it exactly.
+WASM_BINDGEN_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "[setup] no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
+CARGO_MACHETE_VERSION=0.9.2
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -62,6 +64,8 @@ cargo_tool() { # crate version binary
 cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 cargo_tool wasm-pack "$WASM_PACK_VERSION" wasm-pack
 cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver
+# The test command's check for unused dependencies.
+cargo_tool cargo-machete "$CARGO_MACHETE_VERSION" cargo-machete
 
 # 4. wasm-pack looks for `safaridriver`; WebKitGTK's driver stands in for it.
 mkdir -p target/bin

@@ -19,8 +19,14 @@ if grep -rnE '\b(wasm_bindgen|web_sys|js_sys|gloo[a-z_]*|serde_wasm_bindgen)\b' 
 fi
 echo "ok"
 
+step "dependencies: none unused (cargo machete), each used by the code of its section (scripts/check-deps.mjs)"
+cargo machete
+node scripts/check-deps.mjs Cargo.toml examples/rust-demo/Cargo.toml
+
 step "native: cargo test"
 cargo test --quiet
+# The optional feature serde: the status types (de)serialize in their JS spellings (tests/core_names.rs).
+cargo test --quiet --features serde --test core_names
 
 step "docs: cargo doc builds with no warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --lib --target wasm32-unknown-unknown

@@ -14,10 +14,17 @@
 pub mod core;
 pub mod web;
 
-pub use crate::core::{AuditEvent, BlockCause, Capability, Choice, Config, DenyReason, ExpiryCause, GrantKind, State, Status};
-pub use web::rust_api::{ControlsPanel, Error, InstallOptions, Permissions, PromptContent, PromptImage, Subscription};
+pub use crate::core::{
+    AuditEvent, BlockCause, Capability, Choice, Config, ConfigError, DenyReason, ExpiryCause, GrantKind, Refusal, RevocationCause, State,
+    Status, UnknownName,
+};
+pub use web::rust_api::{
+    Clock, ControlsPanel, Coordinates, Error, ErrorKind, InstallOptions, Permissions, Position, PositionOptions, PromptContent, PromptImage,
+    Subscription, Watch,
+};
 
-/// The allocator of the wasm build: talc's, sized for wasm (growing memory as needed).
-#[cfg(target_arch = "wasm32")]
+/// The allocator of the npm package's wasm: talc's, sized for wasm (growing memory as needed). Only with the
+/// feature `allocator` (off by default), which scripts/build.sh turns on: a crate user's app keeps its own.
+#[cfg(all(target_arch = "wasm32", feature = "allocator"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

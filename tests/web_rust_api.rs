@@ -9,6 +9,10 @@
 //! [`Permissions::on_change`] hears `state` only: another document records a dismissal (history fields change, the
 //! state stays `prompt`), then a block (the state changes).
 //!
+//! Issue 24: `install` returns the page's one runtime (every test here shares it, on the one storage key `KEY`, each
+//! with capabilities of its own); errors are typed ([`ErrorKind`], [`Error::reason`]); positions are typed and a watch
+//! is a [`Watch`] handle.
+//!
 //! Run: `wasm-pack test --headless --chrome -- --test web_rust_api` (or `--firefox`, `--safari`).
 #![cfg(target_arch = "wasm32")]
 
@@ -16,7 +20,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use jit_permissions::{Capability, Choice, InstallOptions, Permissions, State, Status};
+use jit_permissions::{
+    Capability, Choice, Config, DenyReason, ErrorKind, InstallOptions, Permissions, PositionOptions, PromptContent, Refusal, State,
+    Status,
+};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -27,11 +34,12 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A storage key of its own for each test (the tests share one page and its storage).
-fn fresh_key(name: &str) -> String {
-    let key = format!("jp-rust-api-{name}-{}", (js_sys::Math::random() * 1e9) as u64);
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().remove_item(&key).unwrap();
-    key
+/// The storage key of the page's one runtime, which every test here shares.
+const KEY: &str = "jp-rust-api";
+
+/// The key, for a test (each uses capabilities no other test here changes).
+fn fresh_key(_test: &str) -> String {
+    KEY.to_string()
 }
 
 /// Writes `text` under `key` from another document of the origin (a same-origin frame), so that the browser fires
@@ -44,6 +52,21 @@ fn write_from_another_document(key: &str, text: &str) {
     let set_item: Function = Reflect::get(&storage, &"setItem".into()).unwrap().dyn_into().unwrap();
     set_item.call2(&storage, &key.into(), &text.into()).unwrap();
     frame.remove();
+}
+
+thread_local! {
+    static VERSION: Cell<u64> = const { Cell::new(9_000_000_000_000) };
+}
+
+/// Another document records the person's "Don't allow" for the capability of record letter `letter` (`c`, `m`,
+/// `g`, `n`). The tests share the page's one runtime and its record: the block carries a version (`v`, the record's
+/// hybrid logical clock) above any this page wrote before, so that it is the newer verdict whatever ran first.
+fn block_from_another_document(letter: char) {
+    write_from_another_document(KEY, &format!("jp2|{letter}bv{}", next_version()));
+}
+
+fn next_version() -> u64 {
+    VERSION.with(|v| v.replace(v.get() + 1_000_000_000))
 }
 
 type Seen = Rc<RefCell<Vec<Status>>>;
@@ -89,7 +112,8 @@ async fn a_listener_that_resets_inside_a_delivery_leaves_no_listener_with_a_stal
     let _sub_b = permissions.on_change(cap, move |status| b.borrow_mut().push(status));
 
     // Another page blocks the camera (the first record format: readable by every version).
-    write_from_another_document(&key, "jp1|cb");
+    let _ = &key;
+    block_from_another_document('c');
     assert!(wait_until(3000, || reset_done.get()).await, "listener A never heard of the block: A saw {:?}", seen_a.borrow());
     TimeoutFuture::new(300).await;
 
@@ -131,7 +155,8 @@ async fn a_listener_that_revokes_inside_a_delivery_leaves_no_listener_with_a_sta
     let b = seen_b.clone();
     let _sub_b = permissions.on_change(cap, move |status| b.borrow_mut().push(status));
 
-    write_from_another_document(&key, "jp1|gb");
+    let _ = &key;
+    block_from_another_document('g');
     assert!(wait_until(3000, || seen_a.borrow().iter().any(|s| s.state == State::Denied)).await, "listener A never heard of the block");
     TimeoutFuture::new(500).await;
 
@@ -143,6 +168,8 @@ async fn a_listener_that_revokes_inside_a_delivery_leaves_no_listener_with_a_sta
         let states = seen_b.borrow().iter().map(|s| s.state).collect::<Vec<_>>();
         assert_eq!(states.first(), Some(&State::Denied), "listener B's first state: {states:?}");
     }
+    drop((_sub_a, _sub_b));
+    permissions.reset(cap);
 }
 
 #[wasm_bindgen_test]
@@ -160,7 +187,7 @@ async fn subscribe_hears_every_field_at_once_and_after_each_change_on_change_onl
     assert_eq!(permissions.snapshot(cap).state, State::Prompt, "microphone before the test");
 
     // Another page records a dismissal of the microphone: the history fields change, the state does not.
-    write_from_another_document(&key, "jp2|md1w1q3t1700000000000");
+    write_from_another_document(&key, &format!("jp2|md1w{}q3t1700000000000", next_version()));
     assert!(wait_until(3000, || every.borrow().len() == 2).await, "subscribe heard no dismissal: {:?}", every.borrow());
     let dismissed = every.borrow()[1];
     assert_eq!(
@@ -172,7 +199,8 @@ async fn subscribe_hears_every_field_at_once_and_after_each_change_on_change_onl
     assert!(states.borrow().is_empty(), "on_change heard a change of state that did not happen: {:?}", states.borrow());
 
     // Then a block ("Don't allow" in that page): the state changes, and both hear it.
-    write_from_another_document(&key, "jp2|mbv5w1d1q2t1700000000001");
+    let (v, w) = (next_version(), next_version());
+    write_from_another_document(&key, &format!("jp2|mbv{v}w{w}d1q2t1700000000001"));
     assert!(wait_until(3000, || states.borrow().len() == 1).await, "on_change heard no block");
     assert!(wait_until(3000, || every.borrow().len() == 3).await, "subscribe heard no block: {:?}", every.borrow());
     assert_eq!(every.borrow()[2], permissions.snapshot(cap), "subscribe's last status is the snapshot");
@@ -217,4 +245,138 @@ async fn define_elements_registers_both_elements_run_by_this_runtime() {
     }
     assert!(wait_until(3000, || status(&el) == "prompt").await, "permissionStatus {}", status(&el));
     el.remove();
+}
+
+/// The messages of `console.warn` from now on (the page's own console.warn still runs).
+fn record_warnings() -> impl Fn() -> Vec<String> {
+    Function::new_no_args(
+        "const w = console.warn; globalThis.jpWarned = []; \
+         console.warn = (...a) => { globalThis.jpWarned.push(String(a[0])); return w.apply(console, a); };",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+    || {
+        let list = Reflect::get(&js_sys::global(), &"jpWarned".into()).unwrap();
+        js_sys::Array::from(&list).iter().filter_map(|v| v.as_string()).collect()
+    }
+}
+
+/// Issue 24, item 2: a second `install` (with other options, here another storage key and locale) returns the
+/// page's one runtime: it sees the state the first one sees, hears the same changes, and the page is warned once
+/// that its options are ignored. The same options again give no warning.
+#[wasm_bindgen_test]
+async fn install_twice_gives_the_one_runtime_of_the_page_and_warns_when_the_options_differ() {
+    let first = install(KEY).await;
+    let warnings = record_warnings();
+    let again = install(KEY).await;
+    assert!(warnings().is_empty(), "the same options again: no warning, got {:?}", warnings());
+    let other = InstallOptions { storage_key: Some("jp-rust-api-other".into()), locale: Some("de".into()), ..InstallOptions::default() };
+    let second = Permissions::install(other).await.expect("the second install");
+    let warned = warnings();
+    assert_eq!(warned.len(), 1, "one warning for the other options: {warned:?}");
+    assert!(warned[0].contains("install() called again with other options"), "{warned:?}");
+
+    let cap = Capability::Notifications;
+    let seen: Seen = Rc::default();
+    let s = seen.clone();
+    // Kept without a value to hold: forget().
+    second.subscribe(cap, move |status| s.borrow_mut().push(status)).forget();
+    // Another page blocks notifications under the first runtime's key: the second install hears it, so it is the
+    // same runtime (a runtime of its own would read "jp-rust-api-other" and still say prompt).
+    block_from_another_document('n');
+    assert!(wait_until(3000, || second.query(cap).state == State::Denied).await, "the second install's state: {:?}", second.query(cap));
+    assert_eq!(first.query(cap), second.query(cap), "one state");
+    assert_eq!(again.query(cap), second.query(cap), "one state");
+    assert!(wait_until(3000, || seen.borrow().last().map(|s| s.state) == Some(State::Denied)).await, "subscribe on the second: {:?}", seen.borrow());
+    // And a reset through the first is the second's too.
+    first.reset(cap);
+    assert_eq!(second.query(cap).state, State::Prompt, "after the first's reset: {:?}", second.query(cap));
+}
+
+/// Issue 24, item 3: a refusal is `ErrorKind::Refused` with its reason (here the person's "Don't allow" recorded by
+/// another page), `reason()` says the same, `Display` shows the name and message, and the JS value behind it is the
+/// `NotAllowedError` with `reason` the npm package throws.
+#[wasm_bindgen_test]
+async fn a_refusal_is_a_typed_error_with_its_reason() {
+    let permissions = install(KEY).await;
+    let cap = Capability::Camera;
+    permissions.reset(cap);
+    block_from_another_document('c');
+    assert!(wait_until(3000, || permissions.query(cap).state == State::Denied).await, "camera: {:?}", permissions.query(cap));
+    assert_eq!(permissions.query(cap).reason, Some(DenyReason::User));
+    let constraints = web_sys::MediaStreamConstraints::new();
+    constraints.set_video(&wasm_bindgen::JsValue::TRUE);
+    let refused = permissions.get_user_media(&constraints, PromptContent::default()).await;
+    // Reset before asserting, so that a failure leaves the camera as the other tests expect it.
+    permissions.reset(cap);
+    let err = refused.expect_err("a refusal");
+    assert_eq!(err.kind(), ErrorKind::Refused(Refusal::User), "{err}");
+    assert_eq!(err.reason(), Some(Refusal::User));
+    assert!(err.is_not_allowed());
+    assert_eq!(err.name(), "NotAllowedError");
+    assert!(err.to_string().starts_with("NotAllowedError: jit-permissions: camera"), "{err}");
+    let js = err.as_js();
+    assert_eq!(Reflect::get(js, &"reason".into()).unwrap().as_string().as_deref(), Some("user"));
+    let as_std: &dyn std::error::Error = &err;
+    assert!(as_std.source().is_none());
+    assert_eq!(permissions.query(cap).state, State::Prompt);
+}
+
+/// Issue 24, item 3: a bad option is `ErrorKind::InvalidOption`, with the `ConfigError` (also the error's
+/// `source()`) when `Config::validate` found it, and a `TypeError` naming the field either way.
+#[wasm_bindgen_test]
+async fn a_bad_option_is_a_typed_error_naming_the_field() {
+    let config = Config { max_lifetime: 0, ..Config::default() };
+    let err = Permissions::install(InstallOptions { config, ..InstallOptions::default() }).await.expect_err("a zero lifetime");
+    let ErrorKind::InvalidOption(Some(config_error)) = err.kind() else { panic!("kind {:?}", err.kind()) };
+    assert_eq!(config_error.field(), "oneTime.maxLifetime");
+    assert_eq!(err.name(), "TypeError");
+    assert!(err.message().contains("'oneTime.maxLifetime'"), "{err}");
+    assert!(err.as_js().is_instance_of::<js_sys::TypeError>());
+    let as_std: &dyn std::error::Error = &err;
+    assert_eq!(as_std.source().map(|s| s.to_string()), Some(config_error.to_string()));
+}
+
+/// Issue 24, item 3: `watch_position` takes `PositionOptions` and an error callback. A refusal before the watch
+/// starts is the `Err` (geolocation blocked by the person's "Don't allow" in another page). Where the browser grants
+/// geolocation by itself (chromedriver does), a watch and a position request with `timeout: 0` and no cached position
+/// fail at once with TIMEOUT, which reaches `on_error` (and the `Err` of `get_current_position`) as
+/// `ErrorKind::Timeout`: the options and the error callback reach the browser. Elsewhere the pre-prompt would need a
+/// real click: the test says so and checks the refusal alone.
+#[wasm_bindgen_test]
+async fn watch_position_passes_its_options_and_reports_errors_to_on_error() {
+    let permissions = install(KEY).await;
+    let cap = Capability::Geolocation;
+    permissions.reset(cap);
+    let before = permissions.query(cap);
+    let granted_by_browser = before.state == State::Granted;
+    let options = PositionOptions { enable_high_accuracy: false, timeout: Some(0), maximum_age: Some(0) };
+
+    if granted_by_browser {
+        let errors: Rc<RefCell<Vec<ErrorKind>>> = Rc::default();
+        let e = errors.clone();
+        let watch = permissions
+            .watch_position(options, |_| {}, move |err| e.borrow_mut().push(err.kind()), PromptContent::default())
+            .await
+            .expect("a watch where the browser grants geolocation");
+        assert!(wait_until(3000, || !errors.borrow().is_empty()).await, "on_error heard nothing of the timeout");
+        assert_eq!(errors.borrow()[0], ErrorKind::Timeout, "{:?}", errors.borrow());
+        drop(watch);
+        let err = permissions.get_current_position(options, PromptContent::default()).await.expect_err("a timeout");
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    } else {
+        web_sys::console::log_1(&format!("geolocation is {before:?} here (not granted by the browser): only the refusal is checked").into());
+    }
+
+    block_from_another_document('g');
+    assert!(wait_until(3000, || permissions.query(cap).state == State::Denied).await, "geolocation: {:?}", permissions.query(cap));
+    let called = Rc::new(Cell::new(false));
+    let c = called.clone();
+    let err = permissions
+        .watch_position(options, move |_| c.set(true), |_| {}, PromptContent::default())
+        .await
+        .expect_err("a refusal");
+    assert_eq!(err.reason(), Some(Refusal::User), "{err}");
+    assert!(!called.get());
+    permissions.reset(cap);
 }

@@ -24,6 +24,7 @@ pub struct Assessment {
 
 /// Who refused a gated call: the `reason` of its `NotAllowedError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum Refusal {
     /// The pre-prompt (or the browser's own prompt) was closed without a choice.
     Dismissed,
@@ -37,6 +38,10 @@ pub enum Refusal {
     System,
     /// The frame's Permissions Policy.
     Policy,
+}
+
+super::types::named! {
+    Refusal via as_str: [Dismissed, User, Embargo, Browser, System, Policy];
 }
 
 impl Refusal {

@@ -5,6 +5,7 @@ pub type Millis = u64;
 
 /// A capability the library gates with its pre-prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum Capability {
     /// `navigator.geolocation`.
     Geolocation,
@@ -74,6 +75,7 @@ pub enum NativeState {
 
 /// A reported permission state: the Permissions API's own three values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum State {
     /// Access is granted (by the browser, or demonstrably honoured under a grant).
     Granted,
@@ -97,6 +99,7 @@ impl State {
 
 /// How long a grant lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum GrantKind {
     /// "Allow this time": ends by the rules of seed 002.
     OneTime,
@@ -116,6 +119,7 @@ impl GrantKind {
 
 /// Why a capability is reported denied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum DenyReason {
     /// The browser denies it. Nothing overrides this.
     Browser,
@@ -146,6 +150,7 @@ impl DenyReason {
 
 /// The full reported status of a capability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct Status {
     /// `granted`, `denied` or `prompt`.
     pub state: State,
@@ -165,6 +170,7 @@ pub struct Status {
 
 /// A choice made in the pre-prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum Choice {
     /// "Allow this time": a one-time grant.
     AllowOnce,
@@ -234,6 +240,7 @@ pub type UseId = u64;
 
 /// Why a grant ended by the clock or by the pages' lifetimes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum ExpiryCause {
     /// The maximum lifetime (16 hours) of a one-time grant passed.
     MaxLifetime,
@@ -259,6 +266,7 @@ impl ExpiryCause {
 
 /// Why a grant was taken back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum RevocationCause {
     /// Revoked through the controls or the API.
     Manual,
@@ -282,6 +290,7 @@ impl RevocationCause {
 
 /// What kept a capability from being used: the cause of a [`AuditEvent::Blocked`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "kebab-case"))]
 pub enum BlockCause {
     /// The browser's site setting.
     Browser,
@@ -329,4 +338,52 @@ pub enum AuditEvent {
     /// The person left an optional capability out of a task's pre-prompt (reported by the
     /// browser layer; no decision is recorded for it, so it stays as it was).
     Declined(Capability),
+}
+
+/// The error of `str::parse` for the named enums ([`State`], [`Capability`], ...): the text is none of the names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownName {
+    /// The enum's name: `"State"`, `"Capability"`, ...
+    pub of: &'static str,
+    /// The text that matched no name.
+    pub text: String,
+}
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}' is not a {} name", self.text, self.of)
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
+/// `Display` (the JS spelling, as `as_str`/`name` give it) and `FromStr` (its inverse) for a named enum.
+macro_rules! named {
+    ($($t:ident via $f:ident: [$($v:ident),+];)+) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.$f())
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = $crate::core::UnknownName;
+            fn from_str(text: &str) -> Result<$t, $crate::core::UnknownName> {
+                [$($t::$v),+].into_iter().find(|x| x.$f() == text)
+                    .ok_or_else(|| $crate::core::UnknownName { of: stringify!($t), text: text.to_string() })
+            }
+        }
+    )+};
+}
+pub(crate) use named;
+
+named! {
+    Capability via name: [Camera, Microphone, Geolocation, Notifications];
+    State via as_str: [Granted, Denied, Prompt];
+    GrantKind via as_str: [OneTime, Persistent];
+    DenyReason via as_str: [Browser, User, Embargo, System, Policy];
+    Choice via as_str: [AllowOnce, AllowAlways, DontAllow, Dismiss];
+    ExpiryCause via as_str: [MaxLifetime, Hidden, PagesGone, Unused];
+    RevocationCause via as_str: [Manual, Browser, Cleared];
+    BlockCause via as_str: [Browser, System, Policy, Busy, NoDevice];
 }

@@ -211,7 +211,15 @@ export function resolveLocale(locale, languages) {
  * where it reports, and `loader.load(tag)` resolving with `[ui, strings]` on first need.
  */
 export function createRuntime(makeEngine, options, hooks, loader) {
-  return new Runtime(makeEngine, options, hooks, loader);
+  // One runtime per page (issue 24), shared by the npm package and the Rust API (each has its own copy of this
+  // module): a later caller joins the first one's runtime, hears its hooks, and is warned when its options differ.
+  const page = Symbol.for('jit-permissions.page'), rt = globalThis[page], first = rt?.hooks;
+  if (!rt) return (globalThis[page] = new Runtime(makeEngine, options, hooks, loader));
+  rt.hooks = { status: (...a) => (first.status(...a), hooks.status(...a)), audit: (r) => (first.audit(r), hooks.audit(r)) };
+  if (JSON.stringify(options) != JSON.stringify(rt.options)) {
+    console.warn('jit-permissions: install() called again with other options: they are ignored, the first call\'s apply');
+  }
+  return rt;
 }
 
 class Runtime {
@@ -395,7 +403,12 @@ class Runtime {
 
   // ---- Start.
 
-  async start() {
+  /** Starts the runtime once: later calls (another installer on the page) get the same promise. */
+  start() {
+    return (this._started ||= this._start()).then(() => { for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false); });
+  }
+
+  async _start() {
     const stored = this._read();
     if (stored) { this._load(stored); this.carryOut(this.drain()); }
     this._listen();
@@ -405,7 +418,6 @@ class Runtime {
     await this._finishQueries(queries, true);
     if (!policyApi) this._guessPolicy();
     this._prune();
-    for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false);
     if (this.options.indicator) this.view(undefined, true);
     // What start-up found reaches the listeners added right after install() resolves (in the same task or the
     // microtasks after it), in order, before anything later.

@@ -104,14 +104,15 @@ fn refusal_code(r: core::Refusal) -> f64 {
     }
 }
 
-/// One page's engine.
-#[wasm_bindgen]
+/// One page's engine. Exported to JS as `JitPermissionsEngine`: the name lands in every crate user's glue and
+/// `.d.ts`, where a plain `Engine` would clash with an app's own.
+#[wasm_bindgen(js_name = JitPermissionsEngine)]
 #[derive(Debug)]
 pub struct Engine {
     engine: core::Engine,
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = JitPermissionsEngine)]
 impl Engine {
     /// An engine for page `page` (a random id below 2^53) at `now`, with the durations and
     /// counts of the options (`unusedAfter` `NaN` for off), which the caller has checked (the JS

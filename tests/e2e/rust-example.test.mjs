@@ -39,6 +39,9 @@ export const tests = [
       const { context, page } = await newPage(shared.browser);
       await page.goto(`${env.base}/examples/rust-demo/`);
       await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
+      // Issue 24, item 1: the app has its own #[global_allocator] and its own exported `Engine` (the build above
+      // fails to link or to bind if the library sets an allocator or exports an `Engine` of its own), and runs.
+      await page.waitForSelector('html[data-app-engine="rust-demo engine"]', { timeout: 5000 });
       assertEqual(await page.getAttribute('#camera-state', 'data-state'), 'prompt', 'camera state from query()');
 
       await page.click('#ask');
@@ -58,6 +61,14 @@ export const tests = [
       // The controls panel mounted from Rust shows the one-time grant.
       await page.waitForSelector('#controls div[data-jit-permissions="controls"] li[part~="row"][data-capability="camera"][data-state="granted"]');
       await env.shot(page, '17-rust-example-granted.png', { fullPage: true });
+      // Issue 24, item 2: the npm package on the same page shares the Rust API's runtime (one runtime per page), so
+      // its install() sees the one-time grant made from Rust (a runtime of its own would not).
+      const fromJs = () => page.evaluate(async () => {
+        const { install } = await import('/pkg/index.js');
+        const status = await (await install()).query({ name: 'camera' });
+        return `${status.state}/${status.grant}`;
+      });
+      assertEqual(await fromJs(), 'granted/one-time', "the npm package's view of the camera on the Rust app's page");
 
       await page.click('#revoke');
       await page.waitForSelector('#camera-state[data-state="prompt"]');
@@ -66,6 +77,7 @@ export const tests = [
         return log.includes('change: camera is now prompt') && log.includes('audit: camera revoked');
       });
       await page.waitForSelector('#controls div[data-jit-permissions="controls"] li[part~="row"][data-capability="camera"][data-state="prompt"]');
+      assertEqual(await fromJs(), 'prompt/null', "the npm package's view after the revoke from Rust");
       assert(page.problems.length === 0, `the page reported problems: ${page.problems.join(' | ')}`);
       await context.close();
     },

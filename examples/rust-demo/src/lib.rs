@@ -11,9 +11,43 @@ use jit_permissions::{
     AuditEvent, Capability, ControlsPanel, Error, GrantKind, Permissions, PromptContent, PromptImage, State, Status,
     Subscription,
 };
+use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement};
+
+/// The app's own allocator: an app chooses it, not a library it depends on (jit_permissions sets none unless the
+/// app turns on its feature `allocator`). `System` is the Rust standard library's allocator on wasm32.
+#[global_allocator]
+static ALLOCATOR: std::alloc::System = std::alloc::System;
+
+/// The app's own exported type called `Engine` (a name apps often use: a game or layout engine). It lands in the
+/// app's JS glue beside what the library exports, which must not clash with it: the library's own engine handle
+/// is exported as `JitPermissionsEngine`. `main.js` makes one and shows its name.
+#[wasm_bindgen]
+pub struct Engine {
+    name: String,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The app's engine.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Engine {
+        Engine { name: "rust-demo engine".into() }
+    }
+
+    /// Its name, shown in the page.
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
 
 /// What the page keeps for its whole life: the runtime, the subscription (dropping it would
 /// unsubscribe) and the click handlers.
@@ -21,7 +55,7 @@ struct App {
     _subscription: Subscription,
     _audit: Subscription,
     _controls: ControlsPanel,
-    _handlers: Vec<Closure<dyn FnMut(web_sys::Event)>>,
+    _handlers: Vec<EventListener>,
 }
 
 thread_local! {
@@ -62,7 +96,7 @@ pub async fn start() -> Result<(), JsValue> {
     };
 
     // The person's controls: every capability, its state and time left, revoke and reset.
-    let controls = permissions.controls(&document.get_element_by_id("controls").ok_or("no #controls")?)?;
+    let controls = permissions.controls(&document.get_element_by_id("controls").ok_or("no #controls")?);
 
     let ask = on_click(&document, "ask", {
         let permissions = permissions.clone();
@@ -121,6 +155,7 @@ fn camera_prompt() -> PromptContent {
             src: "../../demo/img/camera.svg".into(),
             alt: "A camera viewfinder framing a smiling face".into(),
         }),
+        ..PromptContent::default()
     }
 }
 
@@ -140,10 +175,9 @@ fn describe(status: Status) -> String {
 }
 
 fn explain(e: &Error) -> String {
-    if e.is_not_allowed() {
-        format!("not allowed: {}", e.message())
-    } else {
-        e.to_string()
+    match e.reason() {
+        Some(reason) => format!("not allowed ({reason}): {}", e.message()),
+        None => e.to_string(),
     }
 }
 
@@ -180,13 +214,8 @@ fn button(document: &Document, id: &str) -> Option<HtmlButtonElement> {
     document.get_element_by_id(id).and_then(|e| e.dyn_into().ok())
 }
 
-fn on_click(
-    document: &Document,
-    id: &str,
-    mut f: impl FnMut() + 'static,
-) -> Result<Closure<dyn FnMut(web_sys::Event)>, JsValue> {
+fn on_click(document: &Document, id: &str, mut f: impl FnMut() + 'static) -> Result<EventListener, JsValue> {
     let target: Element = document.get_element_by_id(id).ok_or("missing button")?;
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| f());
-    target.add_event_listener_with_callback("click", handler.as_ref().unchecked_ref())?;
-    Ok(handler)
+    // Removed when dropped: the page keeps it in APP.
+    Ok(EventListener::new(&target, "click", move |_| f()))
 }
