@@ -9,6 +9,7 @@
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 import init, { Engine } from './jit_permissions.js';
+import { patch, patchList } from './patch.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
@@ -30,6 +31,7 @@ const LOCALES = {
 /** What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`. */
 const loader = {
   tasks: () => import('./tasks.js'),
+  chip: () => import('./chip.js'),
   load(tag) {
     const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[tag]() : null;
     const loading = Promise.all([import('./ui.js'), locale])
@@ -91,6 +93,9 @@ export function isRefusal(error) {
 async function create(options) {
   // Options are checked before anything loads: a wrong one is a TypeError naming it.
   const parsed = parseOptions(options);
+  // The polyfill is in place at once: a call made before the engine is ready waits for it (patch.js).
+  const list = patchList(parsed.patch);
+  if (list) parsed.natives = patch(list, enter);
   const module = compiling && await compiling;
   mark('compiled');
   await init({ module_or_path: module || WASM });
@@ -99,6 +104,12 @@ async function create(options) {
   await permissions._start((page, now) => new Engine(...parsed.config, page, now), parsed);
   mark('started');
   return permissions;
+}
+
+/** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
+function enter(kind, self, a, ctx) {
+  return (installing || Promise.reject(new Error('jit-permissions did not start'))).then((p) => (kind === 'query' ? p.query(a[0])
+    : Promise.all([loader.tasks(), p._rt.tasks()]).then(([m, t]) => m.polyfill(t, kind, self, a, ctx))));
 }
 
 // Where there is no EventTarget (very old runtimes), the class below still defines.
@@ -204,8 +215,8 @@ export class JitPermissions extends Base {
     const permissions = globalThis.navigator && navigator.permissions;
     // The browser's own query, where the interface defines it, kept before any patching.
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
-    const original = proto && typeof proto.query === 'function' ? proto.query
-      : permissions && typeof permissions.query === 'function' ? permissions.query : null;
+    const original = options.natives?.query || (proto && typeof proto.query === 'function' ? proto.query
+      : permissions && typeof permissions.query === 'function' ? permissions.query : null);
     if (original) this.#nativeQuery = (descriptor) => original.call(permissions, descriptor);
     const hooks = {
       status: (index, status, changed) => this.#publish(index, status, changed),
@@ -213,28 +224,10 @@ export class JitPermissions extends Base {
     };
     this.#runtime = createRuntime(makeEngine, options, hooks, loader);
     await this.#runtime.start();
-    if (options.patch) this.#patch(proto, original, permissions);
   }
 
-  // Patch mode: `query` is replaced where the interface defines it (Permissions.prototype), so
-  // `Permissions.prototype.query.call(navigator.permissions, ...)` reaches the library too and
-  // `navigator.permissions` gets no own property. The replacement is a method like the
-  // original: named `query`, one parameter, not a constructor.
-  #patch(proto, original, permissions) {
-    const library = this;
-    const replacement = {
-      query(descriptor) {
-        if (!(permissions && this === permissions) && original) return original.call(this, descriptor);
-        return library.query(descriptor);
-      },
-    }.query;
-    if (proto && original) {
-      const own = Object.getOwnPropertyDescriptor(proto, 'query');
-      Object.defineProperty(proto, 'query', { ...own, value: replacement });
-    } else if (!permissions) {
-      Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query: replacement } });
-    }
-  }
+  /** The runtime, for the polyfill's calls (patch.js). */
+  get _rt() { return this.#runtime; }
 
   #publish(index, status, changed) {
     this.#cache[index] = status;
