@@ -17,6 +17,12 @@ const original = {
 };
 const CHIP = 'div[data-jit-permissions="chip"]';
 
+/** Waits until the page has no transient user activation left from an earlier real click (a call is then "on load"). */
+async function noActivation() {
+  if (navigator.userActivation) assert(await waitFor(() => !navigator.userActivation.isActive, 8000), 'the page kept its user activation');
+  else await sleep(5200);
+}
+
 /** Runs `fn` in the handler of a real click on a fresh button (inside `parent`); resolves with what it returned. */
 let clicks = 0;
 async function fromClick(fn, parent = document.body) {
@@ -160,6 +166,7 @@ if (p) {
 
   await test('a call without user activation (on load): no modal, the chip; its × is a dismissal (NotAllowedError, reason dismissed)', async () => {
     await toPrompt(p, 'camera');
+    await noActivation();
     const pending = settle(() => navigator.mediaDevices.getUserMedia({ video: true }));
     assert(await waitFor(() => document.querySelector(CHIP), 5000), 'no chip');
     await sleep(300);
@@ -181,6 +188,7 @@ if (p) {
 
   await test('a call without user activation: opening the chip (a real click) shows the pre-prompt; Allow this time gives the track', async () => {
     await toPrompt(p, 'camera');
+    await noActivation();
     const pending = settle(() => navigator.mediaDevices.getUserMedia({ video: true }));
     assert(await waitFor(() => document.querySelector(CHIP), 5000), 'no chip');
     await outside('click', { host: CHIP, selector: '[part~="open"]' });
