@@ -7,11 +7,10 @@
 // the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
-import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
+import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 import init, { Engine } from './jit_permissions.js';
 import { patch, patchList } from './patch.js';
 
-const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
@@ -108,8 +107,8 @@ async function create(options) {
 
 /** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
 function enter(kind, self, a, ctx) {
-  return (installing || Promise.reject(new Error('jit-permissions did not start'))).then((p) => (kind === 'query' ? p.query(a[0])
-    : Promise.all([loader.tasks(), p._rt.tasks()]).then(([m, t]) => m.polyfill(t, kind, self, a, ctx))));
+  return (installing || Promise.reject(Error('jit-permissions did not start'))).then((p) => (kind === 'query' && self === navigator.permissions
+    ? p.query(a[0]) : Promise.all([loader.tasks(), p._rt.tasks()]).then(([m, t]) => m.polyfill(t, kind, self, a, ctx))));
 }
 
 // Where there is no EventTarget (very old runtimes), the class below still defines.
@@ -207,17 +206,10 @@ export class JitPermissions extends Base {
   #runtime;
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
   #held = NAMES.map(() => new Set());
-  #nativeQuery = null;
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
   #panels = new Set();
 
   async _start(makeEngine, options) {
-    const permissions = globalThis.navigator && navigator.permissions;
-    // The browser's own query, where the interface defines it, kept before any patching.
-    const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
-    const original = options.natives?.query || (proto && typeof proto.query === 'function' ? proto.query
-      : permissions && typeof permissions.query === 'function' ? permissions.query : null);
-    if (original) this.#nativeQuery = (descriptor) => original.call(permissions, descriptor);
     const hooks = {
       status: (index, status, changed) => this.#publish(index, status, changed),
       audit: (record) => this.dispatchEvent(new CustomEvent('audit', { detail: record })),
@@ -264,8 +256,9 @@ export class JitPermissions extends Base {
       const index = classify(descriptor);
       if (index >= 0) {
         resolve(new JitPermissionStatus(this, index));
-      } else if (this.#nativeQuery) {
-        resolve(this.#nativeQuery(descriptor));
+      } else if (this.#runtime._query) {
+        // The browser's own query, kept by the runtime before any patching.
+        resolve(this.#runtime._query.call(this.#runtime._permissions, descriptor));
       } else {
         throw new TypeError(`jit-permissions: this browser cannot query '${descriptor.name}'`);
       }

@@ -12,76 +12,61 @@
 //   methods the library's own API uses (Tasks#getUserMedia, ...), and gives the result back in the platform's shape.
 import { typeError } from './runtime.js';
 
-/** What `patch` may name (`patch: true` is all of them). watchPosition and clearWatch go together. */
-const KINDS = ['query', 'getUserMedia', 'getCurrentPosition', 'watchPosition', 'clearWatch', 'requestPermission', 'subscribe'];
+/** Where each function is defined, and its name; `patch: true` replaces all of them. */
+const PLACES = 'Permissions query MediaDevices getUserMedia Geolocation getCurrentPosition Geolocation watchPosition Geolocation '
+  + 'clearWatch Notification requestPermission PushManager subscribe';
+const KINDS = PLACES.split(' ').filter((_, i) => i & 1);
 
 /** The `patch` option: false, or the list of functions to replace; a TypeError naming the field otherwise. */
 export function patchList(v) {
   if (v === undefined || v === false) return null;
   if (v === true) return KINDS;
-  if (!Array.isArray(v) || v.some((k) => !KINDS.includes(k))) {
-    throw typeError(`option 'patch' must be a boolean or a list of ${KINDS.join(', ')}`);
-  }
+  if (!Array.isArray(v) || v.some((k) => !KINDS.includes(k))) throw typeError(`option 'patch' must be a boolean or a list of ${KINDS}`);
+  // watchPosition and clearWatch go together (the watch ids are the polyfill's).
   return v.includes('watchPosition') || v.includes('clearWatch') ? [...v, 'watchPosition', 'clearWatch'] : v;
 }
 
 let natives = null;
-let clicked = null; // the target of the last trusted click, and when
+let clicked = null; // the event path of the last trusted click (kept: its target may leave the document), and when
 let clickedAt = -1e9;
 let watch = 0;
 const watches = new Map(); // a watch id this patch handed out -> its watch's start (the library's id, or undefined)
 
 /**
  * Replaces the functions `list` names; `enter(kind, self, args, ctx)` runs a call once the engine is ready (a
- * promise). Once per page. Returns the originals (the runtime calls those).
+ * promise; the calls that return promises check their `this` there). `ctx`: [user activation, the path of the click
+ * if that recent, the watch id, the watches]. Once per page. Returns the originals (the runtime calls those).
  */
 export function patch(list, enter) {
   if (natives) return natives;
   natives = {};
-  addEventListener('click', (e) => { if (e.isTrusted) { clicked = e.target; clickedAt = performance.now(); } }, true);
-  // The moment of the call: with user activation (and the element activated, if a click was that recent), or not.
-  const ctx = () => {
-    const recent = performance.now() - clickedAt < 5000;
-    return { active: navigator.userActivation ? navigator.userActivation.isActive : recent, el: recent ? clicked : null };
-  };
-  const checked = (a, what) => {
-    if (typeof a[0] !== 'function' || (a[1] != null && typeof a[1] !== 'function')
-      || (a[2] != null && typeof a[2] !== 'object' && typeof a[2] !== 'function')) {
-      throw new TypeError(`Failed to execute '${what}' on 'Geolocation': the callbacks must be functions and the options an object`);
-    }
-    return a;
-  };
-  const on = (owner, name, run, mine = (self) => self === owner) => {
+  addEventListener('click', (e) => { if (e.isTrusted) { clicked = e.composedPath(); clickedAt = performance.now(); } }, true);
+  const places = PLACES.split(' ');
+  for (let i = 0; i < places.length; i += 2) {
+    const name = places[i + 1];
+    const c = globalThis[places[i]];
+    const owner = c && (name === 'requestPermission' ? c : c.prototype);
     const original = owner && owner[name];
-    if (typeof original !== 'function' || !list.includes(name)) return;
+    if (typeof original !== 'function' || !list.includes(name)) continue;
     natives[name] = original;
-    const f = { [name](...a) { return mine(this) ? run(this, a) : original.apply(this, a); } }[name];
+    const f = {
+      [name](...a) {
+        // The moment of the call: with user activation (and the path of the click, if that recent), or not.
+        const recent = performance.now() - clickedAt < 5000;
+        const ctx = [navigator.userActivation ? navigator.userActivation.isActive : recent, recent && clicked, ++watch, watches];
+        if (c !== globalThis.Geolocation) return enter(name, this, a, ctx);
+        // Geolocation returns no promise: what the platform rejects it throws now, through the platform's own function
+        // (a foreign `this`, wrong arguments, an id that is not one of these watches); a watch id is returned now.
+        if (this !== navigator.geolocation || (name === 'clearWatch' ? !watches.has(Number(a[0]) | 0)
+          : typeof a[0] !== 'function' || (a[1] != null && typeof a[1] !== 'function')
+            || (a[2] != null && typeof a[2] !== 'object' && typeof a[2] !== 'function'))) return original.apply(this, a);
+        const started = enter(name, this, name === 'clearWatch' ? [watches.get(a[0] | 0), watches.delete(a[0] | 0)] : a, ctx).catch(() => {});
+        if (name === 'watchPosition') return watches.set(watch, started), watch;
+      },
+    }[name];
     Object.defineProperty(f, 'length', { value: original.length });
     Object.defineProperty(owner, name, { ...Object.getOwnPropertyDescriptor(owner, name), value: f });
-  };
-  const nav = globalThis.navigator || {};
-  const proto = (c) => globalThis[c] && globalThis[c].prototype;
-  const is = (o) => (self) => self === o;
-  on(proto('Permissions'), 'query', (s, a) => enter('query', s, a), is(nav.permissions));
-  on(proto('MediaDevices'), 'getUserMedia', (s, a) => enter('getUserMedia', s, a, ctx()), is(nav.mediaDevices));
-  const geo = proto('Geolocation');
-  const isGeo = is(nav.geolocation);
-  on(geo, 'getCurrentPosition', (s, a) => { enter('getCurrentPosition', s, checked(a, 'getCurrentPosition'), ctx()).catch(() => {}); }, isGeo);
-  on(geo, 'watchPosition', (s, a) => {
-    const id = ++watch;
-    const c = ctx();
-    c.live = () => watches.has(id);
-    watches.set(id, enter('watchPosition', s, checked(a, 'watchPosition'), c).catch(() => {}));
-    return id;
-  }, isGeo);
-  on(geo, 'clearWatch', (s, a) => {
-    const id = Number(a[0]) | 0;
-    const started = watches.get(id);
-    if (!watches.delete(id)) return natives.clearWatch.call(s, a[0]);
-    enter('clearWatch', s, [started]).catch(() => {});
-  }, isGeo);
-  on(globalThis.Notification, 'requestPermission', (s, a) => enter('requestPermission', s, a, ctx()), () => true);
-  on(proto('PushManager'), 'subscribe', (s, a) => enter('subscribe', s, a, ctx()), (s) => s instanceof PushManager);
+  }
   return natives;
 }
 
@@ -98,9 +83,12 @@ function positionError(e) {
   return error;
 }
 
-/** The words of the pre-prompt from the element the person activated (data-permission-*), if any. */
-function declared(el) {
-  const host = el && el.closest && el.closest('[data-permission-title],[data-permission-reason]');
+/**
+ * The words of the pre-prompt from the element the person activated: the nearest of the click's path (its target and
+ * ancestors, through shadow roots) with data-permission-title or -reason, if any.
+ */
+function declared(path) {
+  const host = (path || []).find((n) => n.hasAttribute && (n.hasAttribute('data-permission-title') || n.hasAttribute('data-permission-reason')));
   if (!host) return {};
   const get = (k) => host.getAttribute(`data-permission-${k}`) ?? undefined;
   const content = { title: get('title'), reason: get('reason') };
@@ -113,23 +101,29 @@ function declared(el) {
  * moment of the call; resolves as the platform's function does.
  */
 export async function polyfill(tasks, kind, self, a, ctx) {
-  const content = { ...declared(ctx.el), quiet: !ctx.active };
   const natives = tasks.rt.options.natives;
+  // A `this` that is not the platform's object: the platform's own answer (its TypeError).
+  const nav = navigator;
+  if (kind === 'query' ? self !== nav.permissions : kind === 'getUserMedia' ? self !== nav.mediaDevices
+    : kind === 'subscribe' && !(self instanceof PushManager)) return natives[kind].apply(self, a);
+  const [active, path, id, watches] = ctx;
+  const content = { ...declared(path), quiet: !active };
   if (kind === 'getUserMedia') return tasks.getUserMedia(a[0], content, false);
   if (kind === 'getCurrentPosition') {
     return tasks.getCurrentPosition(a[2], content, false).then((p) => later(a[0], p), (e) => later(a[1], positionError(e)));
   }
   if (kind === 'watchPosition') {
     try {
-      const id = await tasks.watchPosition(a[0], (e) => later(a[1], positionError(e)), a[2], content, false);
-      if (ctx.live()) return id;
-      tasks.clearWatch(id);
+      const started = await tasks.watchPosition(a[0], (e) => later(a[1], positionError(e)), a[2], content, false);
+      // Cleared meanwhile (clearWatch with this id): the watch ends at once.
+      if (watches.has(id)) return started;
+      tasks.clearWatch(started);
     } catch (e) { later(a[1], positionError(e)); }
     return undefined;
   }
   if (kind === 'clearWatch') {
-    const id = await a[0];
-    if (id !== undefined) tasks.clearWatch(id);
+    const started = await a[0];
+    if (started !== undefined) tasks.clearWatch(started);
     return undefined;
   }
   if (kind === 'requestPermission') {

@@ -184,6 +184,13 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
+// The whole-page polyfill's calls, which tasks.js re-exports: written beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/patch.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = polyfill)]
+    static POLYFILL: JsValue;
+}
 // The capability elements: written beside the glue like the locales (declared, never used), and imported by
 // bundled.js when `define_elements` first runs, so that a page of the Rust API that does not use them loads nothing
 // more at start.

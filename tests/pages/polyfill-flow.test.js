@@ -23,7 +23,10 @@ async function noActivation() {
   else await sleep(5200);
 }
 
-/** Runs `fn` in the handler of a real click on a fresh button (inside `parent`); resolves with what it returned. */
+/**
+ * Runs `fn` in the handler of a real click on a fresh button (inside `parent`); resolves with [what it returned], once the
+ * click is done (so that the next request to the runner never overlaps this one).
+ */
 let clicks = 0;
 async function fromClick(fn, parent = document.body) {
   const button = document.createElement('button');
@@ -39,7 +42,7 @@ async function fromClick(fn, parent = document.body) {
   button.remove();
   assert(out, 'the click handler did not run');
   if (!out.ok) throw out.error;
-  return out.value;
+  return [out.value]; // in a list: a promise it returned is not awaited here
 }
 
 const titleOf = (host) => host.shadowRoot.querySelector('[part~="title"]').textContent;
@@ -77,7 +80,7 @@ if (p) {
     card.append(inner);
     document.body.append(card);
     const n = audit.events.length;
-    const pending = settle(() => fromClick(() => navigator.mediaDevices.getUserMedia({ video: true }), inner));
+    const [pending] = await fromClick(() => settle(() => navigator.mediaDevices.getUserMedia({ video: true })), inner);
     const host = await waitHost('pre-prompt');
     assertEqual(titleOf(host), 'Scan the ticket with your camera?', 'pre-prompt title');
     assertEqual(reasonOf(host), 'The scanner reads the code on your ticket.', 'pre-prompt reason');
@@ -99,7 +102,7 @@ if (p) {
 
   await test("getUserMedia, Don't allow: rejects NotAllowedError DOMException with reason 'user', the browser's own refusal's name and type", async () => {
     await toPrompt(p, 'microphone');
-    const pending = settle(() => fromClick(() => navigator.mediaDevices.getUserMedia({ audio: true })));
+    const [pending] = await fromClick(() => settle(() => navigator.mediaDevices.getUserMedia({ audio: true })));
     await waitHost('pre-prompt');
     await choose('dont-allow');
     const r = await pending;
@@ -122,7 +125,9 @@ if (p) {
   await test("getCurrentPosition from a click: the words of `prompts`; Don't allow: the error callback with a GeolocationPositionError of code 1, as the browser's own", async () => {
     await toPrompt(p, 'geolocation');
     let success = 0;
-    const pending = position((ok, fail) => fromClick(() => navigator.geolocation.getCurrentPosition((v) => { success++; ok(v); }, fail)));
+    let settled;
+    const pending = new Promise((resolve) => { settled = resolve; });
+    await fromClick(() => navigator.geolocation.getCurrentPosition((value) => { success++; settled({ ok: true, value }); }, (error) => settled({ ok: false, error })));
     const host = await waitHost('pre-prompt');
     assertEqual(titleOf(host), PROMPTS.geolocation.title, 'pre-prompt title from prompts');
     await choose('dont-allow');
@@ -150,7 +155,7 @@ if (p) {
       for (const [choice, expected] of [['dont-allow', 'denied'], ['dismiss', 'default']]) {
         await toPrompt(p, 'notifications');
         let called = null;
-        const pending = settle(() => fromClick(() => Notification.requestPermission((v) => { called = v; })));
+        const [pending] = await fromClick(() => settle(() => Notification.requestPermission((v) => { called = v; })));
         await waitHost('pre-prompt');
         await choose(choice);
         const r = await pending;

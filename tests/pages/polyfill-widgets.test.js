@@ -45,6 +45,8 @@ const located = (map) => new Promise((resolve) => {
 });
 
 freshStorage();
+// Geolocation at prompt in the browser too (chromedriver starts it granted), so the call on load needs a decision.
+const geoPrompt = await settle(() => outside('setPermission', { name: 'geolocation', state: 'prompt' }));
 const mod = await load();
 let p = null;
 const map = L.map('map');
@@ -54,6 +56,7 @@ if (mod) {
     const result = located(map);
     map.locate({ timeout: 5000 });
     p = await installing;
+    if (!geoPrompt.ok) note(`geolocation not set to prompt from outside: ${geoPrompt.error.message}`);
     assert(await waitFor(() => document.querySelector(CHIP), 5000), 'no chip for the call on load');
     await sleep(300);
     assertEqual(hosts('pre-prompt').length, 0, 'pre-prompts for a call on load');
@@ -134,6 +137,8 @@ if (p) {
     const s = await navigator.permissions.query({ name: 'camera' });
     assertEqual(`${s.state} ${s.grant}`, 'granted one-time', 'camera');
     assert(await waitFor(() => row('camera').hasAttribute('data-in-use'), 3000), 'the panel does not show camera in use');
+    // The scanner plays its video first (a play() it does not wait for rejects if the video goes meanwhile).
+    await waitFor(() => video.readyState >= 2, 3000);
     let ended = 0;
     track.addEventListener('ended', () => { ended++; });
     await p.revoke({ name: 'camera' });
@@ -157,6 +162,7 @@ if (p) {
     await waitGone('pre-prompt');
     const r = await started;
     assert(r.ok, `start() rejected: ${describe(r.error)}`);
+    await waitFor(() => document.querySelector('#reader video')?.readyState >= 2, 3000);
     const track = document.querySelector('#reader video')?.srcObject?.getVideoTracks()[0];
     assertEqual(track && track.readyState, 'live', "the scanner's track");
     await p.revoke({ name: 'camera' });
