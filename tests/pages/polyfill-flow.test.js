@@ -7,6 +7,7 @@ import {
   test, assert, assertEqual, describe, load, freshStorage, finish, note, outside, settle, sleep, waitFor, engine,
 } from './harness.js';
 import { waitHost, waitGone, choose, toPrompt, nativeAllows, stopAll, auditLog, hosts } from './prompt-util.js';
+import { axeOn } from './elements-util.js';
 
 const KEY = 'jp-test-polyfill-flow';
 const PROMPTS = { geolocation: { title: 'Show the shops near you?', reason: 'To list the shops within walking distance.' } };
@@ -180,6 +181,9 @@ if (p) {
     const open = chip.shadowRoot.querySelector('[part~="open"]');
     assertEqual(open.textContent, 'Use your camera?', 'the chip names what the site asks for');
     assertEqual(chip.shadowRoot.querySelector('[role="status"]') !== null, true, 'a status region');
+    chip.id = 'the-chip';
+    const found = await axeOn(chip);
+    assertEqual(found.join('\n'), '', 'axe violations on the chip');
     open.click(); // not a person: ignored
     await sleep(100);
     assertEqual(hosts('pre-prompt').length, 0, 'pre-prompts after a synthetic click on the chip');
