@@ -8,7 +8,7 @@
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
-import init, { Engine } from './jit_permissions.js';
+import { Engine, initSync } from './jit_permissions.js';
 import { patch, patchList } from './patch.js';
 
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
@@ -95,9 +95,17 @@ async function create(options) {
   // The polyfill is in place at once: a call made before the engine is ready waits for it (patch.js).
   const list = patchList(parsed.patch);
   if (list) parsed.natives = patch(list, enter);
-  const module = compiling && await compiling;
+  // The module compiled while the page started; else (no compileStreaming, or a server that does not send the wasm
+  // as application/wasm) fetched and compiled now. Instantiated with the glue's initSync: its loader for every other
+  // kind of input is not part of the first load.
+  let module = compiling && await compiling;
+  if (!module) {
+    const response = await fetch(WASM);
+    if (!response.ok) throw new Error(`jit-permissions: failed to fetch ${WASM}: ${response.status}`);
+    module = await WebAssembly.compile(await response.arrayBuffer());
+  }
   mark('compiled');
-  await init({ module_or_path: module || WASM });
+  initSync({ module });
   mark('instantiated');
   const permissions = new JitPermissions();
   await permissions._start((page, now) => new Engine(...parsed.config, page, now), parsed);
