@@ -22,4 +22,5 @@ function options() {
 /** The page's controller, as install() resolves it (rejects where there is no browser, or for a wrong option). */
 export const permissions = typeof document === 'undefined' ? Promise.reject(new Error('jit-permissions/polyfill needs a browser'))
   : install({ patch: true, ...options() });
-permissions.catch((e) => console.error('jit-permissions/polyfill:', e));
+// Where there is no browser (server-side rendering), importing it is silent; in a page, a failure is reported.
+permissions.catch((e) => { if (typeof document !== 'undefined') console.error('jit-permissions/polyfill:', e); });

@@ -200,7 +200,8 @@ export class Tasks {
       if (a.blocked) {
         const [cap, reason] = a.blocked;
         const why = reason === 3 ? 4 : REFUSE_BROWSER;
-        if (round > ROUNDS) throw this.refused(bit(cap), why);
+        // A polyfilled call without user activation gets no dialog: the platform's refusal at once.
+        if (round > ROUNDS || content.quiet) throw this.refused(bit(cap), why);
         // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
         // new state. For the operating system's block it offers to try again.
         if (await this.recovery(bit(cap), REASONS[reason], reason === 3) === 'retry') { trying |= bit(cap); continue; }

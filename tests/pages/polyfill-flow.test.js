@@ -170,6 +170,41 @@ if (p) {
     }, { timeout: 20000 });
   }
 
+  await test('blocked in the browser, a call without user activation: no dialog at all, the platform\'s refusal at once, as the browser\'s own (requestPermission \'denied\' and its callback; geolocation code 1)', async () => {
+    const notify = (fn) => () => new Promise((resolve) => {
+      let called = null;
+      fn((v) => { called = v; }).then((v) => setTimeout(() => resolve(`${v}, callback ${called}`), 50));
+    });
+    const locate = (fn) => () => new Promise((resolve) => fn(() => resolve('position'), (e) => resolve(`${e.constructor.name} code ${e.code}`)));
+    const cases = [['geolocation', locate((ok, fail) => original.getCurrentPosition.call(navigator.geolocation, ok, fail)),
+      locate((ok, fail) => navigator.geolocation.getCurrentPosition(ok, fail))]];
+    if (original.requestPermission) {
+      cases.push(['notifications', notify((cb) => original.requestPermission.call(Notification, cb)), notify((cb) => Notification.requestPermission(cb))]);
+    }
+    let compared = 0;
+    for (const [name, nativeCall, patchedCall] of cases) {
+      const set = await settle(() => outside('setPermission', { name, state: 'denied' }));
+      if (!set.ok) { note(`${name} cannot be set denied here: ${set.error.message}`); continue; }
+      p.refresh();
+      await sleep(300);
+      const s = await navigator.permissions.query({ name });
+      if (s.state === 'denied') {
+        await noActivation();
+        const before = document.querySelectorAll('[data-jit-permissions]').length;
+        const n = await nativeCall();
+        const l = await patchedCall();
+        assertEqual(l, n, `${name}: patched vs native, blocked`);
+        assertEqual(document.querySelectorAll('[data-jit-permissions]').length, before, `${name}: dialogs or chips shown`);
+        note(`${name} blocked, both: ${n}`);
+        compared++;
+      } else note(`${engine}: ${name} set denied reads ${s.state} here`);
+      await settle(() => outside('setPermission', { name, state: 'prompt' }));
+      p.refresh();
+      await sleep(300);
+    }
+    if (!compared) note('no capability could be set denied and read as denied here');
+  }, { timeout: 30000 });
+
   await test('a call without user activation (on load): no modal, the chip; its × is a dismissal (NotAllowedError, reason dismissed)', async () => {
     await toPrompt(p, 'camera');
     await noActivation();
