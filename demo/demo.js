@@ -5,6 +5,7 @@
 // Works under a strict CSP (script-src 'self' 'wasm-unsafe-eval'; style-src 'self'): no inline
 // scripts or styles; styles are set through classes and the `hidden` attribute only.
 import { install } from '../pkg/index.js';
+import { storeFinder } from './widget.js';
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const LABELS = { camera: 'Camera', microphone: 'Microphone', geolocation: 'Location', notifications: 'Notifications' };
@@ -183,7 +184,10 @@ const statuses = {};
 
 try {
   // indicator: a small "In use: Camera" badge at the top of the page while a camera or microphone track is live.
-  permissions = await install({ indicator: true, ...(fast ? { oneTime: { hiddenTimeout: FAST_HIDDEN_TIMEOUT } } : {}) });
+  // patch: the whole-page polyfill, so the store finder (widget.js, a third-party-style widget) is covered too.
+  const installing = install({ indicator: true, patch: true, ...(fast ? { oneTime: { hiddenTimeout: FAST_HIDDEN_TIMEOUT } } : {}) });
+  storeFinder(document.querySelector('[data-store-finder]'));
+  permissions = await installing;
 } catch (e) {
   startup.textContent = `The library could not start: ${e && e.message ? e.message : e}`;
   startup.classList.add('error');

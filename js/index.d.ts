@@ -85,8 +85,13 @@ export interface InstallOptions {
   prompts?: Partial<Record<GatedPermissionName, PromptContent>>;
   /** The origin storage key (default `"jit-permissions"`). */
   storageKey?: string;
-  /** Replace `navigator.permissions.query` with the library's own (default false). */
-  patch?: boolean;
+  /**
+   * The whole-page polyfill (default false): `true` replaces `navigator.permissions.query`,
+   * `navigator.mediaDevices.getUserMedia`, `navigator.geolocation.getCurrentPosition` / `watchPosition` /
+   * `clearWatch`, `Notification.requestPermission` and `PushManager.prototype.subscribe` with functions of the same
+   * shape that go through the library; a list replaces only those named.
+   */
+  patch?: boolean | Array<'query' | 'getUserMedia' | 'getCurrentPosition' | 'watchPosition' | 'clearWatch' | 'requestPermission' | 'subscribe'>;
   persistent?: {
     /** A persistent grant not used through the library for this long ends (cause `unused`), in ms (default: never). */
     unusedAfter?: number;

@@ -7,10 +7,10 @@
 // the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
-import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
-import init, { JitPermissionsEngine as Engine } from './jit_permissions.js';
+import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
+import { JitPermissionsEngine as Engine, initSync } from './jit_permissions.js';
+import { patch, patchList } from './patch.js';
 
-const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)
@@ -30,6 +30,7 @@ const LOCALES = {
 /** What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`. */
 const loader = {
   tasks: () => import('./tasks.js'),
+  chip: () => import('./chip.js'),
   load(tag) {
     const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[tag]() : null;
     const loading = Promise.all([import('./ui.js'), locale])
@@ -91,14 +92,54 @@ export function isRefusal(error) {
 async function create(options) {
   // Options are checked before anything loads: a wrong one is a TypeError naming it.
   const parsed = parseOptions(options);
-  const module = compiling && await compiling;
+  // The polyfill is in place at once: a call made before the engine is ready waits for it (patch.js).
+  const list = patchList(parsed.patch);
+  if (list) natives = parsed.natives = patch(list, enter);
+  // The module compiled while the page started; else (no compileStreaming, or a server that does not send the wasm
+  // as application/wasm) fetched and compiled now. Instantiated with the glue's initSync: its loader for every other
+  // kind of input is not part of the first load.
+  let module = compiling && await compiling;
+  if (!module) {
+    const response = await fetch(WASM);
+    if (!response.ok) throw new Error(`jit-permissions: failed to fetch ${WASM}: ${response.status}`);
+    module = await WebAssembly.compile(await response.arrayBuffer());
+  }
   mark('compiled');
-  await init({ module_or_path: module || WASM });
+  initSync({ module });
   mark('instantiated');
   const permissions = new JitPermissions();
   await permissions._start((page, now) => new Engine(...parsed.config, page, now), parsed);
   mark('started');
   return permissions;
+}
+
+/** The platform's own functions the polyfill replaced (patch.js), and each controller's runtime: module-private, so
+ * no handle the page can reach leads to the runtime (which records decisions). */
+let natives = null;
+const runtimes = new WeakMap();
+
+/** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
+function enter(kind, self, a, ctx) {
+  return (installing || Promise.reject(Error('jit-permissions did not start'))).then((p) => (kind === 'query' && self === navigator.permissions
+    ? patchedQuery(p, a[0]) : Promise.all([loader.tasks(), runtimes.get(p).tasks()]).then(([m, t]) => m.polyfill(t, kind, self, a, ctx))));
+}
+
+/**
+ * A patched query: the library's answer; for a descriptor with members beyond `name` (panTiltZoom, userVisibleOnly,
+ * ...), bounded by the browser's own answer for that descriptor, so it is never more permissive than the browser's.
+ */
+function patchedQuery(p, descriptor) {
+  const mine = p.query(descriptor);
+  const original = natives && natives.query;
+  if (original && descriptor !== null && typeof descriptor === 'object') {
+    for (const key in descriptor) {
+      if (key !== 'name') {
+        return Promise.all([mine, original.call(navigator.permissions, descriptor)])
+          .then(([a, b]) => (b.state !== a.state && (b.state === 'denied' || a.state === 'granted') ? b : a));
+      }
+    }
+  }
+  return mine;
 }
 
 // Where there is no EventTarget (very old runtimes), the class below still defines.
@@ -196,53 +237,17 @@ export class JitPermissions extends Base {
   #runtime;
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
   #held = NAMES.map(() => new Set());
-  #nativeQuery = null;
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
   #panels = new Set();
 
   async _start(makeEngine, options) {
-    const permissions = globalThis.navigator && navigator.permissions;
-    // The browser's own query, where the interface defines it, kept before any patching.
-    const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
-    const original = proto && typeof proto.query === 'function' ? proto.query
-      : permissions && typeof permissions.query === 'function' ? permissions.query : null;
-    if (original) this.#nativeQuery = (descriptor) => original.call(permissions, descriptor);
     const hooks = {
       status: (index, status, changed) => this.#publish(index, status, changed),
       audit: (record) => this.dispatchEvent(new CustomEvent('audit', { detail: record })),
     };
     this.#runtime = createRuntime(makeEngine, options, hooks, loader);
+    runtimes.set(this, this.#runtime);
     await this.#runtime.start();
-    if (options.patch) this.#patch(proto, original, permissions);
-  }
-
-  // Patch mode: `query` is replaced where the interface defines it (Permissions.prototype), so
-  // `Permissions.prototype.query.call(navigator.permissions, ...)` reaches the library too and
-  // `navigator.permissions` gets no own property. The replacement is a method like the
-  // original: named `query`, one parameter, not a constructor.
-  #patch(proto, original, permissions) {
-    const library = this;
-    const replacement = {
-      query(descriptor) {
-        if (!(permissions && this === permissions) && original) return original.call(this, descriptor);
-        const mine = library.query(descriptor);
-        // A descriptor with members beyond `name` (panTiltZoom, ...): the browser's own answer for it bounds the
-        // library's, which is never more permissive.
-        for (const key in descriptor) {
-          if (key !== 'name' && original) {
-            return Promise.all([mine, original.call(this, descriptor)])
-              .then(([a, b]) => (b.state !== a.state && (b.state === 'denied' || a.state === 'granted') ? b : a));
-          }
-        }
-        return mine;
-      },
-    }.query;
-    if (proto && original) {
-      const own = Object.getOwnPropertyDescriptor(proto, 'query');
-      Object.defineProperty(proto, 'query', { ...own, value: replacement });
-    } else if (!permissions) {
-      Object.defineProperty(navigator, 'permissions', { configurable: true, value: { query: replacement } });
-    }
   }
 
   #publish(index, status, changed) {
@@ -283,8 +288,9 @@ export class JitPermissions extends Base {
       const index = classify(descriptor);
       if (index >= 0) {
         resolve(new JitPermissionStatus(this, index));
-      } else if (this.#nativeQuery) {
-        resolve(this.#nativeQuery(descriptor));
+      } else if (this.#runtime._query) {
+        // The browser's own query, kept by the runtime before any patching.
+        resolve(this.#runtime._query.call(this.#runtime._permissions, descriptor));
       } else {
         throw new TypeError(`jit-permissions: this browser cannot query '${descriptor.name}'`);
       }

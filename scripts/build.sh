@@ -50,6 +50,10 @@ cp js/index.js js/index.d.ts js/elements.d.ts pkg/
 cp src/runtime/runtime.js pkg/runtime.js
 # The tasks (the gated calls and the dialogs), loaded by index.js with import() on first need.
 cp src/runtime/tasks.js pkg/tasks.js
+# The whole-page polyfill (install({ patch })): its wrappers bundled into index.js, its calls into tasks.js.
+cp src/runtime/patch.js pkg/patch.js
+# The chip a polyfilled call without user activation shows instead of a modal, loaded on first need.
+cp src/ui/chip.js pkg/chip.js
 # jit-permissions/testing: helpers for sites' own end-to-end tests (never loaded by index.js).
 cp js/testing.js js/testing.d.ts pkg/
 # The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
@@ -71,15 +75,19 @@ minify() { # file [esbuild options...]
 }
 # index.js bundles the browser layer and the glue (one request and one gzip stream less: 0.4 KB gzipped less than
 # the glue as a file of its own).
-minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js --external:./elements.js '--external:./locales/*'
+minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js --external:./elements.js --external:./chip.js '--external:./locales/*'
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
 # The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/elements.js and the
 # few names it takes from runtime.js bundled in; it imports the page's controller from ./index.js (not bundled).
 "$ESBUILD" js/elements.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
   --log-level=warning --external:./index.js --outfile=pkg/elements.js
-rm pkg/runtime.js pkg/jit_permissions.js
-for f in pkg/ui.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
+# The whole-page polyfill, the entry `jit-permissions/polyfill`: installs with patch from the page's JSON options.
+cp js/polyfill.d.ts pkg/
+"$ESBUILD" js/polyfill.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
+  --log-level=warning --external:./index.js --outfile=pkg/polyfill.js
+rm pkg/runtime.js pkg/jit_permissions.js pkg/patch.js
+for f in pkg/ui.js pkg/chip.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
 cp README.md LICENSE pkg/

@@ -131,11 +131,8 @@ export function parseOptions(value) {
     num(embargo, 'duration', 'embargo.duration', 1, CENTURY) ?? 7 * 24 * 3600 * 1000,
     num(persistent, 'unusedAfter', 'persistent.unusedAfter', 1, CENTURY) ?? NaN,
   ];
-  const [patch, indicator] = ['patch', 'indicator'].map((k) => {
-    const v = own(value, k);
-    if (v !== undefined && typeof v !== 'boolean') throw fieldError(k, 'a boolean');
-    return v === true;
-  });
+  const indicator = own(value, 'indicator');
+  if (indicator !== undefined && typeof indicator !== 'boolean') throw fieldError('indicator', 'a boolean');
   const storageKey = str(value, 'storageKey', 'storageKey') ?? 'jit-permissions';
   if (!storageKey) throw fieldError('storageKey', 'a non-empty string');
   const strings = {};
@@ -153,8 +150,8 @@ export function parseOptions(value) {
   if (clock !== undefined && typeof clock !== 'function') throw fieldError('clock', 'a function');
   return {
     config,
-    patch,
-    indicator,
+    patch: own(value, 'patch'), // checked by patch.js
+    indicator: indicator === true,
     headingLevel: num(value, 'headingLevel', 'headingLevel', 1, 6),
     locale: str(value, 'locale', 'locale'),
     strings,
@@ -255,8 +252,8 @@ class Runtime {
     // The browser's own query, where the interface defines it, kept before the library patches anything.
     this._permissions = navigator.permissions;
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
-    this._query = proto && typeof proto.query === 'function' ? proto.query
-      : this._permissions && typeof this._permissions.query === 'function' ? this._permissions.query : null;
+    this._query = options.natives?.query || (proto && typeof proto.query === 'function' ? proto.query
+      : this._permissions && typeof this._permissions.query === 'function' ? this._permissions.query : null);
     try { this._storage = window.localStorage; } catch { this._storage = null; }
     if (!this._storage) this._memory();
     try { this._channel = new BroadcastChannel(`jit-permissions:${options.storageKey}`); } catch { this._channel = null; }

@@ -9,8 +9,10 @@
 // refusal a NotAllowedError with a machine-readable reason).
 import {
   ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_ENDED,
-  USE_STARTED, bit, caps, clearWatch, gated, own, typeError, visible,
+  USE_STARTED, bit, caps, gated, own, typeError, visible,
 } from './runtime.js';
+// The whole-page polyfill's calls (index.js loads them with the tasks): they run through the gated calls below.
+export { polyfill } from './patch.js';
 
 const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
 
@@ -62,17 +64,24 @@ function browserFamily() {
 function streamMask(stream) {
   return (stream.getVideoTracks().length ? bit(CAMERA) : 0) | (stream.getAudioTracks().length ? bit(MICROPHONE) : 0);
 }
+// The browser's own functions: the ones the polyfill replaced where it did (install({ patch }), patch.js).
+let natives = {};
+const native = (owner, name, ...a) => (natives[name] || owner[name]).apply(owner, a);
 function nativeMedia(constraints) {
-  return navigator.mediaDevices.getUserMedia(constraints);
+  return native(navigator.mediaDevices, 'getUserMedia', constraints);
 }
 function nativePosition(options) {
-  return new Promise((resolve, reject) => navigator.geolocation.getCurrentPosition(resolve, reject, options));
+  return new Promise((resolve, reject) => native(navigator.geolocation, 'getCurrentPosition', resolve, reject, options));
 }
 function nativeNotification() {
   if (typeof Notification !== 'function') {
     return Promise.reject(new DOMException('jit-permissions: this browser has no notifications', 'NotSupportedError'));
   }
-  return Notification.requestPermission();
+  return native(Notification, 'requestPermission');
+}
+/** Clears a watch of the browser's own geolocation. */
+function nativeClear(id) {
+  try { native(navigator.geolocation, 'clearWatch', id); } catch { /* no geolocation */ }
 }
 
 /** The capabilities of a `request()`: one descriptor, or a non-empty list of them (each may be `optional: true`). */
@@ -95,6 +104,7 @@ export function needs(value) {
 export class Tasks {
   constructor(rt) {
     this.rt = rt;
+    natives = rt.options.natives || natives;
     this.needs = needs;
     this.loading = null;
     this.queue = Promise.resolve();
@@ -190,7 +200,8 @@ export class Tasks {
       if (a.blocked) {
         const [cap, reason] = a.blocked;
         const why = reason === 3 ? 4 : REFUSE_BROWSER;
-        if (round > ROUNDS) throw this.refused(bit(cap), why);
+        // A polyfilled call without user activation gets no dialog: the platform's refusal at once.
+        if (round > ROUNDS || content.quiet) throw this.refused(bit(cap), why);
         // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
         // new state. For the operating system's block it offers to try again.
         if (await this.recovery(bit(cap), REASONS[reason], reason === 3) === 'retry') { trying |= bit(cap); continue; }
@@ -241,7 +252,8 @@ export class Tasks {
         });
         // Only a pre-prompt that can be shown is audited as shown (the UI may fail to load, offline).
         this.rt.inputs(asked.map((i) => [SHOWN, i]));
-        const result = await ui.prePrompt(request);
+        // A polyfilled call without user activation (on load): no modal, the chip first; its dismissal is one.
+        const result = content.quiet && !(await this.chip(request)) ? null : await ui.prePrompt(request);
         const picked = CHOICES.indexOf(result && result.choice);
         const choice = picked < 0 ? 3 : picked;
         const declined = choice <= 1 ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
@@ -257,6 +269,11 @@ export class Tasks {
     });
     this.pending.set(key, shared);
     return shared;
+  }
+
+  /** The non-modal chip (src/ui/chip.js) naming what is asked: resolves true once the person opens it. */
+  async chip(request) {
+    return (await this.rt.loader.chip()).chip(request);
   }
 
   /**
@@ -408,11 +425,11 @@ export class Tasks {
     this.rt.check();
     let started = this.rt.status(GEOLOCATION).state === 'granted';
     let ended = false;
-    const id = navigator.geolocation.watchPosition((position) => {
+    const id = native(navigator.geolocation, 'watchPosition', (position) => {
       if (ended) return;
       if (!started) {
         this.learn(bit(GEOLOCATION), 0);
-        if (this.rt.status(GEOLOCATION).state !== 'granted') { ended = true; clearWatch(id); return; }
+        if (this.rt.status(GEOLOCATION).state !== 'granted') { ended = true; nativeClear(id); return; }
         started = true;
         this.watchStarted(id);
       }
@@ -420,7 +437,7 @@ export class Tasks {
       if (visible() && this.rt.status(GEOLOCATION).state === 'granted') success(position);
     }, (e) => {
       if (ended) return;
-      if (!started && e && e.code === 1) { ended = true; clearWatch(id); }
+      if (!started && e && e.code === 1) { ended = true; nativeClear(id); }
       this.positionFailed(e).then((err) => { if (typeof error === 'function') error(err); });
     }, options && typeof options === 'object' ? options : undefined);
     if (started) this.watchStarted(id);
@@ -559,13 +576,13 @@ export class Tasks {
     const use = this.uses.get(id);
     if (!use) return;
     this.uses.delete(id);
-    if (use.watch !== undefined) clearWatch(use.watch);
+    if (use.watch !== undefined) nativeClear(use.watch);
     this.rt.input(USE_ENDED, id);
   }
 
   clearWatch(watch) {
     for (const [id, use] of this.uses) if (use.watch === watch) return this.useEnded(id);
-    clearWatch(watch);
+    nativeClear(watch);
   }
 
   /** Stops a use whose capability is not granted any more (the engine's output, through the runtime). */
@@ -579,6 +596,6 @@ export class Tasks {
       delete use.track.stop;
       use.track.stop();
       use.track.dispatchEvent(new Event('ended'));
-    } else clearWatch(use.watch);
+    } else nativeClear(use.watch);
   }
 }

@@ -477,6 +477,13 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
+// The whole-page polyfill's calls, which tasks.js re-exports: written beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/patch.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = polyfill)]
+    static POLYFILL: JsValue;
+}
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/elements/elements.js")]
 extern "C" {

@@ -224,6 +224,29 @@ export const tests = [
   },
 
   {
+    name: 'store finder (a third-party-style widget calling navigator.geolocation itself): the pre-prompt with its wrapper\'s data-permission words; Allow this time sorts the stores; one-time',
+    timeout: 40000,
+    async fn(env, shared) {
+      const { context, page } = await fresh(env, shared);
+      await context.setGeolocation({ latitude: 48.8566, longitude: 2.3522, accuracy: 20 });
+      await page.click('[data-store-finder] [data-widget="find"]');
+      await waitPrePrompt(page, 'geolocation');
+      const content = await prePromptContent(page);
+      assertEqual(content.title, 'Find the stores nearest to you?', 'pre-prompt title (data-permission-title)');
+      await setPermission(page, 'geolocation', 'granted'); // headless would deny the real prompt
+      await page.click(choice('allow-once'));
+      await waitPrePromptClosed(page);
+      await page.waitForSelector('[data-store-finder] [data-widget="stores"] li');
+      const first = await page.$eval('[data-store-finder] [data-widget="stores"] li', (li) => li.textContent);
+      assert(/^Canal Street: \d+ km$/.test(first), `the nearest store: ${first}`);
+      await waitBadge(page, 'geolocation', 'granted', 'one-time');
+      await waitLog(page, { type: 'decision', name: 'geolocation', detail: 'allow-once' });
+      noProblems(page);
+      await context.close();
+    },
+  },
+
+  {
     name: "notifications: Don't allow blocks at the site, Reset in the panel undoes it, then a test notification is sent",
     timeout: 40000,
     async fn(env, shared) {

@@ -43,6 +43,15 @@ try {
   const el = await import(${JSON.stringify(elements)});
   out.elements = Object.keys(el).sort().map((k) => k + ':' + typeof el[k]).join();
 } catch (e) { out.elementsError = String(e && e.stack || e); }
+try {
+  const errors = [];
+  const error = console.error;
+  console.error = (...a) => errors.push(a.join(' '));
+  const pf = await import(${JSON.stringify(entry.replace(/index\.js$/, 'polyfill.js'))});
+  out.polyfill = await pf.permissions.then(() => 'resolved', (e) => 'rejected: ' + e.message);
+  console.error = error;
+  out.polyfillErrors = errors;
+} catch (e) { out.polyfillError = String(e && e.stack || e); }
 await new Promise((r) => setTimeout(r, 200)); // let a late rejection surface
 console.log(JSON.stringify(out));
 `;
@@ -65,6 +74,10 @@ for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, 
     // jit-permissions/elements registers nothing where there is no customElements, and its classes are undefined.
     if (out.elementsError) problems.push(`importing elements.js threw: ${out.elementsError}`);
     else if (out.elements !== 'JitCameraElement:undefined,JitGeolocationElement:undefined,JitMicrophoneElement:undefined,JitUserMediaElement:undefined,connect:function') problems.push(`elements.js exports ${out.elements}`);
+    // jit-permissions/polyfill patches nothing and says nothing there; its `permissions` rejects (a browser is needed).
+    if (out.polyfillError) problems.push(`importing polyfill.js threw: ${out.polyfillError}`);
+    else if (!/^rejected: .*needs a browser/.test(out.polyfill)) problems.push(`polyfill.js's permissions: ${out.polyfill}`);
+    else if (out.polyfillErrors.length) problems.push(`polyfill.js wrote to the console: ${out.polyfillErrors.join(' / ')}`);
     for (const name of ['install', 'isRefusal', 'JitPermissions', 'JitPermissionStatus']) {
       if (out.exports && !out.exports.includes(name)) problems.push(`index.js does not export ${name} (it exports ${out.exports})`);
     }
@@ -83,7 +96,7 @@ for (const [label, strip] of [['plain Node', null], ['Node without EventTarget, 
     failed++;
     console.log(`FAIL ${label}:\n  ${problems.join('\n  ')}`);
   } else {
-    console.log(`ok   ${label}: import index.js, testing.js and elements.js, install() rejects: ${out.install[0].rejected.message.slice(0, 60)}…`);
+    console.log(`ok   ${label}: import index.js, testing.js, elements.js and polyfill.js, install() rejects: ${out.install[0].rejected.message.slice(0, 60)}…`);
   }
 }
 process.exit(failed ? 1 : 0);

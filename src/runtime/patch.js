@@ -1,0 +1,144 @@
+// The whole-page polyfill (install({ patch })): the platform's own functions, replaced where they are defined, lead
+// into the library's gated calls, so a site's old code and third-party widgets get the pre-prompt, one-time grants and
+// Revoke without a change (SPEC.md, "The polyfill: the whole page").
+//
+// Two halves, one file:
+// - `patch()` is part of every page's first load (js/index.js bundles it): tiny wrappers, in place as soon as
+//   install() is called (the `jit-permissions/polyfill` entry calls it while it is evaluated), before the wasm is
+//   compiled. They keep what must be synchronous (the TypeError of a missing callback, a watch id), note whether the
+//   call came with user activation and from which element, and hand the call over; a call made before the engine
+//   is ready waits for it.
+// - `polyfill()` is loaded with the tasks (src/runtime/tasks.js re-exports it): it runs each call through the very
+//   methods the library's own API uses (Tasks#getUserMedia, ...), and gives the result back in the platform's shape.
+import { typeError } from './runtime.js';
+
+/** Where each function is defined, and its name; `patch: true` replaces all of them. */
+const PLACES = 'Permissions query MediaDevices getUserMedia Geolocation getCurrentPosition Geolocation watchPosition Geolocation '
+  + 'clearWatch Notification requestPermission PushManager subscribe';
+const KINDS = PLACES.split(' ').filter((_, i) => i & 1);
+
+/** The `patch` option: false, or the list of functions to replace; a TypeError naming the field otherwise. */
+export function patchList(v) {
+  if (v === undefined || v === false) return null;
+  if (v === true) return KINDS;
+  if (!Array.isArray(v) || v.some((k) => !KINDS.includes(k))) throw typeError(`option 'patch' must be a boolean or a list of ${KINDS}`);
+  // watchPosition and clearWatch go together (the watch ids are the polyfill's).
+  return v.includes('watchPosition') || v.includes('clearWatch') ? [...v, 'watchPosition', 'clearWatch'] : v;
+}
+
+let natives = null;
+let clicked = null; // the event path of the last trusted click (kept: its target may leave the document), and when
+let clickedAt = -1e9;
+let watch = 0;
+const watches = new Map(); // a watch id this patch handed out -> its watch's start (the library's id, or undefined)
+
+/**
+ * Replaces the functions `list` names; `enter(kind, self, args, ctx)` runs a call once the engine is ready (a
+ * promise; the calls that return promises check their `this` there). `ctx`: [user activation, the path of the click
+ * if that recent, the watch id, the watches]. Once per page. Returns the originals (the runtime calls those).
+ */
+export function patch(list, enter) {
+  if (natives) return natives;
+  natives = {};
+  addEventListener('click', (e) => { if (e.isTrusted) { clicked = e.composedPath(); clickedAt = performance.now(); } }, true);
+  const places = PLACES.split(' ');
+  for (let i = 0; i < places.length; i += 2) {
+    const name = places[i + 1];
+    const c = globalThis[places[i]];
+    const owner = c && (name === 'requestPermission' ? c : c.prototype);
+    const original = owner && owner[name];
+    if (typeof original !== 'function' || !list.includes(name)) continue;
+    natives[name] = original;
+    const f = {
+      [name](...a) {
+        // The moment of the call: with user activation (and the path of the click, if that recent), or not.
+        const recent = performance.now() - clickedAt < 5000;
+        const ctx = [navigator.userActivation ? navigator.userActivation.isActive : recent, recent && clicked, ++watch, watches];
+        if (c !== globalThis.Geolocation) return enter(name, this, a, ctx);
+        // Geolocation returns no promise: what the platform rejects it throws now, through the platform's own function
+        // (a foreign `this`, wrong arguments, an id that is not one of these watches); a watch id is returned now.
+        if (this !== navigator.geolocation || (name === 'clearWatch' ? !watches.has(Number(a[0]) | 0)
+          : typeof a[0] !== 'function' || (a[1] != null && typeof a[1] !== 'function')
+            || (a[2] != null && typeof a[2] !== 'object' && typeof a[2] !== 'function'))) return original.apply(this, a);
+        const started = enter(name, this, name === 'clearWatch' ? [watches.get(a[0] | 0), watches.delete(a[0] | 0)] : a, ctx).catch(() => {});
+        if (name === 'watchPosition') return watches.set(watch, started), watch;
+      },
+    }[name];
+    Object.defineProperty(f, 'length', { value: original.length });
+    Object.defineProperty(owner, name, { ...Object.getOwnPropertyDescriptor(owner, name), value: f });
+  }
+  return natives;
+}
+
+// ---- The calls, once the engine is ready (loaded with the tasks).
+
+const later = (f, ...a) => typeof f === 'function' && setTimeout(f, 0, ...a);
+
+/** A GeolocationPositionError as the platform hands it out (code 1 for a refusal, with the library's `reason`). */
+function positionError(e) {
+  if (!(e && e.name === 'NotAllowedError')) return e;
+  const P = globalThis.GeolocationPositionError;
+  const error = Object.create(P ? P.prototype : { PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 });
+  for (const [k, v] of [['code', 1], ['message', e.message], ['reason', e.reason]]) Object.defineProperty(error, k, { value: v, enumerable: true });
+  return error;
+}
+
+/**
+ * The words of the pre-prompt from the element the person activated: the nearest of the click's path (its target and
+ * ancestors, through shadow roots) with data-permission-title or -reason, if any.
+ */
+function declared(path) {
+  const host = (path || []).find((n) => n.hasAttribute && (n.hasAttribute('data-permission-title') || n.hasAttribute('data-permission-reason')));
+  if (!host) return {};
+  const get = (k) => host.getAttribute(`data-permission-${k}`) ?? undefined;
+  const content = { title: get('title'), reason: get('reason') };
+  if (get('image')) content.image = { src: get('image'), alt: get('alt') ?? '' };
+  return content;
+}
+
+/**
+ * Runs a patched call `kind` through the library's own gated calls (`tasks`, the page's Tasks), with `ctx` from the
+ * moment of the call; resolves as the platform's function does.
+ */
+export async function polyfill(tasks, kind, self, a, ctx) {
+  const natives = tasks.rt.options.natives;
+  // A `this` that is not the platform's object: the platform's own answer (its TypeError).
+  const nav = navigator;
+  if (kind === 'query' ? self !== nav.permissions : kind === 'getUserMedia' ? self !== nav.mediaDevices
+    : kind === 'subscribe' && !(self instanceof PushManager)) return natives[kind].apply(self, a);
+  const [active, path, id, watches] = ctx;
+  const content = { ...declared(path), quiet: !active };
+  if (kind === 'getUserMedia') return tasks.getUserMedia(a[0], content, false);
+  if (kind === 'getCurrentPosition') {
+    return tasks.getCurrentPosition(a[2], content, false).then((p) => later(a[0], p), (e) => later(a[1], positionError(e)));
+  }
+  if (kind === 'watchPosition') {
+    try {
+      const started = await tasks.watchPosition(a[0], (e) => later(a[1], positionError(e)), a[2], content, false);
+      // Cleared meanwhile (clearWatch with this id): the watch ends at once.
+      if (watches.has(id)) return started;
+      tasks.clearWatch(started);
+    } catch (e) { later(a[1], positionError(e)); }
+    return undefined;
+  }
+  if (kind === 'clearWatch') {
+    const started = await a[0];
+    if (started !== undefined) tasks.clearWatch(started);
+    return undefined;
+  }
+  if (kind === 'requestPermission') {
+    if (a[0] != null && typeof a[0] !== 'function') {
+      throw new TypeError("Failed to execute 'requestPermission' on 'Notification': the callback must be a function");
+    }
+    let answer = 'granted';
+    try { await tasks.requestNotifications(content, false); } catch (e) {
+      if (!(e && e.name === 'NotAllowedError')) throw e;
+      answer = e.reason === 'dismissed' ? 'default' : 'denied';
+    }
+    later(a[0], answer);
+    return answer;
+  }
+  // PushManager#subscribe asks for notifications first: a refusal rejects as the platform's (NotAllowedError).
+  await tasks.requestNotifications(content, false);
+  return natives.subscribe.apply(self, a);
+}
