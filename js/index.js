@@ -7,10 +7,9 @@
 // the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
-import { classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
+import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 import init, { Engine } from './jit_permissions.js';
 
-const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
 // Only in a page: importing the package where there is no document (server-side rendering, tests in Node)

@@ -10,17 +10,15 @@
 // The npm package (`js/index.js`) and the Rust API (`src/web/rust_api.rs`, as a wasm-bindgen snippet) both use it.
 // Keep it small: it is part of every page's first load.
 
-export const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
-const STATES = ['granted', 'denied', 'prompt'];
-const GRANTS = ['one-time', 'persistent'];
-export const REASONS = ['browser', 'user', 'embargo', 'system', 'policy'];
-export const CHOICES = ['allow-once', 'allow-always', 'dont-allow', 'dismiss'];
-const AUDITS = ['prompt-shown', 'decision', 'expiry', 'revocation', 'reset', 'embargo'];
-const CAUSES = { 2: ['max-lifetime', 'hidden', 'pages-gone', 'unused'], 3: ['manual', 'browser', 'cleared'] };
-// Engine inputs (src/web/handle.rs).
-export const TICK = 0, NATIVE = 1, POLICY = 2, DECISION = 3, ACCESS = 4, REVOKE = 5, RESET = 6, SHOWN = 7, ARRIVED = 8,
-  VISIBLE = 9, GONE = 10, USE_STARTED = 11, USE_ENDED = 12, CLEARED = 13;
-export const CAMERA = 0, MICROPHONE = 1, GEOLOCATION = 2, NOTIFICATIONS = 3;
+// Every code of the engine's seam is defined once, in codes.js (checked against the Rust side by `cargo test`).
+import {
+  ARRIVED, AUDITS, BACK_FORWARD, CAMERA, CHOICES, CLEARED, DENIED, EXPIRIES, GEOLOCATION, GONE, GRANTS,
+  MICROPHONE, NAMES, NATIVE, NAVIGATE, NO_GRANT, NOTIFICATIONS, OUT_AUDIT, OUT_CHANGED, OUT_PERSIST, OUT_STOP_USE,
+  OUT_UPDATED, REASONS, RELOAD, RESET, REVOCATIONS, REVOKE, SIGNAL_ACTIVATION, SIGNAL_INTENDED, SIGNAL_REFERRER,
+  SIGNAL_UNLOAD, STATES, TICK, UNKNOWN, VISIBLE, POLICY, GRANTED, PROMPT, ARRIVAL_SAME_ORIGIN, ARRIVAL_FRESH,
+} from './codes.js';
+export * from './codes.js';
+const CAUSES = { [AUDITS.indexOf('expiry')]: EXPIRIES, [AUDITS.indexOf('revocation')]: REVOCATIONS };
 /** A liveness check: a first round, then a second chance for a page that is only busy. */
 const LIVENESS = [300, 1200];
 /** This tab's last leave of a page of the origin, and the page of the origin it set out for (session storage). */
@@ -40,7 +38,9 @@ export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason
 });
 
 export const bit = (i) => 1 << i;
-export const caps = (mask) => [0, 1, 2, 3].filter((i) => mask & bit(i));
+export const caps = (mask) => NAMES.map((_, i) => i).filter((i) => mask & bit(i));
+/** A browser state's code (UNKNOWN for a word that is none of the standard's). */
+const stateCode = (state) => { const c = STATES.indexOf(state); return c < 0 ? UNKNOWN : c; };
 const none = (v) => (Number.isNaN(v) ? null : v);
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 export const typeError = (m) => new TypeError(`jit-permissions: ${m}`);
@@ -286,9 +286,9 @@ class Runtime {
     const audits = [];
     let write = false;
     for (const o of outputs) {
-      if (o[0] <= 1) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
-      else if (o[0] === 2) this.loaded?.stopUse(o[1]);
-      else if (o[0] === 3) write = true;
+      if (o[0] === OUT_CHANGED || o[0] === OUT_UPDATED) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === OUT_CHANGED);
+      else if (o[0] === OUT_STOP_USE) this.loaded?.stopUse(o[1]);
+      else if (o[0] === OUT_PERSIST) write = true;
       else audits.push(o);
     }
     if (write && persist) this._persist();
@@ -318,7 +318,7 @@ class Runtime {
   standing(i) {
     const g = this.engine.standingGrant(this.now(), i);
     this.carryOut(this.drain());
-    return g >= 0;
+    return g !== NO_GRANT;
   }
 
   _arm() {
@@ -383,7 +383,7 @@ class Runtime {
     await this._finishQueries(queries, true);
     if (!policyApi) this._guessPolicy();
     this._prune();
-    for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false);
+    for (let i = 0; i < NAMES.length; i++) this.hooks.status(i, this.status(i), false);
     if (this.options.indicator) this.view(undefined, true);
   }
 
@@ -392,9 +392,9 @@ class Runtime {
     let entry;
     try { entry = performance.getEntriesByType('navigation')[0]; } catch { entry = null; }
     const type = entry && entry.type;
-    const signals = (activationFromHere() ? 1 : 0) | (entry && entry.unloadEventStart > 0 ? 2 : 0)
-      | (referrerFromHere() ? 4 : 0) | (intended() ? 8 : 0);
-    const kind = this.engine.arrival(type === 'reload' ? 1 : type === 'back_forward' ? 2 : 0, signals);
+    const signals = (activationFromHere() ? SIGNAL_ACTIVATION : 0) | (entry && entry.unloadEventStart > 0 ? SIGNAL_UNLOAD : 0)
+      | (referrerFromHere() ? SIGNAL_REFERRER : 0) | (intended() ? SIGNAL_INTENDED : 0);
+    const kind = this.engine.arrival(type === 'reload' ? RELOAD : type === 'back_forward' ? BACK_FORWARD : NAVIGATE, signals);
     return [kind, this.now() - (globalThis.performance ? performance.now() : 0)];
   }
 
@@ -418,19 +418,19 @@ class Runtime {
   }
 
   async _finishQueries(pending, subscribe) {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < NAMES.length; i++) {
       let status = null;
       try { status = await pending[i]; } catch { /* the browser cannot query this name */ }
       if (status && typeof status.state === 'string') {
-        this.input(NATIVE, i, STATES.indexOf(status.state) & 3);
+        this.input(NATIVE, i, stateCode(status.state));
         if (subscribe) {
-          status.addEventListener('change', () => this.input(NATIVE, i, STATES.indexOf(status.state) & 3));
+          status.addEventListener('change', () => this.input(NATIVE, i, stateCode(status.state)));
           this._natives.push(status);
         }
       } else {
         // The browser cannot query this name: notifications still have Notification.permission.
-        const n = i === NOTIFICATIONS ? notificationState() : 3;
-        if (n !== 3 || subscribe) this.input(NATIVE, i, n);
+        const n = i === NOTIFICATIONS ? notificationState() : UNKNOWN;
+        if (n !== UNKNOWN || subscribe) this.input(NATIVE, i, n);
       }
     }
   }
@@ -443,7 +443,7 @@ class Runtime {
   recheck() {
     if (!this._natives.some((s) => s.name === 'notifications')) {
       const n = notificationState();
-      if (n !== 3) this.input(NATIVE, NOTIFICATIONS, n);
+      if (n !== UNKNOWN) this.input(NATIVE, NOTIFICATIONS, n);
     }
     if (this._rechecking) { this._recheckAgain = true; return; }
     this._rechecking = true;
@@ -475,7 +475,7 @@ class Runtime {
   _guessPolicy() {
     let crossOrigin = false;
     try { crossOrigin = window.top !== window && (window.top.location.href, false); } catch { crossOrigin = true; }
-    if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === 1));
+    if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === DENIED));
   }
 
   _blockByPolicy(list) {
@@ -484,7 +484,7 @@ class Runtime {
         + `needs allow="${NAMES[i]}" (or the page's Permissions-Policy header blocks it). Gated calls reject with `
         + 'NotAllowedError, reason \'policy\'.');
     }
-    if (list.length) this.inputs(list.map((i) => [POLICY, i, 0]));
+    if (list.length) this.inputs(list.map((i) => [POLICY, i, 0 /* not allowed */]));
   }
 
   _listen() {
@@ -512,7 +512,7 @@ class Runtime {
       const stored = this._read();
       if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number((sessionStore() || {}).getItem?.(MARK));
-      const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? 1 : 2;
+      const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? ARRIVAL_SAME_ORIGIN : ARRIVAL_FRESH;
       this._arrive([kind, this.now()]).then(() => this.recheck());
     });
     addEventListener('storage', (e) => {
@@ -675,8 +675,8 @@ function markLeave() {
 }
 
 function notificationState() {
-  if (typeof Notification !== 'function') return 3;
-  return { granted: 0, denied: 1 }[Notification.permission] ?? 2;
+  if (typeof Notification !== 'function') return UNKNOWN;
+  return { granted: GRANTED, denied: DENIED }[Notification.permission] ?? PROMPT;
 }
 
 export function clearWatch(id) {

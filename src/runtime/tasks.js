@@ -8,13 +8,14 @@
 // the capabilities of a call), re-checks after every answer and after the native call, and one error contract (every
 // refusal a NotAllowedError with a machine-readable reason).
 import {
-  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_ENDED,
-  USE_STARTED, bit, caps, clearWatch, gated, own, typeError, visible,
+  ACCESS, ACCESS_DENIED, ACCESS_GRANTED, ALLOW_ALWAYS, ALLOW_ONCE, CAMERA, CHOICES, DECISION, DISMISS, DONT_ALLOW,
+  GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASON_SYSTEM, REASONS, REFUSALS, REFUSE_BROWSER, REFUSE_DISMISSED,
+  REFUSE_SYSTEM, REFUSE_USER, RESET, SHOWN, USE_ENDED, USE_STARTED, bit, caps, clearWatch, gated, own, typeError,
+  visible,
 } from './runtime.js';
 
-const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
-
-const REFUSE_DISMISSED = 0, REFUSE_USER = 1, REFUSE_BROWSER = 3;
+/** Whether a choice lets the task go on (allow this time, allow on every visit). */
+const allows = (choice) => choice === ALLOW_ONCE || choice === ALLOW_ALWAYS;
 /** How many times a call re-checks and asks again before it gives up. */
 const ROUNDS = 3;
 
@@ -148,7 +149,7 @@ export class Tasks {
 
   /** A refusal, audited as `blocked` when something outside the site refused (the browser, the system, a policy). */
   refused(mask, why, detail) {
-    if (why >= 3) this.audit('blocked', mask, REFUSALS[why]);
+    if (why >= REFUSE_BROWSER) this.audit('blocked', mask, REFUSALS[why]);
     return notAllowed(mask, why, detail);
   }
 
@@ -189,11 +190,11 @@ export class Tasks {
       if (a.refused) throw this.refused(bit(a.refused[0]), a.refused[1]);
       if (a.blocked) {
         const [cap, reason] = a.blocked;
-        const why = reason === 3 ? 4 : REFUSE_BROWSER;
+        const why = reason === REASON_SYSTEM ? REFUSE_SYSTEM : REFUSE_BROWSER;
         if (round > ROUNDS) throw this.refused(bit(cap), why);
         // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
         // new state. For the operating system's block it offers to try again.
-        if (await this.recovery(bit(cap), REASONS[reason], reason === 3) === 'retry') { trying |= bit(cap); continue; }
+        if (await this.recovery(bit(cap), REASONS[reason], reason === REASON_SYSTEM) === 'retry') { trying |= bit(cap); continue; }
         const s = this.rt.status(cap);
         if (s.state === 'denied' && s.reason === REASONS[reason]) throw this.refused(bit(cap), why);
         continue;
@@ -204,9 +205,9 @@ export class Tasks {
       if (round > ROUNDS) throw notAllowed(bit(caps(asked)[0]), REFUSE_DISMISSED);
       const answer = await this.prePrompt(a.ask & required, a.ask & optional, task, content, reconsider);
       if (!answer) continue; // settled meanwhile (another dialog, another page): check again
-      if (answer.choice <= 1) { optional &= ~answer.declined; continue; }
+      if (allows(answer.choice)) { optional &= ~answer.declined; continue; }
       if (!(a.ask & required)) { optional &= ~a.ask; continue; }
-      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === 2 ? REFUSE_USER : REFUSE_DISMISSED);
+      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === DONT_ALLOW ? REFUSE_USER : REFUSE_DISMISSED);
     }
     throw notAllowed(required, REFUSE_DISMISSED);
   }
@@ -243,14 +244,14 @@ export class Tasks {
         this.rt.inputs(asked.map((i) => [SHOWN, i]));
         const result = await ui.prePrompt(request);
         const picked = CHOICES.indexOf(result && result.choice);
-        const choice = picked < 0 ? 3 : picked;
-        const declined = choice <= 1 ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
+        const choice = picked < 0 ? DISMISS : picked;
+        const declined = allows(choice) ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
         this.rt.inputs(asked.filter((i) => !(declined & bit(i))).map((i) => [DECISION, i, choice]));
         this.audit('declined', declined);
         return { choice, declined };
       } catch {
         // A dialog that could not be shown records no decision and refuses as a dismissal would.
-        return { choice: 3, declined: 0 };
+        return { choice: DISMISS, declined: 0 };
       } finally {
         this.pending.delete(key);
       }
@@ -305,7 +306,7 @@ export class Tasks {
     if (Number.isNaN(outcome)) return this.rt.recheck();
     this.rt.inputs(caps(mask).map((i) => [ACCESS, i, outcome]));
     // A dismissed native prompt also rejects: the browser's own state corrects it.
-    if (outcome === 1) this.rt.recheck();
+    if (outcome === ACCESS_DENIED) this.rt.recheck();
   }
 
   /** request(descriptors, prompt): the decision, then the browser's request from the same click. Never rejects for a refusal. */
@@ -323,7 +324,7 @@ export class Tasks {
       calls.push(nativeMedia({ video: media.includes(CAMERA), audio: media.includes(MICROPHONE) }).then((stream) => {
         const got = streamMask(stream);
         stream.getTracks().forEach((t) => t.stop());
-        this.learn(got, 0);
+        this.learn(got, ACCESS_GRANTED);
       }, (e) => {
         const mask = media.reduce((m, i) => m | bit(i), 0);
         const [outcome, , block] = this.failed(e, media.length);
@@ -333,7 +334,7 @@ export class Tasks {
     }
     if (pending.includes(GEOLOCATION)) {
       calls.push(nativePosition({ maximumAge: 2 ** 31, timeout: 10000 })
-        .then(() => this.learn(bit(GEOLOCATION), 0), (e) => this.positionFailed(e)));
+        .then(() => this.learn(bit(GEOLOCATION), ACCESS_GRANTED), (e) => this.positionFailed(e)));
     }
     if (pending.includes(NOTIFICATIONS)) {
       calls.push(nativeNotification().then((a) => this.notified(a), () => {}));
@@ -361,7 +362,7 @@ export class Tasks {
           throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
         }
       }
-      this.learn(streamMask(stream), 0);
+      this.learn(streamMask(stream), ACCESS_GRANTED);
       // Every capability of the call must still be granted (a one-time grant may have ended while the browser
       // asked): else nothing is handed out, and it is asked again.
       this.rt.check();
@@ -374,7 +375,7 @@ export class Tasks {
     }
     const left = caps(mask).find((i) => this.rt.status(i).state !== 'granted') ?? CAMERA;
     const s = this.rt.status(left);
-    throw notAllowed(bit(left), s.reason ? [3, 1, 2, 4, 5][REASONS.indexOf(s.reason)] : REFUSE_DISMISSED);
+    throw notAllowed(bit(left), s.reason ? REFUSALS.indexOf(s.reason) : REFUSE_DISMISSED);
   }
 
   async getCurrentPosition(options, content, reconsider) {
@@ -382,7 +383,7 @@ export class Tasks {
     this.rt.check();
     try {
       const position = await nativePosition(options);
-      this.learn(bit(GEOLOCATION), 0);
+      this.learn(bit(GEOLOCATION), ACCESS_GRANTED);
       return position;
     } catch (e) {
       throw this.positionFailed(e);
@@ -421,7 +422,7 @@ export class Tasks {
   failed(e, asked) {
     const name = String(e && e.name);
     const [outcome, refusal] = this.rt.engine.failedCall(name, String(e && e.message), asked);
-    const block = refusal >= 3 ? REFUSALS[refusal]
+    const block = refusal >= REFUSE_BROWSER ? REFUSALS[refusal]
       : /^(NotReadable|TrackStart)Error$/.test(name) ? 'busy' : /^(Devices)?NotFoundError$/.test(name) ? 'no-device' : null;
     return [outcome, refusal, block];
   }
@@ -429,13 +430,13 @@ export class Tasks {
   /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
   positionFailed(e) {
     if (!(e && e.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
-    this.learn(bit(GEOLOCATION), 1);
+    this.learn(bit(GEOLOCATION), ACCESS_DENIED);
     return this.refused(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
   }
 
   /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */
   notified(answer) {
-    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? 0 : answer === 'denied' ? 1 : NaN);
+    this.learn(bit(NOTIFICATIONS), answer === 'granted' ? ACCESS_GRANTED : answer === 'denied' ? ACCESS_DENIED : NaN);
     if (answer === 'denied') this.audit('blocked', bit(NOTIFICATIONS), 'browser');
     return answer;
   }
