@@ -121,7 +121,7 @@ const runtimes = new WeakMap();
 /** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
 function enter(kind, self, a, ctx) {
   return (installing || Promise.reject(Error('jit-permissions did not start'))).then((p) => (kind === 'query' && self === navigator.permissions
-    ? patchedQuery(p, a[0]) : Promise.all([loader.tasks(), runtimes.get(p).tasks()]).then(([m, t]) => m.polyfill(t, kind, self, a, ctx))));
+    ? patchedQuery(p, a[0]) : runtimes.get(p).polyfill(kind, self, a, ctx)));
 }
 
 /**
@@ -288,11 +288,11 @@ export class JitPermissions extends Base {
       const index = classify(descriptor);
       if (index >= 0) {
         resolve(new JitPermissionStatus(this, index));
-      } else if (this.#runtime._query) {
-        // The browser's own query, kept by the runtime before any patching.
-        resolve(this.#runtime._query.call(this.#runtime._permissions, descriptor));
       } else {
-        throw new TypeError(`jit-permissions: this browser cannot query '${descriptor.name}'`);
+        // The browser's own query, kept by the runtime before any patching.
+        const native = this.#runtime.nativeQuery(descriptor);
+        if (!native) throw new TypeError(`jit-permissions: this browser cannot query '${descriptor.name}'`);
+        resolve(native);
       }
     });
   }
@@ -303,7 +303,7 @@ export class JitPermissions extends Base {
    * asks for all, and it resolves with the list of statuses.
    */
   async request(descriptor, prompt) {
-    const task = (await this.#runtime.tasks()).needs(descriptor);
+    const task = await this.#runtime.needs(descriptor);
     const { content, reconsider } = promptContent(prompt);
     await this.#runtime.request(task.required, task.optional, content, reconsider);
     if (task.list) return task.order.map((i) => new JitPermissionStatus(this, i));

@@ -31,12 +31,13 @@
 // it); the Rust API's `Permissions::define_elements()` gives it its own. Every rule stays the engine's: this module
 // only renders, listens and calls.
 
-// The engine's codes, as src/runtime/runtime.js names them (not imported: that module's other top-level values
-// would come along into this one): capabilities camera 0 and microphone 1 (geolocation 2: its mask bit is GEO), and
-// the inputs `decision` (choice 0 allow-once, 3 dismiss) and `reset`.
-const CAMERA = 0, MICROPHONE = 1, GEO = 1 << 2, DECISION = 3, RESET = 6;
+// The engine's codes, from their one definition (codes.js: side-effect free, so only these names come along).
+import { ACCESS_GRANTED, ALLOW_ONCE, CAMERA, DECISION, DISMISS, GEOLOCATION, MICROPHONE, NAMES, RESET } from '../runtime/codes.js';
+
+/** The masks (bit 1 << capability) of geolocation, the camera and the microphone. */
+const GEO = 1 << GEOLOCATION, CAM = 1 << CAMERA, MIC = 1 << MICROPHONE;
 /** The capabilities of a mask (bit 1 << capability). */
-const caps = (m) => [0, 1, 2].filter((i) => m & (1 << i));
+const caps = (m) => [CAMERA, MICROPHONE, GEOLOCATION].filter((i) => m & (1 << i));
 
 /** How long a guard holds after its cause: being inserted or moved, or a condition that ended (the browser's). */
 const DELAY = 500;
@@ -48,7 +49,7 @@ const REASONS = [TYPE, FRAME, REGISTRATION, ATTACHED, MOVED, CLIPPED, COVERED, S
 /** At most this many elements of one capability count in a page (the browser's registration limit). */
 const PER_CAPABILITY = 3;
 /** The browser's element of each capability mask (geolocation 4; camera 1, microphone 2, both 3), and its interface. */
-const NATIVE = { 4: 'geolocation Geolocation', 1: 'camera Camera', 2: 'microphone Microphone', 3: 'usermedia UserMedia' };
+const NATIVE = { [GEO]: 'geolocation Geolocation', [CAM]: 'camera Camera', [MIC]: 'microphone Microphone', [CAM | MIC]: 'usermedia UserMedia' };
 /** Labels by language: location, camera, microphone, camera and microphone. */
 const LABELS = {
   en: ['Use location', 'Use camera', 'Use microphone', 'Use camera and microphone'],
@@ -125,11 +126,11 @@ function maskOf(s) {
   if (s.geo) return GEO;
   if (s.fixed) return s.fixed;
   const type = s.type === undefined ? s.el.getAttribute('type') : s.type;
-  if (type === null) return 3;
+  if (type === null) return CAM | MIC;
   let m = 0;
   for (const word of type.trim().split(/\s+/)) {
-    const i = ['camera', 'microphone'].indexOf(word);
-    if (i < 0) return 0;
+    const i = NAMES.indexOf(word);
+    if (i !== CAMERA && i !== MICROPHONE) return 0;
     m |= 1 << i;
   }
   return m;
@@ -600,7 +601,7 @@ async function fromNative(s, n, e) {
   const m = maskOf(s);
   const list = caps(m);
   if (type === 'promptaction' || type === 'promptdismiss') {
-    if (rt && type === 'promptdismiss') rt.inputs(list.map((i) => [DECISION, i, 3]));
+    if (rt && type === 'promptdismiss') rt.inputs(list.map((i) => [DECISION, i, DISMISS]));
     fire(s.el, type);
     return;
   }
@@ -615,9 +616,9 @@ async function fromNative(s, n, e) {
       if (list.some((i) => rt.status(i).state !== 'granted')) {
         // Not asked for: the browser's element went on (a watch) after the library's grant ended.
         if (!clicked) { s.key = null; render(s); return; }
-        rt.inputs(list.filter((i) => rt.status(i).state !== 'granted').map((i) => [DECISION, i, 0]));
+        rt.inputs(list.filter((i) => rt.status(i).state !== 'granted').map((i) => [DECISION, i, ALLOW_ONCE]));
       }
-      tasks.learn(m, 0);
+      tasks.learn(m, ACCESS_GRANTED);
       if (type === 'location') s.watching = s.el.watch;
       else for (const t of value.getTracks()) tasks.trackStarted(t.kind === 'audio' ? MICROPHONE : CAMERA, t);
     }

@@ -10,17 +10,15 @@
 // The npm package (`js/index.js`) and the Rust API (`src/web/rust_api.rs`, as a wasm-bindgen snippet) both use it.
 // Keep it small: it is part of every page's first load.
 
-export const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
-const STATES = ['granted', 'denied', 'prompt'];
-const GRANTS = ['one-time', 'persistent'];
-export const REASONS = ['browser', 'user', 'embargo', 'system', 'policy'];
-export const CHOICES = ['allow-once', 'allow-always', 'dont-allow', 'dismiss'];
-const AUDITS = ['prompt-shown', 'decision', 'expiry', 'revocation', 'reset', 'embargo'];
-const CAUSES = { 2: ['max-lifetime', 'hidden', 'pages-gone', 'unused'], 3: ['manual', 'browser', 'cleared'] };
-// Engine inputs (src/web/handle.rs).
-export const TICK = 0, NATIVE = 1, POLICY = 2, DECISION = 3, ACCESS = 4, REVOKE = 5, RESET = 6, SHOWN = 7, ARRIVED = 8,
-  VISIBLE = 9, GONE = 10, USE_STARTED = 11, USE_ENDED = 12, CLEARED = 13;
-export const CAMERA = 0, MICROPHONE = 1, GEOLOCATION = 2, NOTIFICATIONS = 3;
+// Every code of the engine's seam is defined once, in codes.js (checked against the Rust side by `cargo test`).
+import {
+  ARRIVED, AUDITS, BACK_FORWARD, CAMERA, CHOICES, CLEARED, DENIED, EXPIRIES, GEOLOCATION, GONE, GRANTS,
+  MICROPHONE, NAMES, NATIVE, NAVIGATE, NO_GRANT, NOTIFICATIONS, OUT_AUDIT, OUT_CHANGED, OUT_PERSIST, OUT_STOP_USE,
+  OUT_UPDATED, REASONS, RELOAD, RESET, REVOCATIONS, REVOKE, SIGNAL_ACTIVATION, SIGNAL_INTENDED, SIGNAL_REFERRER,
+  SIGNAL_UNLOAD, STATES, TICK, UNKNOWN, VISIBLE, POLICY, GRANTED, PROMPT, ARRIVAL_SAME_ORIGIN, ARRIVAL_FRESH,
+} from './codes.js';
+export * from './codes.js';
+const CAUSES = { [AUDITS.indexOf('expiry')]: EXPIRIES, [AUDITS.indexOf('revocation')]: REVOCATIONS };
 /** A liveness check: a first round, then a second chance for a page that is only busy. */
 const LIVENESS = [300, 1200];
 /** This tab's last leave of a page of the origin, and the page of the origin it set out for (session storage). */
@@ -40,7 +38,9 @@ export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason
 });
 
 export const bit = (i) => 1 << i;
-export const caps = (mask) => [0, 1, 2, 3].filter((i) => mask & bit(i));
+export const caps = (mask) => NAMES.map((_, i) => i).filter((i) => mask & bit(i));
+/** A browser state's code (UNKNOWN for a word that is none of the standard's). */
+const stateCode = (state) => { const c = STATES.indexOf(state); return c < 0 ? UNKNOWN : c; };
 const none = (v) => (Number.isNaN(v) ? null : v);
 const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 export const typeError = (m) => new TypeError(`jit-permissions: ${m}`);
@@ -210,14 +210,35 @@ export function resolveLocale(locale, languages) {
 export function createRuntime(makeEngine, options, hooks, loader) {
   // One runtime per page (issue 24), shared by the npm package and the Rust API (each has its own copy of this
   // module): a later caller joins the first one's runtime, hears its hooks, and is warned when its options differ.
-  const page = Symbol.for('jit-permissions.page'), rt = globalThis[page], first = rt?.hooks;
-  if (!rt) return (globalThis[page] = new Runtime(makeEngine, options, hooks, loader));
-  rt.hooks = { status: (...a) => (first.status(...a), hooks.status(...a)), audit: (r) => (first.audit(r), hooks.audit(r)) };
-  if (JSON.stringify(options) != JSON.stringify(rt.options)) {
-    console.warn('jit-permissions: install() called again with other options: they are ignored, the first call\'s apply');
-  }
+  // What is shared through the page's global is a facade of the runtime, never the runtime: only what the public
+  // controller can do (each call goes through the person's dialogs, or only reads), so no script on the page reaches
+  // `input` (a decision recorded with no dialog), the engine or the tasks (issue 20).
+  const page = Symbol.for('jit-permissions.page');
+  const shared = globalThis[page];
+  if (shared && typeof shared.join === 'function') return shared.join(options, hooks);
+  const rt = new Runtime(makeEngine, options, hooks, loader);
+  const facade = {
+    join(o, h) {
+      const first = rt.hooks;
+      rt.hooks = { status: (...a) => (first.status(...a), h.status(...a)), audit: (r) => (first.audit(r), h.audit(r)) };
+      if (JSON.stringify(o) != JSON.stringify(rt.options)) {
+        console.warn('jit-permissions: install() called again with other options: they are ignored, the first call\'s apply');
+      }
+      return facade;
+    },
+    get hooks() { return rt.hooks; },
+    set hooks(h) { rt.hooks = h; },
+    get locale() { return rt.locale; },
+    get inMemory() { return rt.inMemory; },
+  };
+  for (const k of SHARED) Object.defineProperty(facade, k, { value: rt[k].bind(rt), enumerable: true });
+  try { Object.defineProperty(globalThis, page, { value: Object.seal(facade) }); } catch { /* defined meanwhile */ }
   return rt;
 }
+
+/** What a second installer on the page may call (see createRuntime). */
+const SHARED = ('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
+  + 'revoke reset help view recheck nativeQuery needs polyfill').split(' ');
 
 class Runtime {
   constructor(makeEngine, options, hooks, loader) {
@@ -295,9 +316,9 @@ class Runtime {
     const audits = [];
     let write = false;
     for (const o of outputs) {
-      if (o[0] <= 1) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === 0);
-      else if (o[0] === 2) this.loaded?.stopUse(o[1]);
-      else if (o[0] === 3) write = true;
+      if (o[0] === OUT_CHANGED || o[0] === OUT_UPDATED) this.hooks.status(o[1], statusOf(o.slice(2)), o[0] === OUT_CHANGED);
+      else if (o[0] === OUT_STOP_USE) this.loaded?.stopUse(o[1]);
+      else if (o[0] === OUT_PERSIST) write = true;
       else audits.push(o);
     }
     if (write && persist) this._persist();
@@ -336,7 +357,7 @@ class Runtime {
   standing(i) {
     const g = this.engine.standingGrant(this.now(), i);
     this.carryOut(this.drain());
-    return g >= 0;
+    return g !== NO_GRANT;
   }
 
   _arm() {
@@ -430,9 +451,9 @@ class Runtime {
     let entry;
     try { entry = performance.getEntriesByType('navigation')[0]; } catch { entry = null; }
     const type = entry && entry.type;
-    const signals = (activationFromHere() ? 1 : 0) | (entry && entry.unloadEventStart > 0 ? 2 : 0)
-      | (referrerFromHere() ? 4 : 0) | (intended() ? 8 : 0);
-    const kind = this.engine.arrival(type === 'reload' ? 1 : type === 'back_forward' ? 2 : 0, signals);
+    const signals = (activationFromHere() ? SIGNAL_ACTIVATION : 0) | (entry && entry.unloadEventStart > 0 ? SIGNAL_UNLOAD : 0)
+      | (referrerFromHere() ? SIGNAL_REFERRER : 0) | (intended() ? SIGNAL_INTENDED : 0);
+    const kind = this.engine.arrival(type === 'reload' ? RELOAD : type === 'back_forward' ? BACK_FORWARD : NAVIGATE, signals);
     return [kind, this.now() - (globalThis.performance ? performance.now() : 0)];
   }
 
@@ -456,19 +477,19 @@ class Runtime {
   }
 
   async _finishQueries(pending, subscribe) {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < NAMES.length; i++) {
       let status = null;
       try { status = await pending[i]; } catch { /* the browser cannot query this name */ }
       if (status && typeof status.state === 'string') {
-        this.input(NATIVE, i, STATES.indexOf(status.state) & 3);
+        this.input(NATIVE, i, stateCode(status.state));
         if (subscribe) {
-          status.addEventListener('change', () => this.input(NATIVE, i, STATES.indexOf(status.state) & 3));
+          status.addEventListener('change', () => this.input(NATIVE, i, stateCode(status.state)));
           this._natives.push(status);
         }
       } else {
         // The browser cannot query this name: notifications still have Notification.permission.
-        const n = i === NOTIFICATIONS ? notificationState() : 3;
-        if (n !== 3 || subscribe) this.input(NATIVE, i, n);
+        const n = i === NOTIFICATIONS ? notificationState() : UNKNOWN;
+        if (n !== UNKNOWN || subscribe) this.input(NATIVE, i, n);
       }
     }
   }
@@ -481,7 +502,7 @@ class Runtime {
   recheck() {
     if (!this._natives.some((s) => s.name === 'notifications')) {
       const n = notificationState();
-      if (n !== 3) this.input(NATIVE, NOTIFICATIONS, n);
+      if (n !== UNKNOWN) this.input(NATIVE, NOTIFICATIONS, n);
     }
     if (this._rechecking) { this._recheckAgain = true; return; }
     this._rechecking = true;
@@ -516,7 +537,7 @@ class Runtime {
   _guessPolicy() {
     let crossOrigin = false;
     try { crossOrigin = window.top !== window && (window.top.location.href, false); } catch { crossOrigin = true; }
-    if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === 1));
+    if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === DENIED));
   }
 
   _blockByPolicy(list) {
@@ -525,7 +546,7 @@ class Runtime {
         + `needs allow="${NAMES[i]}" (or the page's Permissions-Policy header blocks it). Gated calls reject with `
         + 'NotAllowedError, reason \'policy\'.');
     }
-    if (list.length) this.inputs(list.map((i) => [POLICY, i, 0]));
+    if (list.length) this.inputs(list.map((i) => [POLICY, i, 0 /* not allowed */]));
   }
 
   _listen() {
@@ -553,7 +574,7 @@ class Runtime {
       const stored = this._read();
       if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number((sessionStore() || {}).getItem?.(MARK));
-      const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? 1 : 2;
+      const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? ARRIVAL_SAME_ORIGIN : ARRIVAL_FRESH;
       this._arrive([kind, this.now()]).then(() => this.recheck());
     });
     addEventListener('storage', (e) => {
@@ -634,6 +655,15 @@ class Runtime {
   async watchPosition(...a) { return (await this.tasks()).watchPosition(...a); }
   async requestNotifications(...a) { return (await this.tasks()).requestNotifications(...a); }
   async help(i) { return (await this.tasks()).help(i); }
+  /** What a task's descriptors need (tasks.js `needs`; reads only). */
+  async needs(descriptor) { return (await this.tasks()).needs(descriptor); }
+  /** A call of the whole-page polyfill (patch.js), run through the gated calls. */
+  async polyfill(...a) {
+    const [m, tasks] = await Promise.all([this.loader.tasks(), this.tasks()]);
+    return m.polyfill(tasks, ...a);
+  }
+  /** The browser's own query (kept before any patching), or null where the browser cannot query. */
+  nativeQuery(descriptor) { return this._query ? this._query.call(this._permissions, descriptor) : null; }
 
   revoke(i) { this.input(REVOKE, i); }
   reset(i) { this.input(RESET, i); }
@@ -718,8 +748,8 @@ function markLeave() {
 }
 
 function notificationState() {
-  if (typeof Notification !== 'function') return 3;
-  return { granted: 0, denied: 1 }[Notification.permission] ?? 2;
+  if (typeof Notification !== 'function') return UNKNOWN;
+  return { granted: GRANTED, denied: DENIED }[Notification.permission] ?? PROMPT;
 }
 
 export function clearWatch(id) {

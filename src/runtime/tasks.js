@@ -8,15 +8,16 @@
 // the capabilities of a call), re-checks after every answer and after the native call, and one error contract (every
 // refusal a NotAllowedError with a machine-readable reason).
 import {
-  ACCESS, CAMERA, CHOICES, DECISION, GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, REASONS, RESET, SHOWN, USE_ENDED,
-  USE_STARTED, bit, caps, gated, own, typeError, visible,
+  ACCESS, ACCESS_DENIED, ACCESS_GRANTED, ALLOW_ALWAYS, ALLOW_ONCE, CAMERA, CHOICES, DECISION, DISMISS, DONT_ALLOW,
+  GEOLOCATION, MICROPHONE, NAMES, NOTIFICATIONS, PROMPT, REASON_SYSTEM, REASONS, REFUSALS, REFUSE_BROWSER, REFUSE_DISMISSED,
+  REFUSE_SYSTEM, REFUSE_USER, RESET, SHOWN, USE_ENDED, USE_STARTED, bit, caps, gated, own, typeError,
+  visible,
 } from './runtime.js';
 // The whole-page polyfill's calls (index.js loads them with the tasks): they run through the gated calls below.
 export { polyfill } from './patch.js';
 
-const REFUSALS = ['dismissed', 'user', 'embargo', 'browser', 'system', 'policy'];
-
-const REFUSE_DISMISSED = 0, REFUSE_USER = 1, REFUSE_BROWSER = 3;
+/** Whether a choice lets the task go on (allow this time, allow on every visit). */
+const allows = (choice) => choice === ALLOW_ONCE || choice === ALLOW_ALWAYS;
 /** How many times a call re-checks and asks again before it gives up. */
 const ROUNDS = 3;
 
@@ -158,7 +159,7 @@ export class Tasks {
 
   /** A refusal, audited as `blocked` when something outside the site refused (the browser, the system, a policy). */
   refused(mask, why, detail) {
-    if (why >= 3) this.audit('blocked', mask, REFUSALS[why]);
+    if (why >= REFUSE_BROWSER) this.audit('blocked', mask, REFUSALS[why]);
     return notAllowed(mask, why, detail);
   }
 
@@ -199,12 +200,12 @@ export class Tasks {
       if (a.refused) throw this.refused(bit(a.refused[0]), a.refused[1]);
       if (a.blocked) {
         const [cap, reason] = a.blocked;
-        const why = reason === 3 ? 4 : REFUSE_BROWSER;
+        const why = reason === REASON_SYSTEM ? REFUSE_SYSTEM : REFUSE_BROWSER;
         // A polyfilled call without user activation gets no dialog: the platform's refusal at once.
         if (round > ROUNDS || content.quiet) throw this.refused(bit(cap), why);
         // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
         // new state. For the operating system's block it offers to try again.
-        if (await this.recovery(bit(cap), REASONS[reason], reason === 3) === 'retry') { trying |= bit(cap); continue; }
+        if (await this.recovery(bit(cap), REASONS[reason], reason === REASON_SYSTEM) === 'retry') { trying |= bit(cap); continue; }
         const s = this.rt.status(cap);
         if (s.state === 'denied' && s.reason === REASONS[reason]) throw this.refused(bit(cap), why);
         continue;
@@ -215,9 +216,9 @@ export class Tasks {
       if (round > ROUNDS) throw notAllowed(bit(caps(asked)[0]), REFUSE_DISMISSED);
       const answer = await this.prePrompt(a.ask & required, a.ask & optional, task, content, reconsider);
       if (!answer) continue; // settled meanwhile (another dialog, another page): check again
-      if (answer.choice <= 1) { optional &= ~answer.declined; continue; }
+      if (allows(answer.choice)) { optional &= ~answer.declined; continue; }
       if (!(a.ask & required)) { optional &= ~a.ask; continue; }
-      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === 2 ? REFUSE_USER : REFUSE_DISMISSED);
+      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === DONT_ALLOW ? REFUSE_USER : REFUSE_DISMISSED);
     }
     throw notAllowed(required, REFUSE_DISMISSED);
   }
@@ -255,14 +256,14 @@ export class Tasks {
         // A polyfilled call without user activation (on load): no modal, the chip first; its dismissal is one.
         const result = content.quiet && !(await this.chip(request)) ? null : await ui.prePrompt(request);
         const picked = CHOICES.indexOf(result && result.choice);
-        const choice = picked < 0 ? 3 : picked;
-        const declined = choice <= 1 ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
+        const choice = picked < 0 ? DISMISS : picked;
+        const declined = allows(choice) ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
         this.rt.inputs(asked.filter((i) => !(declined & bit(i))).map((i) => [DECISION, i, choice]));
         this.audit('declined', declined);
         return { choice, declined };
       } catch {
         // A dialog that could not be shown records no decision and refuses as a dismissal would.
-        return { choice: 3, declined: 0 };
+        return { choice: DISMISS, declined: 0 };
       } finally {
         this.pending.delete(key);
       }
@@ -325,9 +326,9 @@ export class Tasks {
    */
   async learn(mask, outcome) {
     if (Number.isNaN(outcome)) return this.rt.recheck();
-    if (outcome === 1) {
+    if (outcome === ACCESS_DENIED) {
       await this.rt.requery();
-      mask = caps(mask).filter((i) => this.rt.engine.native(i) !== 2).reduce((m, i) => m | bit(i), 0);
+      mask = caps(mask).filter((i) => this.rt.engine.native(i) !== PROMPT).reduce((m, i) => m | bit(i), 0);
     }
     this.rt.inputs(caps(mask).map((i) => [ACCESS, i, outcome]));
   }
@@ -347,7 +348,7 @@ export class Tasks {
       calls.push(nativeMedia({ video: media.includes(CAMERA), audio: media.includes(MICROPHONE) }).then((stream) => {
         const got = streamMask(stream);
         stream.getTracks().forEach((t) => t.stop());
-        this.learn(got, 0);
+        this.learn(got, ACCESS_GRANTED);
       }, async (e) => {
         const mask = media.reduce((m, i) => m | bit(i), 0);
         const [outcome, , block] = this.failed(e, media.length);
@@ -357,7 +358,7 @@ export class Tasks {
     }
     if (pending.includes(GEOLOCATION)) {
       calls.push(nativePosition({ maximumAge: 2 ** 31, timeout: 10000 })
-        .then(() => this.learn(bit(GEOLOCATION), 0), (e) => this.positionFailed(e)));
+        .then(() => this.learn(bit(GEOLOCATION), ACCESS_GRANTED), (e) => this.positionFailed(e)));
     }
     if (pending.includes(NOTIFICATIONS)) {
       calls.push(nativeNotification().then((a) => this.notified(a), () => {}));
@@ -385,7 +386,7 @@ export class Tasks {
           throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
         }
       }
-      this.learn(streamMask(stream), 0);
+      this.learn(streamMask(stream), ACCESS_GRANTED);
       // Every capability of the call must still be granted (a one-time grant may have ended while the browser
       // asked): else nothing is handed out, and it is asked again.
       this.rt.check();
@@ -398,7 +399,7 @@ export class Tasks {
     }
     const left = caps(mask).find((i) => this.rt.status(i).state !== 'granted') ?? CAMERA;
     const s = this.rt.status(left);
-    throw notAllowed(bit(left), s.reason ? [3, 1, 2, 4, 5][REASONS.indexOf(s.reason)] : REFUSE_DISMISSED);
+    throw notAllowed(bit(left), s.reason ? REFUSALS.indexOf(s.reason) : REFUSE_DISMISSED);
   }
 
   async getCurrentPosition(options, content, reconsider) {
@@ -406,7 +407,7 @@ export class Tasks {
     this.rt.check();
     try {
       const position = await nativePosition(options);
-      this.learn(bit(GEOLOCATION), 0);
+      this.learn(bit(GEOLOCATION), ACCESS_GRANTED);
       return position;
     } catch (e) {
       throw await this.positionFailed(e);
@@ -428,7 +429,7 @@ export class Tasks {
     const id = native(navigator.geolocation, 'watchPosition', (position) => {
       if (ended) return;
       if (!started) {
-        this.learn(bit(GEOLOCATION), 0);
+        this.learn(bit(GEOLOCATION), ACCESS_GRANTED);
         if (this.rt.status(GEOLOCATION).state !== 'granted') { ended = true; nativeClear(id); return; }
         started = true;
         this.watchStarted(id);
@@ -460,7 +461,7 @@ export class Tasks {
   failed(e, asked) {
     const name = String(e && e.name);
     const [outcome, refusal] = this.rt.engine.failedCall(name, String(e && e.message), asked);
-    const block = refusal >= 3 ? REFUSALS[refusal]
+    const block = refusal >= REFUSE_BROWSER ? REFUSALS[refusal]
       : /^(NotReadable|TrackStart)Error$/.test(name) ? 'busy' : /^(Devices)?NotFoundError$/.test(name) ? 'no-device' : null;
     return [outcome, refusal, block];
   }
@@ -468,14 +469,14 @@ export class Tasks {
   /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
   async positionFailed(e) {
     if (!(e && e.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
-    await this.learn(bit(GEOLOCATION), 1);
+    await this.learn(bit(GEOLOCATION), ACCESS_DENIED);
     return this.refused(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
   }
 
   /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */
   notified(answer) {
     // The answer is the browser's own state: 'denied' is its denial (not a dismissal, which answers 'default').
-    if (answer === 'granted' || answer === 'denied') this.rt.inputs([[ACCESS, NOTIFICATIONS, answer === 'granted' ? 0 : 1]]);
+    if (answer === 'granted' || answer === 'denied') this.rt.inputs([[ACCESS, NOTIFICATIONS, answer === 'granted' ? ACCESS_GRANTED : ACCESS_DENIED]]);
     else this.learn(bit(NOTIFICATIONS), NaN);
     if (answer === 'denied') this.audit('blocked', bit(NOTIFICATIONS), 'browser');
     return answer;

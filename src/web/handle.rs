@@ -3,7 +3,8 @@
 //! glue. The browser layer itself (listeners, storage, the origin's other pages, the gated
 //! calls, the UI) is `src/runtime/runtime.js`, which the npm package and the Rust API share.
 //!
-//! Codes (the JS runtime names them):
+//! Codes (named once for JavaScript in `src/runtime/codes.js`, and checked against this file by the test
+//! `codes_match_the_javascript_table`; the numbers are [`codes`] and the code functions below):
 //! - capability: 0 camera, 1 microphone, 2 geolocation, 3 notifications ([`Capability::index`]);
 //! - state: 0 granted, 1 denied, 2 prompt; browser state also 3 unknown;
 //! - grant: 0 one-time, 1 persistent; reason: 0 browser, 1 user, 2 embargo, 3 system, 4 policy;
@@ -33,6 +34,81 @@ use crate::core::{
 
 const NONE: f64 = f64::NAN;
 
+/// The numbered codes of the seam that are not an enum's position in a table: inputs, outputs, access outcomes,
+/// navigation types, arrival signals and kinds. `src/runtime/codes.js` holds the same names with the same numbers.
+pub mod codes {
+    /// Input kinds ([`super::Engine::input`]).
+    pub const TICK: u32 = 0;
+    /// Input: the browser's state (cap, state).
+    pub const NATIVE: u32 = 1;
+    /// Input: the frame's policy (cap, allowed).
+    pub const POLICY: u32 = 2;
+    /// Input: the person's decision (cap, choice).
+    pub const DECISION: u32 = 3;
+    /// Input: what a capability's own call proved (cap, access outcome).
+    pub const ACCESS: u32 = 4;
+    /// Input: Revoke (cap).
+    pub const REVOKE: u32 = 5;
+    /// Input: Reset (cap).
+    pub const RESET: u32 = 6;
+    /// Input: the pre-prompt shown (cap).
+    pub const SHOWN: u32 = 7;
+    /// Input: the page arrived (arrival kind, at).
+    pub const ARRIVED: u32 = 8;
+    /// Input: a page's visibility (page, visible).
+    pub const VISIBLE: u32 = 9;
+    /// Input: a page gone (page).
+    pub const GONE: u32 = 10;
+    /// Input: a use started (cap, id).
+    pub const USE_STARTED: u32 = 11;
+    /// Input: a use ended (id).
+    pub const USE_ENDED: u32 = 12;
+    /// Input: the stored record cleared.
+    pub const CLEARED: u32 = 13;
+
+    /// Access outcome: the call succeeded.
+    pub const ACCESS_GRANTED: u32 = 0;
+    /// Access outcome: the browser refused.
+    pub const ACCESS_DENIED: u32 = 1;
+    /// Access outcome: the operating system refused.
+    pub const ACCESS_SYSTEM_DENIED: u32 = 2;
+
+    /// Navigation type ([`super::Engine::arrival`]): navigate.
+    pub const NAVIGATE: u32 = 0;
+    /// Navigation type: reload.
+    pub const RELOAD: u32 = 1;
+    /// Navigation type: back/forward.
+    pub const BACK_FORWARD: u32 = 2;
+    /// Arrival signal bit: `navigation.activation.from` of this origin.
+    pub const SIGNAL_ACTIVATION: u32 = 1;
+    /// Arrival signal bit: `unloadEventStart` above 0.
+    pub const SIGNAL_UNLOAD: u32 = 2;
+    /// Arrival signal bit: a referrer of this origin.
+    pub const SIGNAL_REFERRER: u32 = 4;
+    /// Arrival signal bit: the link or form noted.
+    pub const SIGNAL_INTENDED: u32 = 8;
+    /// Arrival kind: a reload.
+    pub const ARRIVAL_RELOAD: u32 = 0;
+    /// Arrival kind: from a page of the same origin.
+    pub const ARRIVAL_SAME_ORIGIN: u32 = 1;
+    /// Arrival kind: fresh.
+    pub const ARRIVAL_FRESH: u32 = 2;
+
+    /// Output kind ([`super::Engine::next`]): a status changed.
+    pub const OUT_CHANGED: u32 = 0;
+    /// Output kind: a status updated (same state).
+    pub const OUT_UPDATED: u32 = 1;
+    /// Output kind: stop a use.
+    pub const OUT_STOP_USE: u32 = 2;
+    /// Output kind: persist the record.
+    pub const OUT_PERSIST: u32 = 3;
+    /// Output kind: an audit record.
+    pub const OUT_AUDIT: u32 = 4;
+    /// [`super::Engine::standing_grant`] when no library grant stands.
+    pub const NO_GRANT: i32 = -1;
+}
+use codes::*;
+
 fn cap(code: u32) -> Option<Capability> {
     Capability::ALL.into_iter().find(|c| c.index() as u32 == code)
 }
@@ -52,17 +128,95 @@ fn opt(v: Option<f64>) -> f64 {
 /// A status as numbers: `[state, grant, expiresAt, reason, lastDecision, decidedAt]`.
 fn status_codes(s: &Status) -> [f64; 6] {
     [
-        match s.state {
-            State::Granted => 0.0,
-            State::Denied => 1.0,
-            State::Prompt => 2.0,
-        },
-        opt(s.grant.map(|g| if g == GrantKind::OneTime { 0.0 } else { 1.0 })),
+        state_code(s.state) as f64,
+        opt(s.grant.map(|g| grant_code(g) as f64)),
         opt(s.expires_at.map(|t| t as f64)),
         opt(s.reason.map(reason_code)),
         opt(s.last_decision.map(choice_code)),
         opt(s.decided_at.map(|t| t as f64)),
     ]
+}
+
+/// A state's code (a browser state also [`UNKNOWN`]).
+fn state_code(s: State) -> u32 {
+    match s {
+        State::Granted => 0,
+        State::Denied => 1,
+        State::Prompt => 2,
+    }
+}
+
+/// The code of a browser state that cannot be asked.
+const UNKNOWN: u32 = 3;
+
+fn native_code(s: NativeState) -> u32 {
+    match s {
+        NativeState::Granted => state_code(State::Granted),
+        NativeState::Denied => state_code(State::Denied),
+        NativeState::Prompt => state_code(State::Prompt),
+        NativeState::Unknown => UNKNOWN,
+    }
+}
+
+fn native_state(code: u32) -> NativeState {
+    [NativeState::Granted, NativeState::Denied, NativeState::Prompt, NativeState::Unknown]
+        .into_iter()
+        .find(|s| native_code(*s) == code)
+        .unwrap_or(NativeState::Unknown)
+}
+
+fn grant_code(g: GrantKind) -> i32 {
+    match g {
+        GrantKind::OneTime => 0,
+        GrantKind::Persistent => 1,
+    }
+}
+
+fn access_outcome(code: u32) -> AccessOutcome {
+    match code {
+        ACCESS_GRANTED => AccessOutcome::Granted,
+        ACCESS_DENIED => AccessOutcome::Denied,
+        _ => AccessOutcome::SystemDenied,
+    }
+}
+
+fn access_code(o: AccessOutcome) -> u32 {
+    match o {
+        AccessOutcome::Granted => ACCESS_GRANTED,
+        AccessOutcome::Denied => ACCESS_DENIED,
+        AccessOutcome::SystemDenied => ACCESS_SYSTEM_DENIED,
+    }
+}
+
+fn expiry_code(c: ExpiryCause) -> f64 {
+    match c {
+        ExpiryCause::MaxLifetime => 0.0,
+        ExpiryCause::Hidden => 1.0,
+        ExpiryCause::PagesGone => 2.0,
+        ExpiryCause::Unused => 3.0,
+    }
+}
+
+fn revocation_code(c: RevocationCause) -> f64 {
+    match c {
+        RevocationCause::Manual => 0.0,
+        RevocationCause::Browser => 1.0,
+        RevocationCause::Cleared => 2.0,
+    }
+}
+
+/// An audit output's kind, capability, detail and number (`None` for the browser layer's own kinds).
+fn audit_codes(event: AuditEvent) -> Option<(f64, Capability, f64, f64)> {
+    Some(match event {
+        AuditEvent::PromptShown(c) => (0.0, c, NONE, NONE),
+        AuditEvent::Decision(c, x) => (1.0, c, choice_code(x), NONE),
+        AuditEvent::Expired(c, cause) => (2.0, c, expiry_code(cause), NONE),
+        AuditEvent::Revoked(c, cause) => (3.0, c, revocation_code(cause), NONE),
+        AuditEvent::Reset(c) => (4.0, c, NONE, NONE),
+        AuditEvent::EmbargoStarted(c, until) => (5.0, c, NONE, until as f64),
+        // Reported by the browser layer, never by the engine.
+        AuditEvent::Blocked(..) | AuditEvent::Declined(_) => return None,
+    })
 }
 
 fn reason_code(r: DenyReason) -> f64 {
@@ -85,12 +239,10 @@ fn choice_code(c: Choice) -> f64 {
 }
 
 fn choice(code: f64) -> Choice {
-    match code as u32 {
-        0 => Choice::AllowOnce,
-        1 => Choice::AllowAlways,
-        2 => Choice::DontAllow,
-        _ => Choice::Dismiss,
-    }
+    [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow]
+        .into_iter()
+        .find(|c| choice_code(*c) == code)
+        .unwrap_or(Choice::Dismiss)
 }
 
 fn refusal_code(r: core::Refusal) -> f64 {
@@ -135,28 +287,20 @@ impl Engine {
         let now = time(now);
         let c = cap(a as u32).unwrap_or(Capability::Camera);
         let input = match kind {
-            1 => Input::Native(c, match b as u32 {
-                0 => NativeState::Granted,
-                1 => NativeState::Denied,
-                2 => NativeState::Prompt,
-                _ => NativeState::Unknown,
-            }),
-            2 => Input::Policy(c, b != 0.0),
-            3 => Input::Decision(c, choice(b)),
-            4 => Input::Access(c, match b as u32 {
-                0 => AccessOutcome::Granted,
-                1 => AccessOutcome::Denied,
-                _ => AccessOutcome::SystemDenied,
-            }),
-            5 => Input::Revoke(c),
-            6 => Input::Reset(c),
-            7 => Input::PromptShown(c),
-            8 => Input::Arrived(Arrival { kind: arrival_kind(a), at: time(b) }),
-            9 => Input::PageVisible(time(a), b != 0.0),
-            10 => Input::PageGone(time(a)),
-            11 => Input::UseStarted(c, time(b)),
-            12 => Input::UseEnded(time(a)),
-            13 => Input::Cleared,
+            NATIVE => Input::Native(c, native_state(b as u32)),
+            POLICY => Input::Policy(c, b != 0.0),
+            DECISION => Input::Decision(c, choice(b)),
+            ACCESS => Input::Access(c, access_outcome(b as u32)),
+            REVOKE => Input::Revoke(c),
+            RESET => Input::Reset(c),
+            SHOWN => Input::PromptShown(c),
+
+            ARRIVED => Input::Arrived(Arrival { kind: arrival_kind(a), at: time(b) }),
+            VISIBLE => Input::PageVisible(time(a), b != 0.0),
+            GONE => Input::PageGone(time(a)),
+            USE_STARTED => Input::UseStarted(c, time(b)),
+            USE_ENDED => Input::UseEnded(time(a)),
+            CLEARED => Input::Cleared,
             _ => Input::Tick,
         };
         self.engine.handle(now, input);
@@ -183,33 +327,17 @@ impl Engine {
         let Some(output) = self.engine.poll_output() else { return Vec::new() };
         match output {
             Output::Changed(c, s) | Output::Updated(c, s) => {
-                let mut v = vec![if matches!(output, Output::Changed(..)) { 0.0 } else { 1.0 }, c.index() as f64];
+                let kind = if matches!(output, Output::Changed(..)) { OUT_CHANGED } else { OUT_UPDATED };
+                let mut v = vec![kind as f64, c.index() as f64];
                 v.extend(status_codes(&s));
                 v
             }
-            Output::StopUse(id) => vec![2.0, id as f64],
-            Output::Persist(_) => vec![3.0],
+            Output::StopUse(id) => vec![OUT_STOP_USE as f64, id as f64],
+            Output::Persist(_) => vec![OUT_PERSIST as f64],
             Output::Audit(event) => {
-                let (kind, c, detail, number) = match event {
-                    AuditEvent::PromptShown(c) => (0.0, c, NONE, NONE),
-                    AuditEvent::Decision(c, x) => (1.0, c, choice_code(x), NONE),
-                    AuditEvent::Expired(c, cause) => (2.0, c, match cause {
-                        ExpiryCause::MaxLifetime => 0.0,
-                        ExpiryCause::Hidden => 1.0,
-                        ExpiryCause::PagesGone => 2.0,
-                        ExpiryCause::Unused => 3.0,
-                    }, NONE),
-                    AuditEvent::Revoked(c, cause) => (3.0, c, match cause {
-                        RevocationCause::Manual => 0.0,
-                        RevocationCause::Browser => 1.0,
-                        RevocationCause::Cleared => 2.0,
-                    }, NONE),
-                    AuditEvent::Reset(c) => (4.0, c, NONE, NONE),
-                    AuditEvent::EmbargoStarted(c, until) => (5.0, c, NONE, until as f64),
-                    // Reported by the browser layer, never by the engine.
-                    AuditEvent::Blocked(..) | AuditEvent::Declined(_) => unreachable!(),
-                };
-                vec![4.0, kind, c.index() as f64, detail, number]
+                // The engine never emits the browser layer's own kinds (`blocked`, `declined`).
+                let Some((kind, c, detail, number)) = audit_codes(event) else { return self.next() };
+                vec![OUT_AUDIT as f64, kind, c.index() as f64, detail, number]
             }
         }
     }
@@ -223,11 +351,7 @@ impl Engine {
     /// The library grant that stands for a capability (0 one-time, 1 persistent, -1 none).
     #[wasm_bindgen(js_name = standingGrant)]
     pub fn standing_grant(&mut self, now: f64, c: u32) -> i32 {
-        match cap(c).and_then(|c| self.engine.standing_grant(time(now), c)) {
-            Some(GrantKind::OneTime) => 0,
-            Some(GrantKind::Persistent) => 1,
-            None => -1,
-        }
+        cap(c).and_then(|c| self.engine.standing_grant(time(now), c)).map_or(NO_GRANT, grant_code)
     }
 
     /// When the engine next needs a tick (`NaN`: never).
@@ -238,12 +362,7 @@ impl Engine {
     /// The browser's state of a capability as the engine takes it (0 granted, 1 denied,
     /// 2 prompt, 3 unknown).
     pub fn native(&self, c: u32) -> u32 {
-        match cap(c).map(|c| self.engine.native(c)) {
-            Some(NativeState::Granted) => 0,
-            Some(NativeState::Denied) => 1,
-            Some(NativeState::Prompt) => 2,
-            _ => 3,
-        }
+        cap(c).map_or(UNKNOWN, |c| native_code(self.engine.native(c)))
     }
 
     /// Whether a use of the capability is live in this page, or (`anywhere`) in any page.
@@ -288,21 +407,17 @@ impl Engine {
     /// 2 `unloadEventStart` above 0, 4 a referrer of this origin, 8 the link or form noted).
     pub fn arrival(&self, navigation: u32, signals: u32) -> u32 {
         let navigation = match navigation {
-            1 => NavigationType::Reload,
-            2 => NavigationType::BackForward,
+            RELOAD => NavigationType::Reload,
+            BACK_FORWARD => NavigationType::BackForward,
             _ => NavigationType::Navigate,
         };
         let s = ArrivalSignals {
-            activation_from: signals & 1 != 0,
-            unload: signals & 2 != 0,
-            referrer: signals & 4 != 0,
-            intended: signals & 8 != 0,
+            activation_from: signals & SIGNAL_ACTIVATION != 0,
+            unload: signals & SIGNAL_UNLOAD != 0,
+            referrer: signals & SIGNAL_REFERRER != 0,
+            intended: signals & SIGNAL_INTENDED != 0,
         };
-        match ArrivalKind::classify(navigation, s) {
-            ArrivalKind::Reload => 0,
-            ArrivalKind::SameOrigin => 1,
-            ArrivalKind::Fresh => 2,
-        }
+        arrival_code(ArrivalKind::classify(navigation, s))
     }
 
     /// What a failed call proves (see [`core::failed_call`]): `[outcome, refusal]`, each `NaN` when
@@ -311,21 +426,243 @@ impl Engine {
     pub fn failed_call(&self, name: &str, message: &str, asked: u32) -> Vec<f64> {
         let (outcome, refusal) = core::failed_call(name, message, asked as usize);
         vec![
-            opt(outcome.map(|o| match o {
-                AccessOutcome::Granted => 0.0,
-                AccessOutcome::Denied => 1.0,
-                AccessOutcome::SystemDenied => 2.0,
-            })),
+            opt(outcome.map(|o| access_code(o) as f64)),
             opt(refusal.map(refusal_code)),
         ]
     }
 }
 
+fn arrival_code(kind: ArrivalKind) -> u32 {
+    match kind {
+        ArrivalKind::Reload => ARRIVAL_RELOAD,
+        ArrivalKind::SameOrigin => ARRIVAL_SAME_ORIGIN,
+        ArrivalKind::Fresh => ARRIVAL_FRESH,
+    }
+}
+
 fn arrival_kind(code: f64) -> ArrivalKind {
     match code as u32 {
-        0 => ArrivalKind::Reload,
-        1 => ArrivalKind::SameOrigin,
+        ARRIVAL_RELOAD => ArrivalKind::Reload,
+        ARRIVAL_SAME_ORIGIN => ArrivalKind::SameOrigin,
         _ => ArrivalKind::Fresh,
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    //! The one JavaScript table of the seam's codes, `src/runtime/codes.js`, read as text and held against this
+    //! file: every name it exports with a number or a list of words must be a code here with the same number or
+    //! the same words in the same order, and every code here must be there.
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::core::Refusal;
+
+    const JS: &str = include_str!("../runtime/codes.js");
+
+    #[derive(Debug, PartialEq)]
+    enum Value {
+        Number(i64),
+        Words(Vec<String>),
+    }
+
+    /// The file without its comments.
+    fn code_of(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix("/*") {
+                rest = r.split_once("*/").map_or("", |(_, after)| after);
+            } else if let Some(r) = rest.strip_prefix("//") {
+                rest = r.split_once('\n').map_or("", |(_, after)| after);
+                out.push('\n');
+            } else {
+                let c = rest.chars().next().unwrap();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+
+    /// Every `export const NAME = value` of the file (several per statement, split at top-level commas).
+    fn exports(text: &str) -> BTreeMap<String, Value> {
+        let code = code_of(text);
+        let mut found = BTreeMap::new();
+        for statement in code.split(';') {
+            let Some(body) = statement.trim().strip_prefix("export const ") else {
+                assert!(statement.trim().is_empty(), "codes.js may hold only `export const` statements: {statement:?}");
+                continue;
+            };
+            let mut depth = 0;
+            let mut parts = vec![String::new()];
+            for c in body.chars() {
+                match c {
+                    '[' => depth += 1,
+                    ']' => depth -= 1,
+                    ',' if depth == 0 => {
+                        parts.push(String::new());
+                        continue;
+                    }
+                    _ => {}
+                }
+                parts.last_mut().unwrap().push(c);
+            }
+            for part in parts {
+                let (name, value) = part.split_once('=').unwrap_or_else(|| panic!("not `NAME = value`: {part:?}"));
+                let value = value.trim();
+                let value = if let Some(list) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                    Value::Words(list.split(',').map(|w| w.trim().trim_matches('\'').to_string()).filter(|w| !w.is_empty()).collect())
+                } else {
+                    Value::Number(value.parse().unwrap_or_else(|_| panic!("{name}: not a number or a list of words: {value:?}")))
+                };
+                assert!(found.insert(name.trim().to_string(), value).is_none(), "{name} is exported twice");
+            }
+        }
+        found
+    }
+
+    /// Words placed at their codes.
+    fn table<T: Copy>(all: &[T], code: impl Fn(T) -> f64, word: impl Fn(T) -> String) -> Value {
+        let mut words = vec![String::new(); all.len()];
+        for &x in all {
+            let i = code(x) as usize;
+            assert!(words[i].is_empty(), "two values share code {i}");
+            words[i] = word(x);
+        }
+        Value::Words(words)
+    }
+
+    fn rust_side() -> BTreeMap<String, Value> {
+        let reasons = [DenyReason::Browser, DenyReason::User, DenyReason::Embargo, DenyReason::System, DenyReason::Policy];
+        let choices = [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow, Choice::Dismiss];
+        let refusals = [Refusal::Dismissed, Refusal::User, Refusal::Embargo, Refusal::Browser, Refusal::System, Refusal::Policy];
+        let c = Capability::Camera;
+        // The audit kinds by the names the browser layer gives them (the audit records' `type`).
+        let audits = [
+            (AuditEvent::PromptShown(c), "prompt-shown"),
+            (AuditEvent::Decision(c, Choice::Dismiss), "decision"),
+            (AuditEvent::Expired(c, ExpiryCause::Hidden), "expiry"),
+            (AuditEvent::Revoked(c, RevocationCause::Manual), "revocation"),
+            (AuditEvent::Reset(c), "reset"),
+            (AuditEvent::EmbargoStarted(c, 0), "embargo"),
+        ];
+        let mut m: BTreeMap<String, Value> = [
+            ("NAMES", table(&Capability::ALL, |c| c.index() as f64, |c| c.name().into())),
+            ("STATES", table(&[State::Granted, State::Denied, State::Prompt], |s| state_code(s) as f64, |s| s.as_str().into())),
+            ("GRANTS", table(&[GrantKind::OneTime, GrantKind::Persistent], |g| grant_code(g) as f64, |g| g.as_str().into())),
+            ("REASONS", table(&reasons, reason_code, |r| r.as_str().into())),
+            ("CHOICES", table(&choices, choice_code, |c| c.as_str().into())),
+            ("REFUSALS", table(&refusals, refusal_code, |r| r.as_str().into())),
+            ("AUDITS", table(&audits, |(e, _)| audit_codes(e).unwrap().0, |(_, n)| n.into())),
+            (
+                "EXPIRIES",
+                table(&[ExpiryCause::MaxLifetime, ExpiryCause::Hidden, ExpiryCause::PagesGone, ExpiryCause::Unused], expiry_code, |x| {
+                    x.as_str().into()
+                }),
+            ),
+            (
+                "REVOCATIONS",
+                table(&[RevocationCause::Manual, RevocationCause::Browser, RevocationCause::Cleared], revocation_code, |x| x.as_str().into()),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let numbers: [(&str, i64); 50] = [
+            ("CAMERA", Capability::Camera.index() as i64),
+            ("MICROPHONE", Capability::Microphone.index() as i64),
+            ("GEOLOCATION", Capability::Geolocation.index() as i64),
+            ("NOTIFICATIONS", Capability::Notifications.index() as i64),
+            ("GRANTED", native_code(NativeState::Granted) as i64),
+            ("DENIED", native_code(NativeState::Denied) as i64),
+            ("PROMPT", native_code(NativeState::Prompt) as i64),
+            ("UNKNOWN", native_code(NativeState::Unknown) as i64),
+            ("REASON_SYSTEM", reason_code(DenyReason::System) as i64),
+            ("ALLOW_ONCE", choice_code(Choice::AllowOnce) as i64),
+            ("ALLOW_ALWAYS", choice_code(Choice::AllowAlways) as i64),
+            ("DONT_ALLOW", choice_code(Choice::DontAllow) as i64),
+            ("DISMISS", choice_code(Choice::Dismiss) as i64),
+            ("REFUSE_DISMISSED", refusal_code(Refusal::Dismissed) as i64),
+            ("REFUSE_USER", refusal_code(Refusal::User) as i64),
+            ("REFUSE_BROWSER", refusal_code(Refusal::Browser) as i64),
+            ("REFUSE_SYSTEM", refusal_code(Refusal::System) as i64),
+            ("TICK", TICK.into()),
+            ("NATIVE", NATIVE.into()),
+            ("POLICY", POLICY.into()),
+            ("DECISION", DECISION.into()),
+            ("ACCESS", ACCESS.into()),
+            ("REVOKE", REVOKE.into()),
+            ("RESET", RESET.into()),
+            ("SHOWN", SHOWN.into()),
+            ("ARRIVED", ARRIVED.into()),
+            ("VISIBLE", VISIBLE.into()),
+            ("GONE", GONE.into()),
+            ("USE_STARTED", USE_STARTED.into()),
+            ("USE_ENDED", USE_ENDED.into()),
+            ("CLEARED", CLEARED.into()),
+            ("ACCESS_GRANTED", ACCESS_GRANTED.into()),
+            ("ACCESS_DENIED", ACCESS_DENIED.into()),
+            ("ACCESS_SYSTEM_DENIED", ACCESS_SYSTEM_DENIED.into()),
+            ("NAVIGATE", NAVIGATE.into()),
+            ("RELOAD", RELOAD.into()),
+            ("BACK_FORWARD", BACK_FORWARD.into()),
+            ("SIGNAL_ACTIVATION", SIGNAL_ACTIVATION.into()),
+            ("SIGNAL_UNLOAD", SIGNAL_UNLOAD.into()),
+            ("SIGNAL_REFERRER", SIGNAL_REFERRER.into()),
+            ("SIGNAL_INTENDED", SIGNAL_INTENDED.into()),
+            ("ARRIVAL_RELOAD", ARRIVAL_RELOAD.into()),
+            ("ARRIVAL_SAME_ORIGIN", ARRIVAL_SAME_ORIGIN.into()),
+            ("ARRIVAL_FRESH", ARRIVAL_FRESH.into()),
+            ("OUT_CHANGED", OUT_CHANGED.into()),
+            ("OUT_UPDATED", OUT_UPDATED.into()),
+            ("OUT_STOP_USE", OUT_STOP_USE.into()),
+            ("OUT_PERSIST", OUT_PERSIST.into()),
+            ("OUT_AUDIT", OUT_AUDIT.into()),
+            ("NO_GRANT", NO_GRANT.into()),
+        ];
+        for (name, n) in numbers {
+            m.insert(name.to_string(), Value::Number(n));
+        }
+        m
+    }
+
+    #[test]
+    fn codes_match_the_javascript_table() {
+        let js = exports(JS);
+        let rust = rust_side();
+        for (name, value) in &rust {
+            assert_eq!(js.get(name), Some(value), "src/runtime/codes.js: {name} disagrees with src/web/handle.rs");
+        }
+        for name in js.keys() {
+            assert!(rust.contains_key(name), "src/runtime/codes.js exports {name}, which src/web/handle.rs does not define");
+        }
+    }
+
+    #[test]
+    fn the_check_reads_what_it_should() {
+        // A renumbered or reordered code in the table is caught.
+        let changed = JS.replace("DONT_ALLOW = 2", "DONT_ALLOW = 3").replace("'hidden', 'pages-gone'", "'pages-gone', 'hidden'");
+        let js = exports(&changed);
+        assert_eq!(js.get("DONT_ALLOW"), Some(&Value::Number(3)));
+        assert_ne!(js.get("EXPIRIES"), rust_side().get("EXPIRIES"));
+        assert_ne!(js.get("DONT_ALLOW"), rust_side().get("DONT_ALLOW"));
+    }
+
+    #[test]
+    fn codes_decode_as_they_encode() {
+        for c in [Choice::AllowOnce, Choice::AllowAlways, Choice::DontAllow, Choice::Dismiss] {
+            assert_eq!(choice(choice_code(c)), c);
+        }
+        for s in [NativeState::Granted, NativeState::Denied, NativeState::Prompt, NativeState::Unknown] {
+            assert_eq!(native_state(native_code(s)), s);
+        }
+        for o in [AccessOutcome::Granted, AccessOutcome::Denied, AccessOutcome::SystemDenied] {
+            assert_eq!(access_outcome(access_code(o)), o);
+        }
+        for k in [ArrivalKind::Reload, ArrivalKind::SameOrigin, ArrivalKind::Fresh] {
+            assert_eq!(arrival_kind(arrival_code(k) as f64), k);
+        }
+    }
+}

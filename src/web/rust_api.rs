@@ -490,6 +490,14 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
     static ELEMENTS: JsValue;
 }
+// The codes of the engine's seam, which runtime.js, tasks.js and elements.js import: written beside the glue
+// (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/codes.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
+    static CODES: JsValue;
+}
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
