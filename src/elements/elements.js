@@ -409,7 +409,8 @@ const live = new Set();
 let frame = 0, lastFull = 0, watching = false;
 function tick() {
   frame = 0;
-  if (!live.size || document.visibilityState !== 'visible') return;
+  // Only while an element is in view and the page is shown (the observer and visibilitychange start it again).
+  if (document.visibilityState !== 'visible' || ![...live].some((s) => s.seen)) return;
   const full = now() - lastFull >= 250;
   if (full) lastFull = now();
   for (const s of live) if (s.seen) validate(s, full);
