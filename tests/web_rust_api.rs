@@ -361,7 +361,18 @@ async fn watch_position_passes_its_options_and_reports_errors_to_on_error() {
             .expect("a watch where the browser grants geolocation");
         assert!(wait_until(3000, || !errors.borrow().is_empty()).await, "on_error heard nothing of the timeout");
         assert_eq!(errors.borrow()[0], ErrorKind::Timeout, "{:?}", errors.borrow());
+        // Dropping the Watch clears the browser's watch: a spy on navigator.geolocation.clearWatch (which still
+        // calls the browser's own) records the ids it is given.
+        Function::new_no_args(
+            "const g = navigator.geolocation, clear = g.clearWatch; globalThis.jpCleared = [];\
+             g.clearWatch = function (id) { globalThis.jpCleared.push(id); return clear.call(this, id); };",
+        )
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+        let id = watch.id();
         drop(watch);
+        let cleared = js_sys::Array::from(&Reflect::get(&js_sys::global(), &"jpCleared".into()).unwrap());
+        assert_eq!(cleared.iter().filter_map(|v| v.as_f64()).collect::<Vec<_>>(), vec![id as f64], "clearWatch on drop");
         let err = permissions.get_current_position(options, PromptContent::default()).await.expect_err("a timeout");
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     } else {
