@@ -70,6 +70,21 @@ if (p) {
     if (violations.length) note(`other violations: ${violations.join('; ')}`);
     await p.reset({ name: 'notifications' });
   }, { timeout: 20000 });
+
+  await test('the chip speaks the locale of the JSON block (de): the built-in title of the capability, and its × labelled', async () => {
+    await toPrompt(p, 'camera');
+    await noActivation();
+    const call = settle(() => navigator.mediaDevices.getUserMedia({ video: true }));
+    assert(await waitFor(() => document.querySelector(CHIP), 5000), 'no chip');
+    const root = document.querySelector(CHIP).shadowRoot;
+    assertEqual(root.querySelector('[part~="open"]').textContent, 'Ihre Kamera verwenden?', 'the chip\'s text');
+    assertEqual(root.querySelector('[part~="dismiss"]').getAttribute('aria-label'), 'Schließen', 'the ×\'s label');
+    assertEqual(root.querySelector('[part~="chip"]').lang, 'de', 'lang');
+    await outside('click', { host: CHIP, selector: '[part~="dismiss"]' });
+    const r = await call;
+    assertEqual(r.ok ? 'resolved' : `${r.error.name} ${r.error.reason}`, 'NotAllowedError dismissed', 'getUserMedia after the chip\'s ×');
+    await p.reset({ name: 'camera' });
+  }, { timeout: 20000 });
 }
 
 await finish();

@@ -38,8 +38,8 @@ freshStorage();
 const mod = await load();
 let p = null;
 if (mod) {
-  await test('install({patch: true, prompts})', async () => {
-    p = await mod.install({ patch: true, prompts: PROMPTS, storageKey: KEY });
+  await test('install({patch: true, prompts, indicator: true})', async () => {
+    p = await mod.install({ patch: true, prompts: PROMPTS, storageKey: KEY, indicator: true });
   });
 }
 
@@ -66,6 +66,8 @@ if (p) {
     const s = await navigator.permissions.query({ name: 'camera' });
     assertEqual(`${s.state} ${s.grant}`, 'granted one-time', 'camera');
     assert(await waitFor(() => row('camera').hasAttribute('data-in-use'), 3000), 'the panel does not show camera in use');
+    const indicator = () => document.querySelector('body > [data-jit-permissions="indicator"]')?.shadowRoot.querySelector('[part~="indicator"]');
+    assert(await waitFor(() => indicator() && !indicator().hidden, 3000), 'the in-use indicator does not show the scanner\'s camera');
     // The scanner plays its video first (a play() it does not wait for rejects if the video goes meanwhile).
     await waitFor(() => video.readyState >= 2, 3000);
     let ended = 0;
@@ -76,6 +78,7 @@ if (p) {
     // The library fires `ended` on the track it handed out; the scanner's srcObject shows it in Chromium and WebKit.
     if (ended !== 1) note(`'ended' events on the scanner's srcObject track: ${ended}`);
     assert(await waitFor(() => !row('camera').hasAttribute('data-in-use'), 3000), 'camera still in use after Revoke');
+    assert(await waitFor(() => indicator().hidden, 3000), 'the in-use indicator still shows after Revoke');
     await settle(() => scanner.stop());
   }, { timeout: 30000 });
 
