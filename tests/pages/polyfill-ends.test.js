@@ -80,8 +80,10 @@ if (p) {
     const n = audit.events.length;
     localStorage.clear();
     const track = stream.getVideoTracks()[0];
-    // The page notices its own clear at its next read or write of the record; a query is a read.
-    await navigator.permissions.query({ name: 'camera' });
+    // The page notices its own clear (no `storage` event fires in the page that cleared) at its next read or write of
+    // the record: here the site reads the camera's state, as it would after a logout.
+    const read = await navigator.permissions.query({ name: 'camera' });
+    note(`camera read right after the clear: ${read.state} ${read.grant}`);
     assert(await waitFor(() => track.readyState === 'ended', 6000), `the track after localStorage.clear(): ${track.readyState}`);
     const s = await navigator.permissions.query({ name: 'camera' });
     assert(s.state !== 'granted' || s.grant !== 'one-time', `camera after the clear: ${s.state} ${s.grant}`);
