@@ -526,6 +526,8 @@ class Runtime {
       if (this._gone) return;
       this.input(VISIBLE, page, visible() ? 1 : 0);
       if (visible()) this.recheck();
+      // Hidden: a listed page that crashed (its in-use mark would hold the hidden timer) is found gone now.
+      else this._prune();
     });
     addEventListener('focus', () => { this.input(TICK); this.recheck(); });
     // The link followed or the form submitted to a page of this origin: a signal for the page that arrives.
@@ -545,7 +547,8 @@ class Runtime {
       if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number((sessionStore() || {}).getItem?.(MARK));
       const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? 1 : 2;
-      this._arrive([kind, this.now()]).then(() => this.recheck());
+      // The tracks and watches the page kept are its uses again (a revocation or expiry meanwhile stops them).
+      this._arrive([kind, this.now()]).then(() => { this.loaded?.reuse(); this.recheck(); });
     });
     addEventListener('storage', (e) => {
       // sessionStorage fires `storage` too.
@@ -560,9 +563,11 @@ class Runtime {
     if (this._channel) {
       this._channel.onmessage = ({ data }) => {
         if (!data || typeof data.p !== 'number') return;
-        // Any message is a sign of life (an arriving page asks too).
+        // Any message is a sign of life (an arriving page asks too). A page dropped for missing two answers (a long
+        // task) that answers late is listed again, with its visibility.
         if (this._heard) this._heard.add(data.p);
-        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page });
+        if (data.v !== undefined && !this._gone && !Array.from(this.engine.pages()).includes(data.p)) this.input(VISIBLE, data.p, data.v);
+        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
       };
     }
   }
