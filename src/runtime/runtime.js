@@ -566,7 +566,7 @@ class Runtime {
         // Any message is a sign of life (an arriving page asks too). A page dropped for missing two answers (a long
         // task) that answers late is listed again, with its visibility.
         if (this._heard) this._heard.add(data.p);
-        if (data.v !== undefined && !this._gone && !Array.from(this.engine.pages()).includes(data.p)) this.input(VISIBLE, data.p, data.v);
+        if (data.v !== undefined && !this._gone) this.input(VISIBLE, data.p, data.v);
         if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
       };
     }
