@@ -409,11 +409,10 @@ class Runtime {
     if (this.options.indicator) this.view(undefined, true);
     // What start-up found reaches the listeners added right after install() resolves (in the same task or the
     // microtasks after it), in order, before anything later.
-    setTimeout(() => {
-      const early = this._early;
-      this._early = null;
-      for (const r of early) this.hooks.audit(r);
-    });
+    // Audits from then on are dispatched at once.
+    const early = this._early;
+    this._early = null;
+    setTimeout(() => { for (const r of early) this.hooks.audit(r); });
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
