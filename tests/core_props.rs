@@ -41,6 +41,10 @@ enum Op {
     /// The next `.0` writes of each page read storage as it was that many writes ago (a stale
     /// cache in another process).
     Stale(usize),
+    /// Engine `.0` finds the other live page gone (it missed two liveness answers: a long task).
+    Drop(usize),
+    /// Engine `.0` hears the other live page again (a late answer, with its visibility `.1`).
+    Hear(usize, bool),
 }
 
 /// Camera and geolocation often (the two kinds of hidden timer), so that sequences of
@@ -127,6 +131,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0usize..2).prop_map(Op::Leave),
         3 => (0usize..2, kind(), 0u64..600).prop_map(|(e, k, d)| Op::Arrive(e, k, d)),
         1 => (0usize..3).prop_map(Op::Stale),
+        1 => (0usize..2).prop_map(Op::Drop),
+        1 => (0usize..2, any::<bool>()).prop_map(|(e, v)| Op::Hear(e, v)),
     ]
 }
 
@@ -152,6 +158,8 @@ struct Page {
     uses: Vec<(UseId, Capability)>,
     /// When this page last fed a Reset of the capability.
     reset: [Option<Millis>; 4],
+    /// This page's visibility as last fed.
+    visible: bool,
 }
 
 impl Page {
@@ -167,6 +175,7 @@ impl Page {
             dismissals: [None; 4],
             uses: Vec::new(),
             reset: [None; 4],
+            visible: true,
         }
     }
 }
@@ -262,6 +271,19 @@ impl Sim {
                 }
             }
             Op::Stale(n) => self.stale = n,
+            Op::Drop(e) | Op::Hear(e, _) => {
+                let Some(other) = self.slots[1 - e].as_ref().map(|p| p.engine.page()) else {
+                    return Ok(());
+                };
+                if self.slots[e].is_none() {
+                    return Ok(());
+                }
+                match op {
+                    // Heard again: listed again once the pages sync (sync() checks it).
+                    Op::Hear(_, visible) => self.feed(e, Input::PageVisible(other, visible))?,
+                    _ => self.feed(e, Input::PageGone(other))?,
+                }
+            }
         }
         Ok(())
     }
@@ -377,6 +399,7 @@ impl Sim {
                 p.dismissals = [None; 4];
             }
             Input::PageGone(id) if *id == p.engine.page() => p.uses.clear(),
+            Input::PageVisible(id, v) if *id == p.engine.page() => p.visible = *v,
             _ => {}
         }
         p.engine.handle(now, input);
@@ -549,6 +572,16 @@ impl Sim {
     /// Every live page hears of storage until nothing changes: the pages converge.
     fn sync(&mut self) -> Result<(), TestCaseError> {
         self.stale = 0;
+        // A live page dropped by the other (it missed two answers) answers late: it is heard again.
+        for e in 0..2 {
+            let other = self.slots[1 - e].as_ref().map(|p| (p.engine.page(), p.visible));
+            let listed = |p: &Page, id| p.engine.live_pages().contains(&id);
+            if let (Some((id, visible)), Some(p)) = (other, self.slots[e].as_ref()) {
+                if !listed(p, id) && p.engine.arrived() {
+                    self.feed(e, Input::PageVisible(id, visible))?;
+                }
+            }
+        }
         for _ in 0..6 {
             let before = self.storage.len();
             for e in 0..2 {
@@ -561,6 +594,14 @@ impl Sim {
         let records: Vec<String> = self.slots.iter().flatten().map(|p| p.engine.record().encode()).collect();
         if let [a, b] = records.as_slice() {
             prop_assert_eq!(a, b, "the pages did not converge");
+        }
+        // Every live page that arrived lists every other (a dropped page heard again is listed again).
+        if let [Some(a), Some(b)] = &self.slots {
+            for (p, q) in [(a, b), (b, a)] {
+                if p.engine.arrived() && q.engine.arrived() {
+                    prop_assert!(p.engine.live_pages().contains(&q.engine.page()), "page {} does not list live page {}", p.engine.page(), q.engine.page());
+                }
+            }
         }
         Ok(())
     }

@@ -439,11 +439,10 @@ class Runtime {
     if (this.options.indicator) this.view(undefined, true);
     // What start-up found reaches the listeners added right after install() resolves (in the same task or the
     // microtasks after it), in order, before anything later.
-    setTimeout(() => {
-      const early = this._early;
-      this._early = null;
-      for (const r of early) this.hooks.audit(r);
-    });
+    // Audits from then on are dispatched at once.
+    const early = this._early;
+    this._early = null;
+    setTimeout(() => { for (const r of early) this.hooks.audit(r); });
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
@@ -556,6 +555,8 @@ class Runtime {
       if (this._gone) return;
       this.input(VISIBLE, page, visible() ? 1 : 0);
       if (visible()) this.recheck();
+      // Hidden: a listed page that crashed (its in-use mark would hold the hidden timer) is found gone now.
+      else this._prune();
     });
     addEventListener('focus', () => { this.input(TICK); this.recheck(); });
     // The link followed or the form submitted to a page of this origin: a signal for the page that arrives.
@@ -575,7 +576,8 @@ class Runtime {
       if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number((sessionStore() || {}).getItem?.(MARK));
       const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? ARRIVAL_SAME_ORIGIN : ARRIVAL_FRESH;
-      this._arrive([kind, this.now()]).then(() => this.recheck());
+      // The tracks and watches the page kept are its uses again (a revocation or expiry meanwhile stops them).
+      this._arrive([kind, this.now()]).then(() => { this.loaded?.reuse(); this.recheck(); });
     });
     addEventListener('storage', (e) => {
       // sessionStorage fires `storage` too.
@@ -590,9 +592,11 @@ class Runtime {
     if (this._channel) {
       this._channel.onmessage = ({ data }) => {
         if (!data || typeof data.p !== 'number') return;
-        // Any message is a sign of life (an arriving page asks too).
+        // Any message is a sign of life (an arriving page asks too). A page dropped for missing two answers (a long
+        // task) that answers late is listed again, with its visibility.
         if (this._heard) this._heard.add(data.p);
-        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page });
+        if (data.v !== undefined && !this._gone) this.input(VISIBLE, data.p, data.v);
+        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
       };
     }
   }

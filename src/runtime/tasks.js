@@ -572,6 +572,15 @@ export class Tasks {
     this.updated();
   }
 
+  /** Back from the back/forward cache: the tracks still live and the watches are this page's uses again. */
+  reuse() {
+    for (const [id, use] of this.uses) {
+      if (use.track && use.track.readyState !== 'live') this.useEnded(id);
+      else this.rt.input(USE_STARTED, use.track ? (use.track.kind === 'audio' ? MICROPHONE : CAMERA) : GEOLOCATION, id);
+    }
+    this.updated();
+  }
+
   /** A use ended by the site (a track stopped or ended, a watch cleared). */
   useEnded(id) {
     const use = this.uses.get(id);

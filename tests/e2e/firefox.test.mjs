@@ -66,9 +66,13 @@ export const prePrompt = (session) => js(session, () => {
   const d = document.querySelector('div[data-jit-permissions="pre-prompt"]')?.shadowRoot?.querySelector('dialog[open]');
   return d ? d.getAttribute('data-capability') : null;
 });
+/** Waits until the open pre-prompt takes input (a dialog ignores clicks and keys for 500 ms after it shows). */
+export const prePromptReady = (session) => until('the pre-prompt to take input', () => js(session, () => Boolean(
+  document.querySelector('div[data-jit-permissions="pre-prompt"]')?.shadowRoot?.querySelector('dialog[open][data-ready]'))));
 
 /** A real WebDriver click on a pre-prompt button, inside its open shadow root. */
 export async function choose(session, choice) {
+  await prePromptReady(session);
   const host = await session.findElement(By.css('div[data-jit-permissions="pre-prompt"]'));
   const root = await host.getShadowRoot();
   await (await root.findElement(By.css(`button[data-choice="${choice}"]`))).click();
@@ -148,6 +152,7 @@ export const tests = [
       const start = await session.findElement(By.css('button[data-action="microphone-start"]'));
       await start.click();
       await until('the microphone pre-prompt', async () => (await prePrompt(session)) === 'microphone');
+      await prePromptReady(session);
       await session.actions().sendKeys(Key.ESCAPE).perform();
       await until('the pre-prompt to close', async () => (await prePrompt(session)) === null);
       await waitBadge(session, 'microphone', { state: 'prompt' });
