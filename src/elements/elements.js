@@ -686,6 +686,10 @@ class Capability extends Base {
     s.io.disconnect();
     s.io = null;
     s.seen = false;
+    // Its pending recheck ends with it (a timer's closure would hold the removed element until it fired).
+    clearTimeout(s.timer);
+    s.timer = 0;
+    s.next = 0;
     validate(s);
     if (s.rt) {
       s.rt.updates.delete(s.update);
