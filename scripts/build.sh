@@ -27,6 +27,8 @@ rm -rf pkg && mkdir -p pkg
 # --encode-into always: TextEncoder#encodeInto without the glue's fallback for browsers that lack it (every browser
 # the package runs in has it: Safari since 14.1, before Object.hasOwn and the other ES2022 the package needs).
 wasm-bindgen --target web --encode-into always --out-dir pkg --out-name jit_permissions "$WASM_IN"
+# What the package never runs leaves the glue (scripts/trim-glue.mjs).
+node scripts/trim-glue.mjs pkg/jit_permissions.js
 
 # The crate's own snippets (the Rust API's runtime, UI and locales) are not the npm package's: dropped below.
 # wasm-opt from the npm package binaryen (a current release; Debian's 108 cannot parse the
