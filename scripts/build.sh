@@ -35,8 +35,9 @@ node scripts/trim-glue.mjs pkg/jit_permissions.js
 # reference-types instructions wasm-bindgen emits for today's rustc). The passes: flatten and rereloop give -Oz
 # simpler control flow to shrink, run twice to a fixed point; low-memory-unused lets it fold constant addresses
 # (rustc puts the stack first, from 1 MiB down, so the low 1 KiB is never used). 0.3 KB gzipped less than -Oz alone.
+# The engine's free() is not in the glue (scripts/trim-glue.mjs): its export goes too, and the code only it reached.
 WASM_OPT=scripts/node_modules/binaryen/bin/wasm-opt
-node "$WASM_OPT" --low-memory-unused --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types \
+node "$WASM_OPT" --remove-exports --pass-arg=remove-exports@__wbg_jitpermissionsengine_free --low-memory-unused --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types \
   --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue \
   pkg/jit_permissions_bg.wasm -o pkg/jit_permissions_bg.opt.wasm
 mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
