@@ -142,6 +142,9 @@ function patchedQuery(p, descriptor) {
   return mine;
 }
 
+/** The fields of a status, in order. */
+const FIELDS = ['state', 'grant', 'expiresAt', 'reason', 'lastDecision', 'decidedAt'];
+
 // Where there is no EventTarget (very old runtimes), the class below still defines.
 const Base = typeof EventTarget === 'function' ? EventTarget : class {};
 
@@ -165,12 +168,13 @@ export class JitPermissionStatus extends Base {
   }
 
   get name() { return NAMES[this.#index]; }
-  get state() { return this.#owner._read(this.#index).state; }
-  get grant() { return this.#owner._read(this.#index).grant; }
-  get expiresAt() { return this.#owner._read(this.#index).expiresAt; }
-  get reason() { return this.#owner._read(this.#index).reason; }
-  get lastDecision() { return this.#owner._read(this.#index).lastDecision; }
-  get decidedAt() { return this.#owner._read(this.#index).decidedAt; }
+  // The getters state, grant, expiresAt, reason, lastDecision and decidedAt: the owner's cached status, read after
+  // its clock check.
+  static {
+    for (const key of FIELDS) {
+      Object.defineProperty(this.prototype, key, { configurable: true, get() { return this.#owner._read(this.#index)[key]; } });
+    }
+  }
 
   get onchange() { return this.#onchange; }
   set onchange(handler) {
@@ -223,10 +227,7 @@ export class JitPermissionStatus extends Base {
     this.#owner._hold(this.#index, this, this.#listeners.size > 0 || this.#onchange !== null);
   }
 
-  toJSON() {
-    const s = this.#owner._read(this.#index);
-    return { name: this.name, state: s.state, grant: s.grant, expiresAt: s.expiresAt, reason: s.reason, lastDecision: s.lastDecision, decidedAt: s.decidedAt };
-  }
+  toJSON() { return { name: this.name, ...this.#owner._read(this.#index) }; }
 }
 if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanceof Base) {
   Object.setPrototypeOf(JitPermissionStatus.prototype, PermissionStatus.prototype);

@@ -24,15 +24,20 @@ fi
 # The wasm pkg/ was made from, for the benchmark's twiggy report.
 cp "$WASM_IN" target/jit_permissions.pkg.wasm
 rm -rf pkg && mkdir -p pkg
-wasm-bindgen --target web --out-dir pkg --out-name jit_permissions "$WASM_IN"
+# --encode-into always: TextEncoder#encodeInto without the glue's fallback for browsers that lack it (every browser
+# the package runs in has it: Safari since 14.1, before Object.hasOwn and the other ES2022 the package needs).
+wasm-bindgen --target web --encode-into always --out-dir pkg --out-name jit_permissions "$WASM_IN"
+# What the package never runs leaves the glue (scripts/trim-glue.mjs).
+node scripts/trim-glue.mjs pkg/jit_permissions.js
 
 # The crate's own snippets (the Rust API's runtime, UI and locales) are not the npm package's: dropped below.
 # wasm-opt from the npm package binaryen (a current release; Debian's 108 cannot parse the
 # reference-types instructions wasm-bindgen emits for today's rustc). The passes: flatten and rereloop give -Oz
 # simpler control flow to shrink, run twice to a fixed point; low-memory-unused lets it fold constant addresses
 # (rustc puts the stack first, from 1 MiB down, so the low 1 KiB is never used). 0.3 KB gzipped less than -Oz alone.
+# The engine's free() is not in the glue (scripts/trim-glue.mjs): its export goes too, and the code only it reached.
 WASM_OPT=scripts/node_modules/binaryen/bin/wasm-opt
-node "$WASM_OPT" --low-memory-unused --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types \
+node "$WASM_OPT" --remove-exports --pass-arg=remove-exports@__wbg_jitpermissionsengine_free --low-memory-unused --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types \
   --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue \
   pkg/jit_permissions_bg.wasm -o pkg/jit_permissions_bg.opt.wasm
 mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm

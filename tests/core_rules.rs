@@ -1054,6 +1054,12 @@ fn record_corrupt_gives_warning() {
         "jp1|p1hh",
         "jp1|px",
         "jp1|co1|ce\u{e9}",
+        // Non-ASCII anywhere in an entry (decoding reads bytes): at its start, in a page's, a leave's.
+        "jp1|\u{e9}o1",
+        "jp1|c\u{e9}",
+        "jp1|p1h\u{e9}",
+        "jp2|l\u{e9}",
+        "jp1\u{e9}|co1",
         &many_pages,
     ];
     for text in corrupt {

@@ -453,8 +453,7 @@ fn digits(bytes: &[u8]) -> Option<u64> {
 }
 
 /// Splits the fields of an entry into (letter, number) pairs; `None` on any malformed byte.
-fn fields(entry: &str) -> Option<Vec<(u8, Option<u64>)>> {
-    let bytes = entry.as_bytes();
+fn fields(bytes: &[u8]) -> Option<Vec<(u8, Option<u64>)>> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(&letter) = bytes.get(i) {
@@ -487,13 +486,14 @@ fn parse(text: &str, limit: Millis) -> Result<Record, &'static str> {
         return Err(WARN_CORRUPT);
     }
     let rest = text.strip_prefix(TAG).ok_or(WARN_FOREIGN)?;
-    // Byte splits: the entries are ASCII (a `char` pattern would bring in the substring searcher).
-    let mut entries = rest.as_bytes().split(|b| *b == b'|').map(|e| std::str::from_utf8(e).unwrap_or("\u{0}"));
+    // Byte splits and bytes throughout: the entries are ASCII (a `char` pattern would bring in the substring
+    // searcher, and a `str` of each entry the UTF-8 validation).
+    let mut entries = rest.as_bytes().split(|b| *b == b'|');
     let version = entries.next().unwrap_or_default();
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+    if version.is_empty() || !version.iter().all(u8::is_ascii_digit) {
         return Err(WARN_FOREIGN);
     }
-    let version = match digits(version.as_bytes()).ok_or(()) {
+    let version = match digits(version).ok_or(()) {
         Ok(v @ (1 | VERSION)) => v,
         Ok(v) if v > VERSION => return Err(WARN_FUTURE),
         // Too many digits to parse is a future version too.
@@ -503,7 +503,7 @@ fn parse(text: &str, limit: Millis) -> Result<Record, &'static str> {
     let mut record = Record::default();
     let mut seen_caps = 0u8;
     for entry in entries {
-        let kind = entry.bytes().next().ok_or(WARN_CORRUPT)?;
+        let kind = *entry.first().ok_or(WARN_CORRUPT)?;
         let body = entry.get(1..).ok_or(WARN_CORRUPT)?;
         if kind == b'p' {
             if record.pages.len() >= MAX_PAGES {
@@ -541,7 +541,7 @@ fn parse(text: &str, limit: Millis) -> Result<Record, &'static str> {
     Ok(record)
 }
 
-fn parse_cap(body: &str, version: u64, limit: Millis) -> Option<CapRecord> {
+fn parse_cap(body: &[u8], version: u64, limit: Millis) -> Option<CapRecord> {
     let mut c = CapRecord::default();
     let mut seen = 0u32;
     let (mut used, mut last_use, mut choice, mut decided) = (None, None, None, None);
@@ -630,7 +630,7 @@ fn parse_cap(body: &str, version: u64, limit: Millis) -> Option<CapRecord> {
     Some(c)
 }
 
-fn parse_page(entry: &str) -> Option<PageEntry> {
+fn parse_page(entry: &[u8]) -> Option<PageEntry> {
     let mut list = fields(entry)?.into_iter();
     let id = match list.next()? {
         (b'p', Some(id)) => id,
