@@ -14,7 +14,8 @@ import { firstLoad, networkReport, throttled } from './network.mjs';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
-const PRE_PROMPT_ALLOW_ONCE = 'div[data-jit-permissions="pre-prompt"] button[data-choice="allow-once"]';
+// The dialogs take input 500 ms after they show (as the browser's bubble), then carry data-ready: wait for it.
+const PRE_PROMPT_ALLOW_ONCE = 'div[data-jit-permissions="pre-prompt"] dialog[open][data-ready] button[data-choice="allow-once"]';
 const GEO = { latitude: 52.52, longitude: 13.405, accuracy: 10 };
 
 async function openPage(context, url) {

@@ -53,6 +53,8 @@ async function askAndTime(page) {
   await page.evaluate(() => { window.__shown = null; window.__clickAt = 0; });
   await page.click('#ask');
   const shown = await (await page.waitForFunction(() => window.__shown, null, { timeout: 15000 })).jsonValue();
+  // The dialog takes input 500 ms after it shows (as the browser's bubble), then carries data-ready.
+  await page.waitForSelector('div[data-jit-permissions="pre-prompt"] dialog[open][data-ready]', { timeout: 5000 });
   await page.click(PRE_CLOSE);
   await page.waitForSelector(PRE_CLOSE, { state: 'detached', timeout: 5000 });
   return shown;
