@@ -55,7 +55,7 @@ fn write_from_another_document(key: &str, text: &str) {
 }
 
 thread_local! {
-    static VERSION: Cell<u64> = const { Cell::new(9_000_000_000_000) };
+    static VERSION: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Another document records the person's "Don't allow" for the capability of record letter `letter` (`c`, `m`,
@@ -65,8 +65,15 @@ fn block_from_another_document(letter: char) {
     write_from_another_document(KEY, &format!("jp2|{letter}bv{}", next_version()));
 }
 
+/// A version a minute ahead of now and above the last one given: newer than anything this page wrote, yet within the
+/// day a stored clock may lie ahead of the reader's (a clock further ahead is corrupt: issue 20).
 fn next_version() -> u64 {
-    VERSION.with(|v| v.replace(v.get() + 1_000_000_000))
+    let now = js_sys::Date::now() as u64;
+    VERSION.with(|v| {
+        let next = (v.get() + 1_000).max(now + 60_000);
+        v.set(next);
+        next
+    })
 }
 
 type Seen = Rc<RefCell<Vec<Status>>>;
