@@ -6,28 +6,11 @@
 import {
   test, assert, assertEqual, describe, load, freshStorage, finish, note, outside, settle, waitFor, engine,
 } from './harness.js';
-import { waitHost, waitGone, choose, toPrompt, nativeAllows, stopAll, auditLog } from './prompt-util.js';
+import {
+  waitHost, waitGone, choose, toPrompt, nativeAllows, stopAll, auditLog, fromClick,
+} from './prompt-util.js';
 
 const KEY = 'jp-test-polyfill-ends';
-
-/** Runs `fn` in the handler of a real click on a fresh button; resolves with [what it returned]. */
-let clicks = 0;
-async function fromClick(fn) {
-  const button = document.createElement('button');
-  button.id = `click-${++clicks}`;
-  button.textContent = 'Start';
-  let out;
-  button.addEventListener('click', (e) => {
-    assert(e.isTrusted, 'the click is not trusted');
-    try { out = { ok: true, value: fn() }; } catch (error) { out = { ok: false, error }; }
-  });
-  document.body.append(button);
-  await outside('click', { selector: `#${button.id}` });
-  button.remove();
-  assert(out, 'the click handler did not run');
-  if (!out.ok) throw out.error;
-  return [out.value];
-}
 
 /** A live camera track through the patched getUserMedia, after the person's "Allow this time". */
 async function patchedCamera(p) {

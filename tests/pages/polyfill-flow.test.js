@@ -6,7 +6,9 @@
 import {
   test, assert, assertEqual, describe, load, freshStorage, finish, note, outside, settle, sleep, waitFor, engine,
 } from './harness.js';
-import { waitHost, waitGone, choose, toPrompt, nativeAllows, stopAll, auditLog, hosts } from './prompt-util.js';
+import {
+  waitHost, waitGone, choose, toPrompt, nativeAllows, stopAll, auditLog, hosts, noActivation, titleOf, CHIP, fromClick,
+} from './prompt-util.js';
 import { axeOn } from './elements-util.js';
 
 const KEY = 'jp-test-polyfill-flow';
@@ -16,37 +18,9 @@ const original = {
   getCurrentPosition: Geolocation.prototype.getCurrentPosition,
   requestPermission: globalThis.Notification && Notification.requestPermission,
 };
-const CHIP = 'div[data-jit-permissions="chip"]';
 
-/** Waits until the page has no transient user activation left from an earlier real click (a call is then "on load"). */
-async function noActivation() {
-  if (navigator.userActivation) assert(await waitFor(() => !navigator.userActivation.isActive, 8000), 'the page kept its user activation');
-  else await sleep(5200);
-}
 
-/**
- * Runs `fn` in the handler of a real click on a fresh button (inside `parent`); resolves with [what it returned], once the
- * click is done (so that the next request to the runner never overlaps this one).
- */
-let clicks = 0;
-async function fromClick(fn, parent = document.body) {
-  const button = document.createElement('button');
-  button.id = `click-${++clicks}`;
-  button.textContent = 'Start';
-  let out;
-  button.addEventListener('click', (e) => {
-    assert(e.isTrusted, 'the click is not trusted');
-    try { out = { ok: true, value: fn() }; } catch (error) { out = { ok: false, error }; }
-  });
-  parent.append(button);
-  await outside('click', { selector: `#${button.id}` });
-  button.remove();
-  assert(out, 'the click handler did not run');
-  if (!out.ok) throw out.error;
-  return [out.value]; // in a list: a promise it returned is not awaited here
-}
 
-const titleOf = (host) => host.shadowRoot.querySelector('[part~="title"]').textContent;
 const reasonOf = (host) => host.shadowRoot.querySelector('[part~="reason"]').textContent;
 
 /** Geolocation through callbacks: resolves { ok, value | error } once either callback runs. */

@@ -6,33 +6,17 @@
 import {
   test, assert, assertEqual, describe, load, freshStorage, finish, note, outside, settle, sleep, waitFor,
 } from './harness.js';
-import { waitHost, waitGone, choose, toPrompt, nativeAllows, hosts, CONTROLS } from './prompt-util.js';
+import {
+  waitHost, waitGone, choose, toPrompt, nativeAllows, hosts, CONTROLS, noActivation, titleOf, CHIP, fromClick,
+} from './prompt-util.js';
 
 const KEY = 'jp-test-polyfill-qrcode';
 const PROMPTS = {
   geolocation: { title: 'Show where you are on the map?', reason: 'The map centres on your position.' },
   camera: { title: 'Scan the code on your ticket?', reason: 'The scanner needs your camera while it reads the code.' },
 };
-const CHIP = 'div[data-jit-permissions="chip"]';
 
-/** Waits until the page has no transient user activation left from an earlier real click (a call is then "on load"). */
-async function noActivation() {
-  if (navigator.userActivation) assert(await waitFor(() => !navigator.userActivation.isActive, 8000), 'the page kept its user activation');
-  else await sleep(5200);
-}
-const titleOf = (host) => host.shadowRoot.querySelector('[part~="title"]').textContent;
 
-let clicks = 0;
-/** Runs `fn` in the handler of a real WebDriver click (user activation). */
-async function fromClick(fn) {
-  const button = document.createElement('button');
-  button.id = `go-${++clicks}`;
-  button.textContent = 'Go';
-  button.addEventListener('click', () => fn());
-  document.body.append(button);
-  await outside('click', { selector: `#${button.id}` });
-  button.remove();
-}
 
 freshStorage();
 const mod = await load();

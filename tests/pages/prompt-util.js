@@ -144,3 +144,39 @@ export async function restoreNative(name) {
 }
 
 export { sleep };
+
+// ---- The whole-page polyfill's pages (polyfill-*.test.js): calls as a site's own or third-party code makes them.
+
+/** The chip a patched call without user activation shows instead of a modal. */
+export const CHIP = 'div[data-jit-permissions="chip"]';
+
+/** A dialog's title text. */
+export const titleOf = (host) => host.shadowRoot.querySelector('[part~="title"]').textContent;
+
+/** Waits until the page has no transient user activation left from an earlier real click (a call is then "on load"). */
+export async function noActivation() {
+  if (navigator.userActivation) assert(await waitFor(() => !navigator.userActivation.isActive, 8000), 'the page kept its user activation');
+  else await sleep(5200);
+}
+
+/**
+ * Runs `fn` in the handler of a real WebDriver click (user activation) on a fresh button inside `parent`; resolves
+ * with [what it returned] once the click is done (in a list: a promise it returned is not awaited here).
+ */
+let clicks = 0;
+export async function fromClick(fn, parent = document.body) {
+  const button = document.createElement('button');
+  button.id = `click-${++clicks}`;
+  button.textContent = 'Start';
+  let out;
+  button.addEventListener('click', (e) => {
+    assert(e.isTrusted, 'the click is not trusted');
+    try { out = { ok: true, value: fn() }; } catch (error) { out = { ok: false, error }; }
+  });
+  parent.append(button);
+  await outside('click', { selector: `#${button.id}` });
+  button.remove();
+  assert(out, 'the click handler did not run');
+  if (!out.ok) throw out.error;
+  return [out.value];
+}
