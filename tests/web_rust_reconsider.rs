@@ -31,7 +31,10 @@ async fn reconsider_shows_the_pre_prompt_again_after_dont_allow() {
     let options = InstallOptions { storage_key: Some(key.into()), prompts: prompts.into(), ..InstallOptions::default() };
     let permissions = Permissions::install(options).await.expect("install");
     let cap = Capability::Microphone;
-    write_from_another_document(key, "jp2|mbv9000000000000q2t1700000000000");
+    // The block's version a minute ahead of now: newer than this page's, and within the day a stored clock may lie
+    // ahead (a clock further ahead is corrupt).
+    let version = js_sys::Date::now() as u64 + 60_000;
+    write_from_another_document(key, &format!("jp2|mbv{version}q2t1700000000000"));
     assert!(wait_until(3000, || permissions.query(cap).state == State::Denied).await, "microphone: {:?}", permissions.query(cap));
     assert_eq!(permissions.query(cap).reason, Some(DenyReason::User));
 
