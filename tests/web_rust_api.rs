@@ -28,6 +28,10 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::{wait_until, write_from_another_document};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
@@ -40,18 +44,6 @@ const KEY: &str = "jp-rust-api";
 /// The key, for a test (each uses capabilities no other test here changes).
 fn fresh_key(_test: &str) -> String {
     KEY.to_string()
-}
-
-/// Writes `text` under `key` from another document of the origin (a same-origin frame), so that the browser fires
-/// `storage` in this page, as when another tab writes the record.
-fn write_from_another_document(key: &str, text: &str) {
-    let frame = document().create_element("iframe").unwrap();
-    document().body().unwrap().append_child(&frame).unwrap();
-    let win = Reflect::get(&frame, &"contentWindow".into()).unwrap();
-    let storage = Reflect::get(&win, &"localStorage".into()).unwrap();
-    let set_item: Function = Reflect::get(&storage, &"setItem".into()).unwrap().dyn_into().unwrap();
-    set_item.call2(&storage, &key.into(), &text.into()).unwrap();
-    frame.remove();
 }
 
 thread_local! {
@@ -81,19 +73,6 @@ type Seen = Rc<RefCell<Vec<Status>>>;
 async fn install(key: &str) -> Permissions {
     let options = InstallOptions { storage_key: Some(key.to_string()), ..InstallOptions::default() };
     Permissions::install(options).await.expect("install")
-}
-
-/// Waits until `cond` holds (polling every 25 ms, at most `ms`).
-async fn wait_until(ms: u32, cond: impl Fn() -> bool) -> bool {
-    let mut waited = 0;
-    while waited < ms {
-        if cond() {
-            return true;
-        }
-        TimeoutFuture::new(25).await;
-        waited += 25;
-    }
-    cond()
 }
 
 #[wasm_bindgen_test]
