@@ -347,9 +347,11 @@ impl Engine {
                 // holds until the next choice, whatever the browser says (a reset never widens
                 // a one-time grant or a Don't allow into the browser's persistent grant). The
                 // uses stop with the grant (the clock check after `apply`).
+                // A fresh write of the verdict even where it was already ended (as a decision is): a grant another
+                // page made before this Reset, heard of only after it, never outranks it.
                 if let Some(c) = self.record.cap_mut(cap) {
                     *c = CapRecord {
-                        version: c.version,
+                        version: c.version.saturating_add(1).max(now),
                         counts_version: c.counts_version,
                         last: c.last,
                         verdict: Verdict::Ended,
