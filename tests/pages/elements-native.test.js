@@ -21,6 +21,18 @@ async function nativeValid(el, ms = 4000) {
   assert(await waitFor(() => el.isValid, ms), `not valid within ${ms} ms (invalidReason '${el.invalidReason}')`);
 }
 
+/**
+ * A fresh <jit-geolocation> (with `attrs`) alone on the stage, geolocation back at prompt in the library, the browser
+ * granting it unless `granted` is false; returns the element and the record of its events.
+ */
+async function freshGeo(attrs, granted = true) {
+  if (granted) await outside('setPermission', { name: 'geolocation', state: 'granted' });
+  await toPrompt(p, 'geolocation');
+  clearStage();
+  const el = place('jit-geolocation', attrs);
+  return { el, events: record(el) };
+}
+
 const NAME = {
   render: 'renders the browser\'s own element in its shadow root (part="native"); isValid and invalidReason are the browser\'s',
   geo: 'a real click on the browser\'s <geolocation> (granted by the browser): location event with a position; the library records a one-time grant',
@@ -57,11 +69,7 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   });
 
   await test(NAME.geo, async () => {
-    await outside('setPermission', { name: 'geolocation', state: 'granted' });
-    await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
+    const { el, events } = await freshGeo();
     await nativeValid(el);
     await clickButton(el, '[part="native"]');
     assert(await waitFor(() => events.list.includes('location'), 8000), `no location event (events: ${JSON.stringify(events.list)}, error ${describe(el.error)})`);
@@ -114,11 +122,7 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   });
 
   await test(NAME.clicked, async () => {
-    await outside('setPermission', { name: 'geolocation', state: 'granted' });
-    await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
+    const { el, events } = await freshGeo();
     const n = el.shadowRoot.querySelector('[part="native"]');
     const a = audit.events.length;
     let seen = false;
@@ -139,10 +143,7 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   }, { timeout: 20000 });
 
   await test(NAME.untrusted, async () => {
-    await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation');
-    const events = record(el);
+    const { el, events } = await freshGeo(undefined, false);
     const n = el.shadowRoot.querySelector('[part="native"]');
     const a = audit.events.length;
     for (let i = 0; i < 3; i++) n.dispatchEvent(new Event('promptdismiss', { bubbles: true }));
@@ -156,11 +157,7 @@ if (p && !HAS.geolocation && !HAS.usermedia) {
   });
 
   await test(NAME.replaced, async () => {
-    await outside('setPermission', { name: 'geolocation', state: 'granted' });
-    await toPrompt(p, 'geolocation');
-    clearStage();
-    const el = place('jit-geolocation', { watch: '' });
-    const events = record(el);
+    const { el, events } = await freshGeo({ watch: '' });
     await nativeValid(el);
     const old = el.shadowRoot.querySelector('[part="native"]');
     assertEqual(old.watch, true, 'the browser\'s element watches');
