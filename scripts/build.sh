@@ -94,6 +94,8 @@ cp js/polyfill.d.ts pkg/
 rm pkg/runtime.js pkg/codes.js pkg/jit_permissions.js pkg/patch.js
 for f in pkg/ui.js pkg/chip.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
+# They are kept in target/types/ for the type check of the JavaScript (tsconfig.json).
+mkdir -p target/types && cp pkg/jit_permissions.d.ts target/types/
 rm -f pkg/jit_permissions.d.ts pkg/jit_permissions_bg.wasm.d.ts
 cp README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)

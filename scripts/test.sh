@@ -35,6 +35,10 @@ echo "ok"
 step "wasm: build the npm package"
 bash scripts/build.sh
 
+step "types: the JavaScript sources type-checked (tsc --checkJs --strict, tsconfig.json)"
+scripts/node_modules/.bin/tsc -p .
+echo "ok"
+
 step "package: imported in plain Node (no browser), and what npm would publish (tests/node/)"
 node tests/node/server-import.test.mjs
 node tests/node/package-files.test.mjs
