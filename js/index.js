@@ -9,7 +9,7 @@
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 import { JitPermissionsEngine as Engine, initSync } from './jit_permissions.js';
-import { patch, patchList } from './patch.js';
+import { bounded, patch, patchList } from './patch.js';
 
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
@@ -94,7 +94,7 @@ async function create(options) {
   const parsed = parseOptions(options);
   // The polyfill is in place at once: a call made before the engine is ready waits for it (patch.js).
   const list = patchList(parsed.patch);
-  if (list) natives = parsed.natives = patch(list, enter);
+  if (list) parsed.natives = patch(list, enter);
   // The module compiled while the page started; else (no compileStreaming, or a server that does not send the wasm
   // as application/wasm) fetched and compiled now. Instantiated with the glue's initSync: its loader for every other
   // kind of input is not part of the first load.
@@ -113,33 +113,14 @@ async function create(options) {
   return permissions;
 }
 
-/** The platform's own functions the polyfill replaced (patch.js), and each controller's runtime: module-private, so
- * no handle the page can reach leads to the runtime (which records decisions). */
-let natives = null;
+/** Each controller's runtime: module-private, so no handle the page can reach leads to the runtime (which records
+ * decisions). */
 const runtimes = new WeakMap();
 
 /** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
 function enter(kind, self, a, ctx) {
   return (installing || Promise.reject(Error('jit-permissions did not start'))).then((p) => (kind === 'query' && self === navigator.permissions
-    ? patchedQuery(p, a[0]) : runtimes.get(p).polyfill(kind, self, a, ctx)));
-}
-
-/**
- * A patched query: the library's answer; for a descriptor with members beyond `name` (panTiltZoom, userVisibleOnly,
- * ...), bounded by the browser's own answer for that descriptor, so it is never more permissive than the browser's.
- */
-function patchedQuery(p, descriptor) {
-  const mine = p.query(descriptor);
-  const original = natives && natives.query;
-  if (original && descriptor !== null && typeof descriptor === 'object') {
-    for (const key in descriptor) {
-      if (key !== 'name') {
-        return Promise.all([mine, original.call(navigator.permissions, descriptor)])
-          .then(([a, b]) => (b.state !== a.state && (b.state === 'denied' || a.state === 'granted') ? b : a));
-      }
-    }
-  }
-  return mine;
+    ? bounded(p.query(a[0]), a[0]) : runtimes.get(p).polyfill(kind, self, a, ctx)));
 }
 
 /** The fields of a status, in order. */

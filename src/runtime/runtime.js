@@ -226,8 +226,6 @@ export function createRuntime(makeEngine, options, hooks, loader) {
       }
       return facade;
     },
-    get hooks() { return rt.hooks; },
-    set hooks(h) { rt.hooks = h; },
     get locale() { return rt.locale; },
     get inMemory() { return rt.inMemory; },
   };

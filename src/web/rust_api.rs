@@ -68,478 +68,19 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::handle;
+mod js;
+mod options;
+
+use js::*;
+pub use options::*;
 use crate::core::{
     AuditEvent, Capability, Config, ConfigError, Refusal, Status,
 };
-
-/// What the pre-prompt says: every field optional, every field text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PromptContent {
-    /// The heading; the capability's built-in title when `None` or blank.
-    pub title: Option<String>,
-    /// The site's reason in its own words; the built-in reason when `None` or blank.
-    pub reason: Option<String>,
-    /// A picture that shows the task.
-    pub image: Option<PromptImage>,
-    /// The person asks to reconsider their own "Don't allow" (a "change my mind" button of the page): the
-    /// pre-prompt shows once more instead of the refusal, as the JS `prompt.reconsider`.
-    pub reconsider: bool,
-}
-
-/// A picture in the pre-prompt.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PromptImage {
-    /// The URL (set through `img.src`, never parsed as markup).
-    pub src: String,
-    /// The alternative text.
-    pub alt: String,
-}
-
-/// What went wrong, as a Rust caller matches on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// Refused (a `NotAllowedError` with its `reason`): dismissed, the person's "Don't allow", an embargo, or the
-    /// browser's, the system's or the frame's block.
-    Refused(Refusal),
-    /// No device, or none that meets the constraints (`NotFoundError`, `OverconstrainedError`).
-    NotFound,
-    /// The device is there but cannot be read, usually in use elsewhere (`NotReadableError`).
-    NotReadable,
-    /// No position could be had (`GeolocationPositionError`, `POSITION_UNAVAILABLE`).
-    PositionUnavailable,
-    /// No position in time (`GeolocationPositionError`, `TIMEOUT`).
-    Timeout,
-    /// A bad option or argument (a `TypeError` naming it); with the [`ConfigError`] when
-    /// [`Config::validate`] found it.
-    InvalidOption(Option<ConfigError>),
-    /// Anything else the browser threw.
-    Other,
-}
-
-/// The one error type of the Rust API: what the browser or the library threw, typed ([`Error::kind`]), with the
-/// JS value behind it.
-#[derive(Clone, Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    name: String,
-    message: String,
-    js: JsValue,
-}
-
-/// The fields of a thrown JS error the Rust API reads (DOMException, TypeError, GeolocationPositionError).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ThrownJs {
-    name: Option<String>,
-    message: Option<String>,
-    reason: Option<String>,
-    code: Option<f64>,
-}
-
-impl Error {
-    /// What went wrong.
-    pub fn kind(&self) -> ErrorKind {
-        self.kind
-    }
-
-    /// Who refused, for a refusal (the README's `reason` contract); `None` for any other error.
-    pub fn reason(&self) -> Option<Refusal> {
-        match self.kind {
-            ErrorKind::Refused(r) => Some(r),
-            _ => None,
-        }
-    }
-
-    /// The error's `name` (`"NotAllowedError"`, `"TypeError"`, `"NotFoundError"`, ...).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The error's message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// Whether the person or a setting refused (a dismissal, "Don't allow", an embargo, a block).
-    pub fn is_not_allowed(&self) -> bool {
-        matches!(self.kind, ErrorKind::Refused(_))
-    }
-
-    /// The JS value behind the error.
-    pub fn as_js(&self) -> &JsValue {
-        &self.js
-    }
-
-    /// The JS value behind the error.
-    pub fn into_js(self) -> JsValue {
-        self.js
-    }
-
-    fn invalid(e: ConfigError) -> Error {
-        let message = format!("jit-permissions: option '{}' must be {}", e.field(), e.expected());
-        let js = js_sys::TypeError::new(&message).into();
-        Error { kind: ErrorKind::InvalidOption(Some(e)), name: "TypeError".into(), message, js }
-    }
-}
-
-impl From<JsValue> for Error {
-    fn from(js: JsValue) -> Error {
-        let thrown: ThrownJs = if js.is_object() { serde_wasm_bindgen::from_value(js.clone()).unwrap_or_default() } else { ThrownJs::default() };
-        let name = thrown.name.unwrap_or_default();
-        let message = thrown.message.or_else(|| js.as_string()).unwrap_or_default();
-        let kind = match name.as_str() {
-            "NotAllowedError" => match thrown.reason.as_deref().and_then(|r| r.parse().ok()) {
-                Some(r) => ErrorKind::Refused(r),
-                None => ErrorKind::Refused(Refusal::Browser),
-            },
-            "NotFoundError" | "DevicesNotFoundError" | "OverconstrainedError" => ErrorKind::NotFound,
-            "NotReadableError" | "TrackStartError" => ErrorKind::NotReadable,
-            "TypeError" => ErrorKind::InvalidOption(None),
-            _ => match thrown.code.map(|c| c as u32) {
-                // A GeolocationPositionError has a code and no name (PERMISSION_DENIED reaches Rust as a refusal).
-                Some(2) if name.is_empty() => ErrorKind::PositionUnavailable,
-                Some(3) if name.is_empty() => ErrorKind::Timeout,
-                _ => ErrorKind::Other,
-            },
-        };
-        Error { kind, name, message, js }
-    }
-}
-
-impl From<Error> for JsValue {
-    fn from(e: Error) -> JsValue {
-        e.js
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.name.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.name, self.message)
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            ErrorKind::InvalidOption(Some(e)) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-/// A position (`GeolocationPosition`), typed.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-pub struct Position {
-    /// Where.
-    pub coords: Coordinates,
-    /// When it was taken (epoch ms).
-    pub timestamp: f64,
-}
-
-/// The coordinates of a [`Position`] (`GeolocationCoordinates`): degrees, metres, metres per second.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Coordinates {
-    /// Latitude in degrees.
-    pub latitude: f64,
-    /// Longitude in degrees.
-    pub longitude: f64,
-    /// Accuracy of latitude and longitude, in metres.
-    pub accuracy: f64,
-    /// Height in metres, where the device knows it.
-    pub altitude: Option<f64>,
-    /// Accuracy of the altitude, in metres.
-    pub altitude_accuracy: Option<f64>,
-    /// Direction of travel in degrees from true north.
-    pub heading: Option<f64>,
-    /// Speed in metres per second.
-    pub speed: Option<f64>,
-}
-
-impl Position {
-    fn from_js(value: &JsValue) -> Result<Position, Error> {
-        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| Error::from(JsValue::from(e)))
-    }
-}
-
-/// Options of a position request (`PositionOptions`); [`Default`] is the platform's.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PositionOptions {
-    /// Ask for the best position the device can give (slower, more power).
-    pub enable_high_accuracy: bool,
-    /// At most this long (ms) for a position; `None` waits as long as it takes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<u32>,
-    /// A cached position at most this old (ms) will do; `None` is 0 (a fresh one).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub maximum_age: Option<u32>,
-}
-
-/// The page's clock for the library (epoch ms), as the JS option `clock`: for tests that move time.
-pub type Clock = Rc<dyn Fn() -> f64>;
-
-/// Options of [`Permissions::install`]; [`Default`] gives the SPEC's values.
-#[derive(Clone, Default)]
-pub struct InstallOptions {
-    /// Durations and counts (`oneTime.*`, `embargo.*`). Checked with [`Config::validate`].
-    pub config: Config,
-    /// Locale of the built-in strings; `None` follows `navigator.languages`.
-    pub locale: Option<String>,
-    /// String overrides, by key.
-    pub strings: BTreeMap<String, String>,
-    /// The origin storage key; `None` gives `"jit-permissions"`.
-    pub storage_key: Option<String>,
-    /// Default prompt content by capability (a capability left out gets the built-in text).
-    pub prompts: BTreeMap<Capability, PromptContent>,
-    /// Show the in-use indicator (floating at the top of the page) while a camera or
-    /// microphone track the library handed out is live.
-    pub indicator: bool,
-    /// The level (1-6) of the dialogs' and the panel's headings; `None` (or out of range) gives 2.
-    pub heading_level: Option<u8>,
-    /// The clock (epoch ms); `None` is `Date.now()`.
-    pub clock: Option<Clock>,
-    /// Patch mode, as the JS option `patch`: `navigator.permissions.query()` answers for the gated capabilities
-    /// with this runtime's statuses (one-time expiry, reliable `change` events, the extra fields), so that code
-    /// written against the standard API (a JS library on the page) gets them too.
-    pub patch: bool,
-}
-
-impl fmt::Debug for InstallOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InstallOptions")
-            .field("config", &self.config)
-            .field("locale", &self.locale)
-            .field("strings", &self.strings)
-            .field("storage_key", &self.storage_key)
-            .field("prompts", &self.prompts)
-            .field("indicator", &self.indicator)
-            .field("heading_level", &self.heading_level)
-            .field("patch", &self.patch)
-            .field("clock", &self.clock.as_ref().map(|_| "Fn() -> f64"))
-            .finish()
-    }
-}
-
-impl PartialEq for InstallOptions {
-    /// Equal fields; clocks equal when both are `None` or the same `Rc`.
-    fn eq(&self, other: &InstallOptions) -> bool {
-        self.config == other.config
-            && self.locale == other.locale
-            && self.strings == other.strings
-            && self.storage_key == other.storage_key
-            && self.prompts == other.prompts
-            && self.indicator == other.indicator
-            && self.heading_level == other.heading_level
-            && self.patch == other.patch
-            && match (&self.clock, &other.clock) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                _ => false,
-            }
-    }
-}
-
-/// Prompt content as the JS runtime takes it (`promptContent()`'s `content`).
-#[derive(Serialize)]
-struct ContentJs<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<ImageJs<'a>>,
-}
-
-#[derive(Serialize)]
-struct ImageJs<'a> {
-    src: &'a str,
-    alt: &'a str,
-}
-
-impl<'a> From<&'a PromptContent> for ContentJs<'a> {
-    fn from(c: &'a PromptContent) -> ContentJs<'a> {
-        let image = c.image.as_ref().map(|i| ImageJs { src: &i.src, alt: &i.alt });
-        ContentJs { title: c.title.as_deref(), reason: c.reason.as_deref(), image }
-    }
-}
-
-/// The install options as the JS `parseOptions()` takes them (the engine's durations stay in Rust).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OptionsJs<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    locale: Option<&'a str>,
-    strings: &'a BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    storage_key: Option<&'a str>,
-    prompts: BTreeMap<&'static str, ContentJs<'a>>,
-    indicator: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    heading_level: Option<u8>,
-    patch: bool,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    clock: JsValue,
-}
-
-/// A status object of the JS runtime.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct StatusJs {
-    state: String,
-    grant: Option<String>,
-    expires_at: Option<f64>,
-    reason: Option<String>,
-    last_decision: Option<String>,
-    decided_at: Option<f64>,
-}
-
-/// An audit record of the JS runtime.
-#[derive(Deserialize)]
-struct AuditJs {
-    #[serde(rename = "type")]
-    kind: String,
-    name: String,
-    #[serde(with = "serde_wasm_bindgen::preserve", default)]
-    detail: JsValue,
-}
-
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn content_js(c: &PromptContent) -> JsValue {
-    to_js(&ContentJs::from(c))
-}
 
 type Listener = Rc<dyn Fn(Status)>;
 /// `(capability, every field, listener)`: `every` for [`Permissions::subscribe`], else `state` changes only.
 type Listeners = Rc<RefCell<Vec<(Capability, bool, Weak<dyn Fn(Status)>)>>>;
 type Audits = Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>;
-
-// The browser layer for Rust callers is the npm package's own (`src/runtime/runtime.js`), and the UI (`src/ui/`),
-// as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue, so nothing needs setting up.
-// Only this code path refers to them: the npm package's glue imports none. The glue imports runtime.js and
-// bundled.js at start; bundled.js imports the tasks (tasks.js), the UI (ui.js), a locale and the capability elements
-// on first need, as the npm package does, from the copies that the declarations below make wasm-bindgen write
-// (declared, never used, so the glue does not import them).
-#[wasm_bindgen(module = "/src/runtime/runtime.js")]
-extern "C" {
-    #[derive(Debug)]
-    type Runtime;
-    #[wasm_bindgen(js_name = parseOptions, catch)]
-    fn parse_options(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = createRuntime, catch)]
-    fn create_runtime(make_engine: &JsValue, options: &JsValue, hooks: &JsValue, loader: &JsValue) -> Result<Runtime, JsValue>;
-    #[wasm_bindgen(method)]
-    fn start(this: &Runtime) -> Promise;
-    #[wasm_bindgen(method)]
-    fn check(this: &Runtime);
-    #[wasm_bindgen(method)]
-    fn status(this: &Runtime, index: u32) -> JsValue;
-    #[wasm_bindgen(method)]
-    fn request(this: &Runtime, required: u32, optional: u32, content: &JsValue, reconsider: bool) -> Promise;
-    #[wasm_bindgen(method, js_name = getUserMedia)]
-    fn get_user_media(this: &Runtime, constraints: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
-    #[wasm_bindgen(method, js_name = getCurrentPosition)]
-    fn get_current_position(this: &Runtime, options: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
-    #[wasm_bindgen(method, js_name = watchPosition)]
-    fn watch_position(this: &Runtime, success: &JsValue, error: &JsValue, options: &JsValue, content: &JsValue, reconsider: bool) -> Promise;
-    #[wasm_bindgen(method, js_name = clearWatch)]
-    fn clear_watch(this: &Runtime, id: i32);
-    #[wasm_bindgen(method, js_name = requestNotifications)]
-    fn request_notifications(this: &Runtime, content: &JsValue, reconsider: bool) -> Promise;
-    #[wasm_bindgen(method)]
-    fn revoke(this: &Runtime, index: u32);
-    #[wasm_bindgen(method)]
-    fn reset(this: &Runtime, index: u32);
-    #[wasm_bindgen(method)]
-    fn help(this: &Runtime, index: u32) -> Promise;
-    /// The controls panel, or with `indicator` the in-use indicator (`None`: floating).
-    #[wasm_bindgen(method)]
-    fn view(this: &Runtime, element: Option<&web_sys::Element>, indicator: bool) -> PanelHandle;
-
-    #[derive(Debug)]
-    type PanelHandle;
-    #[wasm_bindgen(method, getter)]
-    fn ready(this: &PanelHandle) -> Promise;
-    #[wasm_bindgen(method)]
-    fn destroy(this: &PanelHandle);
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/tasks.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
-    static TASKS: JsValue;
-}
-// The whole-page polyfill's calls, which tasks.js re-exports: written beside the glue (declared, never used).
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/patch.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = polyfill)]
-    static POLYFILL: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/elements/elements.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
-    static ELEMENTS: JsValue;
-}
-// The codes of the engine's seam, which runtime.js, tasks.js and elements.js import: written beside the glue
-// (declared, never used).
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/codes.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
-    static CODES: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/ui.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = ui)]
-    static UI: JsValue;
-}
-#[wasm_bindgen(module = "/src/ui/bundled.js")]
-extern "C" {
-    /// The loader the runtime takes: `tasks()` and `load(tag)`, each an import() on first need.
-    #[wasm_bindgen(thread_local_v2, js_name = loader)]
-    static LOADER: JsValue;
-    #[wasm_bindgen(js_name = defineElements)]
-    fn define_elements_js(runtime: &JsValue) -> Promise;
-    #[wasm_bindgen(js_name = warn)]
-    fn warn(message: &str);
-    #[wasm_bindgen(js_name = patch)]
-    fn patch_js(runtime: &Runtime) -> bool;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/de.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    static DE: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/fr.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    static FR: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/es.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    static ES: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/ja.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    static JA: JsValue;
-}
 
 /// The page's runtime for Rust callers, made by the first [`Permissions::install`]. Cheap to clone.
 #[derive(Clone)]
@@ -645,62 +186,6 @@ impl Drop for Watch {
     }
 }
 
-/// A status object of the JS runtime, read back.
-fn status_of(o: &JsValue) -> Status {
-    let s: StatusJs = serde_wasm_bindgen::from_value(o.clone()).unwrap_or_default();
-    let time = |t: Option<f64>| t.map(|t| t as u64);
-    Status {
-        state: s.state.parse().unwrap_or_default(),
-        grant: s.grant.and_then(|g| g.parse().ok()),
-        expires_at: time(s.expires_at),
-        reason: s.reason.and_then(|r| r.parse().ok()),
-        last_decision: s.last_decision.and_then(|c| c.parse().ok()),
-        decided_at: time(s.decided_at),
-    }
-}
-
-/// An audit record of the JS runtime, read back.
-fn audit_of(o: &JsValue) -> Option<AuditEvent> {
-    let a: AuditJs = serde_wasm_bindgen::from_value(o.clone()).ok()?;
-    let cap = a.name.parse().ok()?;
-    let text = a.detail.as_string().unwrap_or_default();
-    fn parsed<T: std::str::FromStr>(text: &str) -> Option<T> {
-        text.parse().ok()
-    }
-    Some(match a.kind.as_str() {
-        "prompt-shown" => AuditEvent::PromptShown(cap),
-        "decision" => AuditEvent::Decision(cap, parsed(&text)?),
-        "expiry" => AuditEvent::Expired(cap, parsed(&text)?),
-        "revocation" => AuditEvent::Revoked(cap, parsed(&text)?),
-        "reset" => AuditEvent::Reset(cap),
-        "embargo" => AuditEvent::EmbargoStarted(cap, a.detail.as_f64()? as u64),
-        "blocked" => AuditEvent::Blocked(cap, parsed(&text)?),
-        "declined" => AuditEvent::Declined(cap),
-        _ => return None,
-    })
-}
-
-/// The engine's durations and counts as the JS runtime keeps them (`parseOptions().config`), so that a JS
-/// `install()` on the same page compares its options with these.
-fn config_js(c: &Config) -> JsValue {
-    to_js(&[
-        c.max_lifetime as f64,
-        c.hidden_timeout as f64,
-        c.embargo_dismissals as f64,
-        c.embargo_duration as f64,
-        c.unused_after.map_or(f64::NAN, |t| t as f64),
-    ])
-}
-
-/// The hooks the JS runtime reports through.
-#[derive(Serialize)]
-struct HooksJs {
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    status: JsValue,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    audit: JsValue,
-}
-
 impl Permissions {
     /// The page's runtime: the first call validates the options and starts it (loads the record, queries the
     /// browser, listens to visibility, page lifecycle, storage and the origin's other pages); every later call
@@ -738,20 +223,25 @@ impl Permissions {
         // The config is the engine's, checked by Config::validate (parseOptions leaves it at its defaults): the JS
         // runtime keeps it for a JS install() on the page to compare with.
         let _ = js_sys::Reflect::set(&parsed, &"config".into(), &config_js(&options.config));
-        let permissions = Permissions::create(options.config, &parsed, clock)?;
         let patch = options.patch;
+        let permissions = Permissions::create(options.config, &parsed, clock, patch)?;
         PAGE.with(|page| *page.borrow_mut() = Some((permissions.clone(), options)));
         if let Err(e) = JsFuture::from(permissions.rt.start()).await {
             PAGE.with(|page| page.borrow_mut().take());
+            if patch {
+                attach(None, &e);
+            }
             return Err(e.into());
         }
         if patch {
-            patch_js(&permissions.rt);
+            attach(Some(&permissions.rt), &JsValue::UNDEFINED);
         }
         Ok(permissions)
     }
 
-    fn create(c: Config, parsed: &JsValue, clock: JsValue) -> Result<Permissions, Error> {
+    /// The page's runtime with `parsed` options; with `patch`, the platform's functions are replaced first (the
+    /// runtime keeps the originals) and the statuses the patched query hands out hear its changes.
+    fn create(c: Config, parsed: &JsValue, clock: JsValue, patch: bool) -> Result<Permissions, Error> {
         let make_engine = Closure::<dyn FnMut(f64, f64) -> Result<JsValue, JsValue>>::new(move |page: f64, now: f64| {
             let unused = c.unused_after.map_or(f64::NAN, |t| t as f64);
             Ok(JsValue::from(handle::Engine::new(
@@ -805,7 +295,10 @@ impl Permissions {
             }
         })
         .into_js_value();
-        let hooks = to_js(&HooksJs { status: status_hook.clone(), audit: audit_hook.clone() });
+        let mut hooks = to_js(&HooksJs { status: status_hook.clone(), audit: audit_hook.clone() });
+        if patch {
+            hooks = patch_page(parsed, &hooks);
+        }
         let rt = LOADER.with(|loader| create_runtime(&make_engine, parsed, &hooks, loader))?;
         Ok(Permissions { rt: Rc::new(rt), listeners, audits, _callbacks: Rc::new(vec![make_engine, status_hook, audit_hook, clock]) })
     }

@@ -1,0 +1,70 @@
+//! `InstallOptions::patch` is the whole-page polyfill, the same code as the JS option `patch: true`
+//! (src/runtime/patch.js through src/ui/bundled.js): the platform's own functions, called as a JS library on the page
+//! calls them, go through the library. A page of its own (one runtime per page).
+//!
+//! Run: `wasm-pack test --headless --chrome -- --test web_rust_patch` (or `--firefox`, `--safari`).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{wait_until, write_from_another_document};
+use jit_permissions::{Capability, DenyReason, InstallOptions, Permissions, State};
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Runs `body` (a JS function body that returns a promise) and gives what it resolves to, as strings.
+async fn js(body: &str) -> Vec<String> {
+    let value = JsFuture::from(Promise::from(Function::new_no_args(body).call0(&JsValue::NULL).unwrap())).await;
+    let value = value.unwrap_or_else(|e| panic!("{body}: rejected with {e:?}"));
+    Array::from(&value).iter().map(|v| v.as_string().unwrap_or_else(|| format!("{v:?}"))).collect()
+}
+
+#[wasm_bindgen_test]
+async fn patch_replaces_the_platforms_functions_on_the_whole_page() {
+    let key = "jp-rust-patch";
+    let options = InstallOptions { storage_key: Some(key.into()), patch: true, ..InstallOptions::default() };
+    let permissions = Permissions::install(options).await.expect("install");
+
+    // Another page records Don't allow for geolocation and notifications.
+    let version = js_sys::Date::now() as u64 + 60_000;
+    write_from_another_document(key, &format!("jp2|gbv{version}|nbv{}", version + 1));
+    let blocked = |cap| {
+        let s = permissions.query(cap);
+        s.state == State::Denied && s.reason == Some(DenyReason::User)
+    };
+    assert!(
+        wait_until(3000, || blocked(Capability::Geolocation) && blocked(Capability::Notifications)).await,
+        "the block from another page: {:?} {:?}",
+        permissions.query(Capability::Geolocation),
+        permissions.query(Capability::Notifications)
+    );
+
+    // The platform's geolocation, as a script on the page calls it: refused by the library, in the platform's shape
+    // (a GeolocationPositionError with code 1) and with the library's reason; the browser is never asked.
+    let seen = js("return new Promise((resolve) => navigator.geolocation.getCurrentPosition(\
+           (p) => resolve(['position']),\
+           (e) => resolve([String(e.code), String(e.reason), String(typeof GeolocationPositionError !== 'function' || e instanceof GeolocationPositionError)])))")
+    .await;
+    assert_eq!(seen, ["1", "user", "true"], "getCurrentPosition under a block");
+
+    // Notification.requestPermission: 'denied', and the legacy callback is called with it too.
+    let seen = js("let heard = []; return Notification.requestPermission((a) => heard.push(a))\
+           .then((a) => new Promise((r) => setTimeout(r, 50)).then(() => [a, ...heard]))")
+    .await;
+    assert_eq!(seen, ["denied", "denied"], "Notification.requestPermission under a block");
+
+    // The standard query answers with the library's status; a descriptor with members beyond `name` goes through
+    // the same bound as the npm package's (never more permissive than the browser's own answer); a name the library
+    // does not gate is the browser's answer (a TypeError for one no browser knows).
+    let seen = js("return Promise.all([\
+           navigator.permissions.query({ name: 'geolocation' }),\
+           navigator.permissions.query({ name: 'notifications', userVisibleOnly: true }).catch((e) => e),\
+           navigator.permissions.query({ name: 'no-such-permission' }).then(() => 'resolved', (e) => e.name),\
+         ]).then(([g, n, other]) => [g.state, g.reason, String(g), n.state === 'prompt' || n.state === 'granted' ? 'more permissive' : n.state || n.name, other])")
+    .await;
+    assert_eq!(seen, ["denied", "user", "[object PermissionStatus]", "denied", "TypeError"], "the patched query");
+}
