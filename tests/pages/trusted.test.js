@@ -123,6 +123,27 @@ if (p) {
     await p.reset({ name: 'camera' });
   });
 
+  await test("the page's shared facade (globalThis[Symbol.for('jit-permissions.page')]) cannot silence the library: no hooks to replace, no input, engine or tasks", async () => {
+    const facade = /** @type {any} */ (globalThis)[Symbol.for('jit-permissions.page')];
+    assert(facade && typeof facade === 'object', 'the facade is on the page');
+    for (const k of ['input', 'engine', 'tasks', 'hooks', 'loader']) assert(!(k in facade), `the facade has '${k}'`);
+    let threw = false;
+    try { facade.hooks = { status() {}, audit() {} }; } catch { threw = true; }
+    assert(threw && !('hooks' in facade), 'a script set the facade\'s hooks');
+    // The library still hears its own changes: Don't allow (a real click), then Reset.
+    await toPrompt(p, 'notifications');
+    const pending = settle(() => p.request({ name: 'notifications' }));
+    await waitHost('pre-prompt');
+    await choose('dont-allow');
+    await pending;
+    const status = await p.query({ name: 'notifications' });
+    assertEqual(status.state, 'denied', 'after Don\'t allow');
+    let changes = 0;
+    status.addEventListener('change', () => { changes++; });
+    await p.reset({ name: 'notifications' });
+    assert(await waitFor(() => changes === 1, 2000), `change events after Reset: ${changes}`);
+  });
+
   await test("the panel's Reset and Revoke ignore .click() and a dispatched click; a real click on each works", async () => {
     const parent = document.createElement('div');
     parent.id = 'trusted-panel';
