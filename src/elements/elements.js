@@ -119,6 +119,54 @@ const loaded = typeof document === 'undefined' ? null : new Promise((resolve) =>
   else addEventListener('load', go, { once: true });
 });
 
+// ---- Where the page may have the elements: not in a fenced frame, and in a frame of another origin than the top
+// only where the page's own policy has a `frame-ancestors` directive (the browser's rule: without one, any site
+// could frame the page and put its button under the person's pointer).
+
+/** 'ok', 'illegal' or 'pending' (the page's policy being read); asked once, when the first element connects. */
+let framing = '';
+
+/** Whether a frame between this document and the top is of another origin. */
+function crossOriginToTop() {
+  if (window.top === window) return false;
+  const list = location.ancestorOrigins; // Chromium and WebKit
+  if (list && list.length) return [...list].some((o) => o !== location.origin);
+  // Elsewhere (Firefox): an ancestor whose location this document cannot read is of another origin.
+  for (let w = window.parent; ; w = w.parent) {
+    try {
+      if (w.location.origin !== location.origin) return true;
+    } catch {
+      return true;
+    }
+    if (w === w.parent) return false;
+  }
+}
+
+/** Whether the page's enforced Content-Security-Policy has a frame-ancestors directive (its own header, read again). */
+async function hasFrameAncestors() {
+  try {
+    const r = await fetch(location.href, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
+    // Several policies come joined by commas; a <meta> policy cannot carry frame-ancestors, a report-only one does not enforce.
+    return (r.headers.get('content-security-policy') || '').split(',')
+      .some((policy) => policy.split(';').some((d) => d.trim().split(/\s+/)[0].toLowerCase() === 'frame-ancestors'));
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the check once: a fenced frame is illegal at once, a cross-origin frame once its policy is read. */
+function checkFraming() {
+  if (framing) return;
+  if (globalThis.fence) { framing = 'illegal'; return; } // window.fence: non-null only in a fenced frame
+  if (!crossOriginToTop()) { framing = 'ok'; return; }
+  framing = 'pending';
+  hasFrameAncestors().then((yes) => {
+    framing = yes ? 'ok' : 'illegal';
+    if (!yes) console.warn('jit-permissions: the capability elements are not allowed in a frame of another origin than the top without the Content-Security-Policy frame-ancestors directive (illegal_subframe)');
+    for (const s of live) validate(s);
+  });
+}
+
 // ---- What it asks for.
 
 /** The capabilities (a mask): geolocation, or the `type` of a usermedia element (absent: both; 0: not valid). */
@@ -246,11 +294,13 @@ function validate(s, full = true) {
     if (s.rect && s.rect !== rect) s.blockers.set(MOVED, now() + DELAY);
     s.rect = rect;
     if (s.native) pass(s);
+    else if (full) clamp(s);
     const style = s.native ? '' : looks(s);
     if (full) s.cover = !s.native && covered(s, r);
     hold(s, COVERED, s.unseen || style === COVERED || s.cover);
     hold(s, STYLE, style === STYLE);
     hold(s, TYPE, !maskOf(s));
+    hold(s, FRAME, framing !== 'ok');
     hold(s, REGISTRATION, !registered(s));
   }
   const reason = reasonOf(s);
@@ -322,6 +372,48 @@ function covered(s, r) {
   }
 }
 
+/** What the clamps wrote on the button and the label: the only inline style they have (set here, nowhere else). */
+const px = (v) => parseFloat(v) || 0;
+
+/**
+ * The browser's clamps for its own element (geolocation-element.bs "style bounds", Chromium's AdjustStyle), on the
+ * library's button as the site styled it through ::part(): a value out of bounds is brought to the bound, not
+ * judged invalid. Outline offset and margins at least 0, font weight at least 200, font style normal or italic,
+ * word spacing 0..0.5em and letter spacing -0.05em..0.2em (the button's and the label's), min-height at least 1em,
+ * max-height at most 3em (where the site set one), border widths at most 1em, side paddings at most 5em. Each check
+ * reads the site's values with the clamps taken off and puts them back in the same task (nothing is painted
+ * between), as important inline declarations of the shadow tree, which win over the page's ::part() rules.
+ */
+function clamp(s) {
+  const button = s.root.querySelector('button');
+  if (!button) return;
+  const label = /** @type {HTMLElement} */ (button.querySelector('[part="label"]'));
+  const was = button.style.cssText + label.style.cssText;
+  button.removeAttribute('style');
+  label.removeAttribute('style');
+  const b = getComputedStyle(button), l = getComputedStyle(label);
+  const em = px(b.fontSize), lem = px(l.fontSize);
+  const want = [];
+  const put = (n, prop, value) => want.push([n, prop, value]);
+  if (px(b.outlineOffset) < 0) put(button, 'outline-offset', '0px');
+  for (const side of ['top', 'right', 'bottom', 'left']) {
+    if (px(b.getPropertyValue(`margin-${side}`)) < 0) put(button, `margin-${side}`, '0px');
+    if (px(b.getPropertyValue(`border-${side}-width`)) > em) put(button, `border-${side}-width`, `${em}px`);
+  }
+  for (const side of ['left', 'right']) if (px(b.getPropertyValue(`padding-${side}`)) > 5 * em) put(button, `padding-${side}`, `${5 * em}px`);
+  if (px(b.fontWeight) < 200) put(button, 'font-weight', '200');
+  if (!/^(normal|italic)$/.test(b.fontStyle)) put(button, 'font-style', 'normal');
+  for (const [n, c, size] of [[button, b, em], [label, l, lem]]) {
+    const word = px(c.wordSpacing), letter = px(c.letterSpacing);
+    if (word < 0 || word > 0.5 * size) put(n, 'word-spacing', `${Math.min(Math.max(word, 0), 0.5 * size)}px`);
+    if (letter < -0.05 * size || letter > 0.2 * size) put(n, 'letter-spacing', `${Math.min(Math.max(letter, -0.05 * size), 0.2 * size)}px`);
+  }
+  if (px(b.minHeight) < em) put(button, 'min-height', `${em}px`);
+  if (b.maxHeight !== 'none' && px(b.maxHeight) > 3 * em) put(button, 'max-height', `${3 * em}px`);
+  for (const [n, prop, value] of want) n.style.setProperty(prop, value, 'important');
+  if (button.style.cssText + label.style.cssText !== was) s.rect = null; // a clamp that changed the size is not a move
+}
+
 /** The element's box in the composed tree: its slot where it is slotted, else its parent, else its shadow host. */
 const up = (n) => n.assignedSlot || n.parentElement || (n.parentNode && n.parentNode.host) || null;
 const set = (v) => v && v !== 'none' && v !== 'normal';
@@ -357,12 +449,10 @@ function looks(s) {
   const fill = !l.webkitTextFillColor || /currentcolor/i.test(l.webkitTextFillColor) ? fg : rgba(l.webkitTextFillColor);
   const [x, y] = [luminance(fg), luminance(bg)].sort((p, q) => q - p);
   const br = button.getBoundingClientRect(), lr = label.getBoundingClientRect();
-  const em = size || 1;
   return l.visibility !== 'visible' || b.visibility !== 'visible' || size < small - 0.01 || size > large + 0.01
     || fg[3] < 255 || fill[3] < 255 || fill.join() !== fg.join() || bg[3] < 255 || set(b.backgroundImage) || (x + 0.05) / (y + 0.05) < 3
     || lr.width < 1 || lr.height < size / 2 || lr.left < br.left - 1 || lr.right > br.right + 1 || lr.top < br.top - 1 || lr.bottom > br.bottom + 1
     || (l.overflow !== 'visible' && label.scrollWidth > label.clientWidth + 1) || parseFloat(l.textIndent) !== 0
-    || parseFloat(l.letterSpacing) / em < -0.05 || parseFloat(l.letterSpacing) / em > 0.2 || parseFloat(l.wordSpacing) / em > 0.5
     ? STYLE : '';
 }
 
@@ -637,7 +727,7 @@ class Capability extends Base {
     super();
     const s = {
       el: this, geo, fixed, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
-      on: {}, value: null, error: null, state: null, initial: null,
+      on: {}, listeners: {}, value: null, error: null, state: null, initial: null,
     };
     s.update = () => update(s);
     try { s.internals = this.attachInternals(); } catch { /* no ElementInternals */ }
@@ -673,6 +763,7 @@ class Capability extends Base {
     s.blockers.set(ATTACHED, now() + DELAY);
     s.rect = null;
     s.located = false;
+    checkFraming();
     render(s);
     observe(s);
     validate(s);
@@ -700,6 +791,11 @@ class Capability extends Base {
 
   attributeChangedCallback(name, old, value) {
     const s = S(this);
+    if (name.startsWith('on')) {
+      // An event handler content attribute: the browser compiles it, under the page's policy (see compile()).
+      this[name] = value === null ? null : compile(this, value);
+      return;
+    }
     if (name === 'watch') {
       if (s.native) s.native.watch = this.watch;
       else if (!this.watch && s.watching) {
@@ -746,25 +842,55 @@ class Capability extends Base {
   get error() { return S(this).error; }
 }
 
-/** Event handler properties (`onlocation` ...), as the browser's elements have them. */
+/**
+ * Event handler properties (`onlocation` ...) and their content attributes, as the browser's elements have them: a
+ * handler runs with the element as `this`, and one that returns false cancels the event.
+ */
 function handlers(C, names) {
   for (const name of names) {
     Object.defineProperty(C.prototype, `on${name}`, {
       configurable: true,
       get() { return S(this).on[name] || null; },
       set(f) {
-        const on = S(this).on;
-        if (on[name]) this.removeEventListener(name, on[name]);
-        on[name] = typeof f === 'function' ? f : null;
-        if (on[name]) this.addEventListener(name, on[name]);
+        const s = S(this);
+        s.on[name] = typeof f === 'function' ? f : null;
+        const listener = s.listeners[name];
+        if (s.on[name] && !listener) {
+          s.listeners[name] = (e) => { const h = s.on[name]; if (h && h.call(this, e) === false) e.preventDefault(); };
+          this.addEventListener(name, s.listeners[name]);
+        } else if (!s.on[name] && listener) {
+          this.removeEventListener(name, listener);
+          delete s.listeners[name];
+        }
       },
     });
   }
 }
 
+/** A detached element of the page's document whose own event handler attribute compiles the site's code. */
+let compiler = null;
+
+/**
+ * The code of an `on…` content attribute as a function, compiled by the browser itself as an event handler content
+ * attribute of a helper element, never by `new Function`: so the page's Content-Security-Policy decides, as for the
+ * browser's own elements. Where it does not allow inline handlers ('unsafe-inline', or script-src-attr), the browser
+ * refuses it (and reports the violation): the result is null and nothing runs. The function takes `event`; its
+ * `this` is the element (the handler calls it so).
+ */
+function compile(el, code) {
+  compiler ||= el.ownerDocument.createElement('div');
+  compiler.setAttribute('onclick', code);
+  const f = compiler.onclick;
+  compiler.removeAttribute('onclick');
+  return typeof f === 'function' ? f : null;
+}
+
+const GEO_HANDLERS = [...EVENTS, 'location'].map((name) => `on${name}`);
+const MEDIA_HANDLERS = [...EVENTS, 'stream', 'cancel', 'error'].map((name) => `on${name}`);
+
 /** `<jit-geolocation>`: the browser's <geolocation> where it has one, the library's own button elsewhere. */
 export class JitGeolocationElement extends Capability {
-  static observedAttributes = ['watch', 'autolocate'];
+  static observedAttributes = ['watch', 'autolocate', ...GEO_HANDLERS];
 
   constructor() { super(true); }
 
@@ -777,11 +903,11 @@ export class JitGeolocationElement extends Capability {
   get watch() { return this.hasAttribute('watch'); }
   set watch(v) { this.toggleAttribute('watch', Boolean(v)); }
 }
-handlers(JitGeolocationElement, [...EVENTS, 'location']);
+
 
 /** `<jit-usermedia type="camera | microphone | camera microphone">`: the browser's element, or the library's own. */
 export class JitUserMediaElement extends Capability {
-  static observedAttributes = ['type'];
+  static observedAttributes = ['type', ...MEDIA_HANDLERS];
 
   constructor(fixed) { super(false, fixed); }
 
@@ -805,7 +931,10 @@ export class JitUserMediaElement extends Capability {
     if (s.native) nativeConstraints(s, s.native);
   }
 }
-handlers(JitUserMediaElement, [...EVENTS, 'stream', 'cancel']);
+
+
+handlers(JitGeolocationElement, GEO_HANDLERS.map((n) => n.slice(2)));
+handlers(JitUserMediaElement, MEDIA_HANDLERS.map((n) => n.slice(2)));
 
 /** `<jit-camera>`: the camera alone (Chrome 153's `<camera>`), the browser's element or the library's own. */
 export class JitCameraElement extends JitUserMediaElement {
