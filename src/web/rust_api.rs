@@ -490,6 +490,31 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
     static ELEMENTS: JsValue;
 }
+// The modules elements.js imports (src/elements/): written beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/elements/shared.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = REASONS)]
+    static ELEMENTS_SHARED: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/elements/guards.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = live)]
+    static ELEMENTS_GUARDS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/elements/style.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = CSS)]
+    static ELEMENTS_STYLE: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/elements/native.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = nativeTag)]
+    static ELEMENTS_NATIVE: JsValue;
+}
 // The codes of the engine's seam, which runtime.js, tasks.js and elements.js import: written beside the glue
 // (declared, never used).
 #[allow(dead_code)]
