@@ -315,8 +315,12 @@ class Capability extends Base {
   attributeChangedCallback(name, old, value) {
     const s = S(this);
     if (name.startsWith('on')) {
-      // An event handler content attribute: the browser compiles it, under the page's policy (see compile()).
-      /** @type {any} */ (this)[name] = value === null ? null : compile(this, value);
+      // An event handler content attribute: the browser compiles it, under the page's policy (see compile()). Where
+      // the browser itself runs this attribute on any element, its own handler runs it: the property reports the
+      // function, and no listener of the element's runs it a second time.
+      const f = value === null ? null : compile(this, value);
+      if (f && browserRuns(name)) S(this).on[name.slice(2)] = f;
+      else /** @type {any} */ (this)[name] = f;
       return;
     }
     if (name === 'watch') {
@@ -392,6 +396,27 @@ function handlers(C, names) {
   }
 }
 
+/** @type {Map<string, boolean>} */
+const runs = new Map();
+
+/**
+ * Whether the browser itself runs the content attribute `name` (e.g. onpromptaction) on any element, as Chromium
+ * does for its permission elements' events though HTMLElement has no such property: asked once per name, only where
+ * the page's policy lets attributes run (the probe's own code would be refused otherwise).
+ * @param {string} name
+ */
+function browserRuns(name) {
+  let yes = runs.get(name);
+  if (yes === undefined) {
+    const probe = document.createElement('span');
+    probe.setAttribute(name, 'this.setAttribute("data-ran", "")');
+    probe.dispatchEvent(new Event(name.slice(2)));
+    yes = probe.hasAttribute('data-ran');
+    runs.set(name, yes);
+  }
+  return yes;
+}
+
 /** A detached element of the page's document whose own event handler attribute compiles the site's code. */
 /** @type {HTMLElement | null} */
 let compiler = null;
@@ -412,8 +437,14 @@ function compile(el, code) {
   return typeof f === 'function' ? f : null;
 }
 
-const GEO_HANDLERS = [...EVENTS, 'location'].map((name) => `on${name}`);
-const MEDIA_HANDLERS = [...EVENTS, 'stream', 'cancel', 'error'].map((name) => `on${name}`);
+// The handlers the elements define themselves: those HTMLElement does not already have. Where the browser has a
+// handler on every element (oncancel, onerror; Chromium with its permission elements also onpromptaction,
+// onpromptdismiss, onvalidationstatuschange, onlocation, onstream), its own property and content attribute serve,
+// compiled by the browser as here, so the element does not run the attribute a second time.
+/** @param {string[]} names */
+const ownHandlers = (names) => names.map((name) => `on${name}`).filter((on) => !(on in Base.prototype));
+const GEO_HANDLERS = ownHandlers([...EVENTS, 'location']);
+const MEDIA_HANDLERS = ownHandlers([...EVENTS, 'stream', 'cancel', 'error']);
 
 /** `<jit-geolocation>`: the browser's <geolocation> where it has one, the library's own button elsewhere. */
 export class JitGeolocationElement extends Capability {
