@@ -80,9 +80,10 @@ const px = (v) => parseFloat(v) || 0;
 /**
  * The browser's clamps for its own element (geolocation-element.bs "style bounds", Chromium's AdjustStyle), on the
  * library's button as the site styled it through ::part(): a value out of bounds is brought to the bound, not
- * judged invalid. Outline offset and margins at least 0, font weight at least 200, font style normal or italic,
- * word spacing 0..0.5em and letter spacing -0.05em..0.2em (the button's and the label's), min-height at least 1em,
- * max-height at most 3em (where the site set one), border widths at most 1em, side paddings at most 5em. Each check
+ * judged invalid. No inset box shadow; outline offset and margins at least 0, font weight at least 200, font style
+ * normal or italic, word spacing 0..0.5em and letter spacing -0.05em..0.2em (the button's and the label's),
+ * min-height at least 1em, max-height at most 3em (where the site set one), border widths at most 1em, side paddings
+ * at most 5em. Each check
  * reads the site's values with the clamps taken off and puts them back in the same task (nothing is painted
  * between), as important inline declarations of the shadow tree, which win over the page's ::part() rules: the
  * only inline styles the button and the label have.
@@ -107,6 +108,7 @@ export function clamp(s) {
     if (px(b.getPropertyValue(`border-${side}-width`)) > em) put(button, `border-${side}-width`, `${em}px`);
   }
   for (const side of ['left', 'right']) if (px(b.getPropertyValue(`padding-${side}`)) > 5 * em) put(button, `padding-${side}`, `${5 * em}px`);
+  if (/\binset\b/.test(b.boxShadow)) put(button, 'box-shadow', 'none'); // an inset shadow could paint over the label
   if (px(b.fontWeight) < 200) put(button, 'font-weight', '200');
   if (!/^(normal|italic)$/.test(b.fontStyle)) put(button, 'font-style', 'normal');
   for (const [n, c, size] of /** @type {[HTMLElement, CSSStyleDeclaration, number][]} */ ([[button, b, em], [label, l, lem]])) {

@@ -4,7 +4,8 @@
 // brought to the bound (clamped), and the element stays valid, where the reference clamps instead of refusing:
 //   outline-offset at least 0; margins at least 0; font-weight at least 200; font-style normal or italic;
 //   word-spacing 0..0.5em; letter-spacing -0.05em..0.2em (button and label); min-height at least 1em; max-height
-//   at most 3em; border widths at most 1em; side paddings at most 5em.
+//   at most 3em; border widths at most 1em; side paddings at most 5em; no inset box-shadow (WPT bounded-css-properties,
+//   negative-offset).
 // A value within bounds is left as the site set it. Geolocation stays at whatever state: no click is made here.
 import { assert, assertEqual, finish, sleep, test } from './harness.js';
 import { setUp, place, clearStage, css, settled } from './elements-util.js';
@@ -55,8 +56,10 @@ if (p) {
     assertEqual(b.fontStyle, 'italic', 'italic');
   });
 
-  await test('outline-offset and margins: negative values become 0', async () => {
-    const { b } = await styled('jit-geolocation::part(button){outline-offset:-6px;margin:-5px -3px}');
+  await test('outline-offset and margins: negative values become 0 (an expression too: WPT negative-offset)', async () => {
+    let { b } = await styled('jit-geolocation::part(button){outline-offset:min(-50px, 50px)}');
+    assertEqual(b.outlineOffset, '0px', 'outline-offset min(-50px, 50px)');
+    ({ b } = await styled('jit-geolocation::part(button){outline-offset:-6px;margin:-5px -3px}'));
     assertEqual(b.outlineOffset, '0px', 'outline-offset');
     assertEqual([b.marginTop, b.marginRight, b.marginBottom, b.marginLeft].join(' '), '0px 0px 0px 0px', 'margins');
   });
@@ -69,6 +72,13 @@ if (p) {
     assert(near(px(b.borderTopWidth), em) && near(px(b.borderLeftWidth), em), `border widths ${b.borderTopWidth} ${b.borderLeftWidth}`);
     assert(near(px(b.paddingLeft), 5 * em) && near(px(b.paddingRight), 5 * em), `paddings ${b.paddingLeft} ${b.paddingRight}`);
     assertEqual(el.invalidReason, '', 'invalidReason');
+  });
+
+  await test('box-shadow: an inset shadow is dropped (WPT bounded-css-properties); an outer one stays', async () => {
+    let { b } = await styled('jit-geolocation::part(button){box-shadow:rgb(255, 0, 0) 5px 4px 3px 2px, 5px 5px inset}');
+    assertEqual(b.boxShadow, 'none', 'box-shadow with an inset one');
+    ({ b } = await styled('jit-geolocation::part(button){box-shadow:rgb(255, 0, 0) 5px 4px 3px 2px}'));
+    assert(/5px 4px 3px 2px/.test(b.boxShadow), `an outer box-shadow: ${b.boxShadow}`);
   });
 
   await test('values within bounds are left as the site set them; a later change is clamped anew', async () => {
