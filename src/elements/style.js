@@ -171,16 +171,17 @@ export function looks(s) {
 
 /**
  * The site's styles of the library's element reach the browser's element inside it, so that the browser judges
- * them (contrast, size) as it would on its own element: a background set on the element, and a colour, font or
- * spacing the element has apart from its parent's.
+ * them (contrast, size, display) as it would on its own element: a background set on the element, a display other
+ * than inline-block, and a colour, font or spacing the element has apart from its parent's.
  * @param {State} s
  */
 export function pass(s) {
   const n = /** @type {HTMLElement} */ (s.native), c = getComputedStyle(s.el);
   const parent = up(s.el);
   const p = parent && getComputedStyle(parent);
-  for (const k of /** @type {const} */ (['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing', 'wordSpacing'])) {
-    const own = k === 'backgroundColor' ? rgba(c[k])[3] > 0 : !p || c[k] !== p[k];
+  for (const k of /** @type {const} */ (['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing', 'wordSpacing', 'display'])) {
+    // display is not inherited: the element's own where the site changed it from inline-block (the browser judges it).
+    const own = k === 'backgroundColor' ? rgba(c[k])[3] > 0 : k === 'display' ? c[k] !== 'inline-block' : !p || c[k] !== p[k];
     const css = k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`);
     if (own) { if (n.style.getPropertyValue(css) !== c[k]) n.style.setProperty(css, c[k]); } else if (n.style.getPropertyValue(css)) n.style.removeProperty(css);
   }

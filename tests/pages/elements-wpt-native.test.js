@@ -4,6 +4,7 @@
 // (elements-util.js setUp with own: false). Engines without them skip each case and say so (there the library's
 // own button is all there is, tested in elements-api and elements-seen).
 //   - type-supported-feature-detect: the library's isTypeSupported() answers as the browser's own static does;
+//   - display-values: the site's display of the element reaches the browser's element, which judges it;
 //   - invalid-css-properties: what the element does not apply to itself, with the browser's element inside;
 //   - parent-mask, parent-image-mask: a mask on an ancestor, judged by the browser's element (style_invalid);
 //   - no-children-rendered: the element's children are not rendered;
@@ -31,6 +32,28 @@ if (p) {
       'invalid', 'cameraa', 'microphone geolocation', 'camera geolocation', '', 'geolocation'];
     const differ = cases.filter((t) => mine.isTypeSupported(t) !== HTMLUserMediaElement.isTypeSupported(t));
     assertEqual(JSON.stringify(differ), '[]', 'types the two answer differently');
+  });
+
+  await test('display-values: block, inline-block, flex, inline-flex valid; inline, inline-table, list-item style_invalid (the site\'s display reaches the browser\'s element inside)', async () => {
+    if (!HAS) none();
+    const cases = [['block', ''], ['inline-block', ''], ['flex', ''], ['inline-flex', ''], ['inline', 'style_invalid'], ['inline-table', 'style_invalid'], ['list-item', 'style_invalid']];
+    const got = [];
+    // Three at a time: only three of one capability register in a page.
+    for (let i = 0; i < cases.length; i += 3) {
+      clearStage();
+      const group = [];
+      for (const [d] of cases.slice(i, i + 3)) {
+        const line = document.createElement('div');
+        line.style.margin = '12px 0';
+        document.getElementById('stage').append(line);
+        const el = await nativePlaced('jit-geolocation', {}, line);
+        el.style.display = d;
+        group.push([d, el]);
+      }
+      await sleep(900);
+      for (const [d, el] of group) got.push(`${d}:${el.invalidReason}`);
+    }
+    assertEqual(got.join(), cases.map(([d, r]) => `${d}:${r}`).join(), 'invalidReason per display');
   });
 
   await test('invalid-css-properties: filter, clip-path, mask, transform, background and border images, contain do not apply; cursor stays pointer (the browser\'s element inside)', async () => {
