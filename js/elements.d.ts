@@ -4,8 +4,9 @@ import type { PermissionState } from './index.js';
 
 /**
  * Why a click on the element would not count now: the names of the browser's own elements (`''` when it would).
- * This library's own button reports every one but `illegal_subframe` (`unsuccessful_registration`: a fourth element
- * of one capability in the page).
+ * The library's own button reports each of them (`unsuccessful_registration`: a fourth element of one capability in
+ * the page; `illegal_subframe`: a fenced frame, or a frame of another origin than the top whose page's policy has no
+ * `frame-ancestors` directive).
  */
 export type CapabilityInvalidReason =
   | ''
@@ -18,7 +19,11 @@ export type CapabilityInvalidReason =
   | 'intersection_occluded_or_distorted'
   | 'style_invalid';
 
-/** What both elements have (the browser's ActivationBlockersMixin and PowerfulFeatureObserver, and `error`). */
+/**
+ * What both elements have (the browser's ActivationBlockersMixin and PowerfulFeatureObserver, and `error`). Each
+ * `on…` handler can also be a content attribute (`<jit-geolocation onlocation="…">`), which the browser compiles
+ * under the page's Content-Security-Policy: without 'unsafe-inline' (or script-src-attr) it does not run.
+ */
 export interface JitCapabilityElement extends HTMLElement {
   /** Whether a trusted click would count now. */
   readonly isValid: boolean;

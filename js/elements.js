@@ -1,3 +1,4 @@
+// @ts-check
 // The npm entry `jit-permissions/elements`: importing it registers <jit-geolocation>, <jit-usermedia>, <jit-camera>
 // and <jit-microphone> (src/elements/elements.js; a name the page already defined is left alone). A separate entry,
 // so that a page that does not use the elements never fetches them. The elements share the page's controller:
@@ -11,16 +12,20 @@
 import { install } from './index.js';
 import { defineElements } from '../src/elements/elements.js';
 
-let give;
+/** @typedef {import('../src/elements/shared.js').Runtime} Runtime */
+
+/** @type {(runtime: Runtime) => void} */
+let give = () => {};
+/** @type {Promise<Runtime>} */
 const given = new Promise((resolve) => { give = resolve; });
 
-/** Receives the runtime from ./index.js. Not a public API. */
+/** Receives the runtime from ./index.js. Not a public API. @param {Runtime} runtime */
 export function connect(runtime) { give(runtime); }
 
 /** The classes registered as `jit-geolocation`, `jit-usermedia`, `jit-camera`, `jit-microphone` (undefined where there is no browser). */
 export const { JitGeolocationElement, JitUserMediaElement, JitCameraElement, JitMicrophoneElement } = defineElements(
   () => install().then((permissions) => {
-    permissions[Symbol.for('jit-permissions.elements')]();
+    /** @type {any} */ (permissions)[Symbol.for('jit-permissions.elements')]();
     return given;
   }),
 );

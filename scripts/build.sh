@@ -83,7 +83,7 @@ minify() { # file [esbuild options...]
 minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js --external:./elements.js --external:./chip.js '--external:./locales/*'
 # The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
 minify pkg/tasks.js --bundle
-# The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/elements.js and the
+# The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/*.js and the
 # few names it takes from runtime.js bundled in; it imports the page's controller from ./index.js (not bundled).
 "$ESBUILD" js/elements.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
   --log-level=warning --external:./index.js --outfile=pkg/elements.js

@@ -28,6 +28,17 @@ const framesCsp = (host) => {
   return port ? `${csp}; frame-src 'self' http://localhost:${port}` : csp;
 };
 
+// A page named *.ancestors.html (e.g. elements-frame-child.ancestors.html) has a frame-ancestors directive that lets
+// this server's pages, under either host name, frame it: the capability elements take it in a cross-origin frame.
+const ancestorsCsp = (host) => {
+  const port = /:(\d+)$/.exec(host || '')?.[1];
+  return port ? `${csp}; frame-ancestors 'self' http://127.0.0.1:${port} http://localhost:${port}` : csp;
+};
+
+// A page named *.inline.*html lets inline scripts and event handler attributes run ('unsafe-inline'): how the
+// capability elements' on… attributes behave where the site's policy allows them.
+const inlineCsp = csp.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, 'http://x');
@@ -38,7 +49,8 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, {
       'content-type': types[extname(path)] || 'application/octet-stream',
       'content-security-policy': path.endsWith('.sandboxed.html') ? sandboxedCsp(req.headers.host)
-        : path.includes('.frames.') ? framesCsp(req.headers.host) : csp,
+        : path.includes('.frames.') ? framesCsp(req.headers.host) : path.endsWith('.ancestors.html') ? ancestorsCsp(req.headers.host)
+          : path.includes('.inline.') ? inlineCsp : csp,
       'cache-control': 'no-store',
       // Scripts and the wasm of a document with an opaque origin (a sandboxed iframe) are CORS requests.
       'access-control-allow-origin': '*',

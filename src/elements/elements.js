@@ -1,3 +1,4 @@
+// @ts-check
 // The capability elements of jit-permissions: <jit-geolocation>, <jit-usermedia>, <jit-camera> and <jit-microphone>,
 // the library's counterparts of the browser's own <geolocation> (Chrome 144), <usermedia> (Chrome 151), <camera> and
 // <microphone> (Chrome 153): a button the person clicks to start a task, whose click the page cannot fake.
@@ -28,36 +29,21 @@
 //
 // Not in the first load: a page that uses the elements imports the npm entry `jit-permissions/elements`
 // (js/elements.js), to which the controller hands its runtime (module to module: no handle the page can reach gives
-// it); the Rust API's `Permissions::define_elements()` gives it its own. Every rule stays the engine's: this module
-// only renders, listens and calls.
+// it); the Rust API's `Permissions::define_elements()` gives it its own. Every rule stays the engine's: these modules
+// only render, listen and call.
+//
+// This module: the element classes, their rendering and their flows. The rest of src/elements/: shared.js (the
+// state, the runtime, what an element asks for), guards.js (whether a click counts), style.js (what is painted, and
+// the browser's clamps), native.js (the browser's own element inside).
 
-// The engine's codes, from their one definition (codes.js: side-effect free, so only these names come along).
-import { ACCESS_GRANTED, ALLOW_ONCE, CAMERA, DECISION, DISMISS, GEOLOCATION, MICROPHONE, NAMES, RESET } from '../runtime/codes.js';
+import { ACCESS_GRANTED, CAMERA, MICROPHONE, RESET } from '../runtime/codes.js';
+import {
+  ATTACHED, DELAY, EVENTS, S, caps, constraintsOf, fire, keep, known, labelOf, loaded, maskOf, now, provide, rtOf, setState,
+} from './shared.js';
+import { checkFraming, live, observe, personal, validate } from './guards.js';
+import { fromNative, nativeConstraints, nativeTag } from './native.js';
+import { CSS } from './style.js';
 
-/** The masks (bit 1 << capability) of geolocation, the camera and the microphone. */
-const GEO = 1 << GEOLOCATION, CAM = 1 << CAMERA, MIC = 1 << MICROPHONE;
-/** The capabilities of a mask (bit 1 << capability). */
-const caps = (m) => [CAMERA, MICROPHONE, GEOLOCATION].filter((i) => m & (1 << i));
-
-/** How long a guard holds after its cause: being inserted or moved, or a condition that ended (the browser's). */
-const DELAY = 500;
-const CLIPPED = 'intersection_out_of_viewport_or_clipped', COVERED = 'intersection_occluded_or_distorted';
-const STYLE = 'style_invalid', MOVED = 'intersection_changed', ATTACHED = 'recently_attached', TYPE = 'type_invalid';
-const REGISTRATION = 'unsuccessful_registration', FRAME = 'illegal_subframe';
-/** The reasons, in the browser's order: the first that holds is `invalidReason`. */
-const REASONS = [TYPE, FRAME, REGISTRATION, ATTACHED, MOVED, CLIPPED, COVERED, STYLE];
-/** At most this many elements of one capability count in a page (the browser's registration limit). */
-const PER_CAPABILITY = 3;
-/** The browser's element of each capability mask (geolocation 4; camera 1, microphone 2, both 3), and its interface. */
-const NATIVE = { [GEO]: 'geolocation Geolocation', [CAM]: 'camera Camera', [MIC]: 'microphone Microphone', [CAM | MIC]: 'usermedia UserMedia' };
-/** Labels by language: location, camera, microphone, camera and microphone. */
-const LABELS = {
-  en: ['Use location', 'Use camera', 'Use microphone', 'Use camera and microphone'],
-  de: ['Standort verwenden', 'Kamera verwenden', 'Mikrofon verwenden', 'Kamera und Mikrofon verwenden'],
-  fr: ['Utiliser ma position', 'Utiliser la caméra', 'Utiliser le micro', 'Utiliser la caméra et le micro'],
-  es: ['Usar mi ubicación', 'Usar la cámara', 'Usar el micrófono', 'Usar la cámara y el micrófono'],
-  ja: ['位置情報を使用', 'カメラを使用', 'マイクを使用', 'カメラとマイクを使用'],
-};
 /** Icons (24x24 strokes, as in the dialogs): location, camera, microphone; a blocked one gets a slash. */
 const ICONS = [
   'M12 21s-7-7-7-12a7 7 0 0 1 14 0c0 5-7 12-7 12zM12 6.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z',
@@ -65,96 +51,17 @@ const ICONS = [
   'M9 6a3 3 0 0 1 6 0v5a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8',
 ];
 const SLASH = 'M3 3l18 18';
-/** Its own button: the accent colours of the dialogs, and two hidden probes for the allowed font sizes. */
-const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_bg:var(--jp-accent,#0b57d0);--_fg:var(--jp-accent-fg,#fff)}'
-  + '@media (prefers-color-scheme:dark){:host{--_bg:var(--jp-accent,#a8c7fa);--_fg:var(--jp-accent-fg,#062e6f)}}'
-  + ':host([hidden]){display:none}'
-  + 'button{display:inline-flex;align-items:center;gap:.5em;box-sizing:border-box;min-height:2.75em;margin:0;'
-  + 'padding:.5em 1.25em;border:0;border-radius:var(--jp-radius,999px);background:var(--_bg);color:var(--_fg);'
-  + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
-  + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
-  + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
-  + 'i{position:absolute;visibility:hidden;font-size:small}i+i{font-size:xx-large}'
-  // The browser's limits for its own element, here for the library's button: what the site's ::part() rules cannot
-  // change (an important declaration of the shadow tree wins over the page's, important or not). What the person
-  // sees of the button stays whole: no generated content over it, the label as the button draws it, no effect that
-  // hides, fades, clips, masks, blends, moves or shrinks it. The rest (colours, size, spacing) the guards judge.
-  + ':host::before,:host::after,button::before,button::after,button ::before,button ::after{content:none!important;display:none!important}'
-  + 'button,button *{opacity:1!important;visibility:inherit!important;filter:none!important;backdrop-filter:none!important;'
-  + 'mask:none!important;-webkit-mask:none!important;clip-path:none!important;mix-blend-mode:normal!important;'
-  + 'transform:none!important;rotate:none!important;scale:none!important;translate:none!important;zoom:1!important;'
-  + 'text-indent:0!important;-webkit-text-fill-color:currentcolor!important;-webkit-text-stroke:0!important;text-shadow:none!important;'
-  + 'position:static!important;cursor:pointer!important;pointer-events:auto!important;content-visibility:visible!important}'
-  + 'span{color:inherit!important;font:inherit!important;display:inline!important;overflow:visible!important;margin:0!important;padding:0!important}'
-  + 'button{display:inline-flex!important}'
-  // And on the element itself, what the browser's element does not apply (WPT invalid-css-properties).
-  + ':host{filter:none!important;clip-path:none!important;mask:none!important;-webkit-mask:none!important;'
-  + 'transform:none!important;rotate:none!important;scale:none!important;content-visibility:visible!important;'
-  + 'contain:none!important;cursor:pointer!important;background-image:none!important;border-image:none!important}';
-const EVENTS = ['promptaction', 'promptdismiss', 'validationstatuschange'];
 
-/** Each element's state (module-private: the elements' public API is only what the browser's elements have). */
-const all = new WeakMap();
-const S = (el) => all.get(el);
-const now = () => performance.now();
-const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: !/^(stream|cancel|error)$/.test(type), cancelable: true }));
-
-// ---- The page's runtime: asked for once the page has loaded (so that the site's own install(options), made while
-// the page loads, comes first), or at the first click; then the tasks and the UI load, before anyone clicks.
-
-let source = null;
-let runtime = null;
-/** The runtime once it is known: an element inserted after that knows its state at once (initialPermissionStatus). */
-let known = null;
-function rtOf() {
-  if (!runtime) {
-    runtime = Promise.resolve().then(source);
-    runtime.then((rt) => { known = rt; rt.tasks().catch(() => {}); }, () => { runtime = null; });
-  }
-  return runtime;
-}
-const loaded = typeof document === 'undefined' ? null : new Promise((resolve) => {
-  const go = () => setTimeout(resolve);
-  if (document.readyState === 'complete') go();
-  else addEventListener('load', go, { once: true });
-});
-
-// ---- What it asks for.
-
-/** The capabilities (a mask): geolocation, or the `type` of a usermedia element (absent: both; 0: not valid). */
-function maskOf(s) {
-  if (s.geo) return GEO;
-  if (s.fixed) return s.fixed;
-  const type = s.type === undefined ? s.el.getAttribute('type') : s.type;
-  if (type === null) return CAM | MIC;
-  let m = 0;
-  for (const word of type.trim().split(/\s+/)) {
-    const i = NAMES.indexOf(word);
-    if (i !== CAMERA && i !== MICROPHONE) return 0;
-    m |= 1 << i;
-  }
-  return m;
-}
-
-/** The browser's own element for this mask, where the browser defines it. */
-function nativeTag(m) {
-  const [tag, name] = (NATIVE[m] || '').split(' ');
-  const C = name && globalThis[`HTML${name}Element`];
-  return typeof C === 'function' && document.createElement(tag) instanceof C ? tag : null;
-}
-
-/** The language of the element (its own or an ancestor's `lang`), else the library's. */
-function labelOf(s) {
-  let lang = '';
-  for (let n = s.el; n && !lang; n = n.parentElement || n.getRootNode().host) lang = n.lang;
-  const table = LABELS[String(lang || (s.rt && s.rt.locale) || navigator.language || '').split(/[-_]/)[0].toLowerCase()] || LABELS.en;
-  return table[s.geo ? 0 : maskOf(s) || 3];
-}
+/** @typedef {import('./shared.js').State} State */
+/** @typedef {import('./shared.js').Runtime} Runtime */
+/** @typedef {import('./shared.js').Tasks} Tasks */
 
 // ---- Rendering: the browser's element, or the library's own button.
 
+/** @type {CSSStyleSheet | null} */
 let sheet = null;
 
+/** Renders the browser's element or the library's button, anew where the language, the type or the interface changed. @param {State} s */
 function render(s) {
   const m = maskOf(s);
   const tag = nativeTag(m);
@@ -175,7 +82,7 @@ function render(s) {
     return;
   }
   if (tag) {
-    const n = document.createElement(tag);
+    const n = /** @type {import('./shared.js').Native} */ (document.createElement(tag));
     n.setAttribute('part', 'native');
     if (s.geo) n.watch = s.el.watch;
     else if (s.constraints) nativeConstraints(s, n);
@@ -194,12 +101,12 @@ function render(s) {
   label.textContent = labelOf(s);
   button.append(svg, label);
   root.replaceChildren(button, document.createElement('i'), document.createElement('i'));
-  s.icon = svg;
+  s.icon = /** @type {SVGSVGElement} */ (svg);
   s.drawn = null;
   paint(s);
 }
 
-/** The icon: the capability's, crossed out while the browser or the system blocks it. */
+/** The icon: the capability's, crossed out while the browser or the system blocks it. @param {State} s */
 function paint(s) {
   const m = maskOf(s);
   const d = [ICONS[m & 4 ? 0 : m & 1 ? 1 : 2]];
@@ -213,253 +120,9 @@ function paint(s) {
   }));
 }
 
-function setState(s, name, on) {
-  try { s.internals.states[on ? 'add' : 'delete'](name); } catch { /* no custom states here */ }
-}
-
-// ---- The guards of the library's own button.
-
-/** A guard that holds now (Infinity), or that held until now: it stays DELAY ms more. */
-function hold(s, reason, on) {
-  if (on) s.blockers.set(reason, Infinity);
-  else if (s.blockers.get(reason) === Infinity) s.blockers.set(reason, now() + DELAY);
-}
-
-/** The reason that blocks a click now ('' when valid), from what the checks found. */
-function reasonOf(s) {
-  if (!s.io) return '';
-  const t = now();
-  return REASONS.find((k) => s.blockers.get(k) > t) || '';
-}
-
-/**
- * Checks what no event reports (a move, a cover, the style) and returns the reason that blocks a click now ('' when
- * valid), firing `validationstatuschange` when validity or the reason changed since last told. `full` adds the hit
- * test that also sees covers with `pointer-events: none` (a style recalculation of the page: not every frame).
- */
-function validate(s, full = true) {
-  const el = s.el;
-  const on = Boolean(s.io && el.isConnected);
-  if (on) {
-    const r = el.getBoundingClientRect();
-    const rect = `${r.x} ${r.y} ${r.width} ${r.height}`;
-    if (s.rect && s.rect !== rect) s.blockers.set(MOVED, now() + DELAY);
-    s.rect = rect;
-    if (s.native) pass(s);
-    const style = s.native ? '' : looks(s);
-    if (full) s.cover = !s.native && covered(s, r);
-    hold(s, COVERED, s.unseen || style === COVERED || s.cover);
-    hold(s, STYLE, style === STYLE);
-    hold(s, TYPE, !maskOf(s));
-    hold(s, REGISTRATION, !registered(s));
-  }
-  const reason = reasonOf(s);
-  s.reason = reason;
-  // A hold that ends while no frame checks the element (out of view, hidden page): checked again when it ends.
-  const t = now(), next = Math.min(...[...s.blockers.values()].filter((x) => x > t && x !== Infinity));
-  if (on && next !== Infinity && next !== s.next) {
-    s.next = next;
-    clearTimeout(s.timer);
-    s.timer = setTimeout(() => validate(s, false), next - t + 1);
-  }
-  const told = `${on && !reason} ${reason}`;
-  if (told !== s.told) {
-    s.told = told;
-    setState(s, 'invalid', Boolean(reason));
-    if (!(s.native && 'isValid' in s.native)) fire(el, 'validationstatuschange');
-  }
-  return reason;
-}
-
-/** Whether the element is among the first PER_CAPABILITY connected elements of each of its capabilities. */
-function registered(s) {
-  const m = maskOf(s);
-  return caps(m).every((i) => {
-    let n = 0;
-    for (const o of live) {
-      if (o === s) return true;
-      if (caps(maskOf(o)).includes(i)) n++;
-      if (n >= PER_CAPABILITY) return false;
-    }
-    return true;
-  });
-}
-
-/** The probe of the hit test: every box of the page takes hits, `pointer-events: none` or not. */
-let probe = null;
-
-/**
- * Covered where a hit test does not reach the element: a grid of 15 points, 4 px in, with the page's covers made to
- * take hits for the test (a cover with `pointer-events: none` is still seen).
- */
-function covered(s, r) {
-  const el = s.el;
-  const root = el.getRootNode();
-  // A copy: the page's list is live where it is an ObservableArray.
-  const sheets = [...(document.adoptedStyleSheets || [])];
-  let probed = false;
-  try {
-    if (!probe) {
-      probe = new CSSStyleSheet();
-      // In a layer: an important declaration in a layer wins over the page's unlayered important ones.
-      probe.replaceSync('@layer jit-permissions-probe{*,*::before,*::after{pointer-events:auto!important}}');
-    }
-    document.adoptedStyleSheets = [...sheets, probe];
-    probed = true;
-  } catch { /* no constructable stylesheets: the plain hit test */ }
-  try {
-    for (const fy of [0, 0.5, 1]) {
-      for (const fx of [0, 0.25, 0.5, 0.75, 1]) {
-        const px = r.left + 4 + fx * (r.width - 8), py = r.top + 4 + fy * (r.height - 8);
-        if (px < 0 || py < 0 || px >= innerWidth || py >= innerHeight) continue; // out of view: the clip guard's
-        const hit = root.elementFromPoint(px, py);
-        if (hit !== el && !el.contains(hit)) return true;
-      }
-    }
-    return false;
-  } finally {
-    if (probed) document.adoptedStyleSheets = sheets;
-  }
-}
-
-/** The element's box in the composed tree: its slot where it is slotted, else its parent, else its shadow host. */
-const up = (n) => n.assignedSlot || n.parentElement || (n.parentNode && n.parentNode.host) || null;
-const set = (v) => v && v !== 'none' && v !== 'normal';
-
-/**
- * What the person sees of the library's own button: COVERED when it or an ancestor (through slots) is translucent,
- * filtered, blended, masked, clipped, shrunk or transformed other than a move or an even enlargement; STYLE when the
- * label is hidden, too small or too large, out of the button, not opaque, under 3:1 against the button, the button's
- * background is an image or not opaque, or the host, the button or the label has generated content. '' when fine.
- */
-function looks(s) {
-  const button = s.root.querySelector('button');
-  if (!button) return '';
-  const label = button.querySelector('[part="label"]');
-  for (let n = label; n; n = up(n)) {
-    const c = getComputedStyle(n);
-    // A move and an even enlargement are fine; anything else changes what the person sees.
-    const m = /^matrix\(([\d.]+), 0, 0, ([\d.]+),/.exec(c.transform);
-    const even = c.transform === 'none' || (m && m[1] === m[2] && m[1] >= 1);
-    if (c.opacity < 1 || set(c.filter) || !even || set(c.rotate) || (set(c.scale) && !(/^[\d.]+$/.test(c.scale) && c.scale >= 1))
-      || set(c.clipPath) || (c.mixBlendMode && c.mixBlendMode !== 'normal') || (c.zoom && parseFloat(c.zoom) < 1)) return COVERED;
-    if (set(c.maskImage) || set(c.webkitMaskImage) || set(c.webkitMaskBoxImageSource)) return STYLE;
-  }
-  // The element's own box: as the browser's, block or inline-level block or flex (WPT display-values).
-  if (!/^(block|inline-block|flex|inline-flex|none)$/.test(getComputedStyle(s.el).display)) return STYLE;
-  for (const [n, pseudo] of [[s.el, '::before'], [s.el, '::after'], [button, '::before'], [button, '::after'], [label, '::before'], [label, '::after']]) {
-    if (set(getComputedStyle(n, pseudo).content)) return STYLE;
-  }
-  const b = getComputedStyle(button), l = getComputedStyle(label);
-  const [small, large] = [...s.root.querySelectorAll('i')].map((i) => parseFloat(getComputedStyle(i).fontSize));
-  const size = parseFloat(l.fontSize);
-  const fg = rgba(l.color), bg = rgba(b.backgroundColor);
-  const fill = !l.webkitTextFillColor || /currentcolor/i.test(l.webkitTextFillColor) ? fg : rgba(l.webkitTextFillColor);
-  const [x, y] = [luminance(fg), luminance(bg)].sort((p, q) => q - p);
-  const br = button.getBoundingClientRect(), lr = label.getBoundingClientRect();
-  const em = size || 1;
-  return l.visibility !== 'visible' || b.visibility !== 'visible' || size < small - 0.01 || size > large + 0.01
-    || fg[3] < 255 || fill[3] < 255 || fill.join() !== fg.join() || bg[3] < 255 || set(b.backgroundImage) || (x + 0.05) / (y + 0.05) < 3
-    || lr.width < 1 || lr.height < size / 2 || lr.left < br.left - 1 || lr.right > br.right + 1 || lr.top < br.top - 1 || lr.bottom > br.bottom + 1
-    || (l.overflow !== 'visible' && label.scrollWidth > label.clientWidth + 1) || parseFloat(l.textIndent) !== 0
-    || parseFloat(l.letterSpacing) / em < -0.05 || parseFloat(l.letterSpacing) / em > 0.2 || parseFloat(l.wordSpacing) / em > 0.5
-    ? STYLE : '';
-}
-
-/**
- * The site's styles of the library's element reach the browser's element inside it, so that the browser judges
- * them (contrast, size) as it would on its own element: a background set on the element, and a colour, font or
- * spacing the element has apart from its parent's.
- */
-function pass(s) {
-  const n = s.native, c = getComputedStyle(s.el);
-  const parent = up(s.el);
-  const p = parent && getComputedStyle(parent);
-  for (const k of ['backgroundColor', 'color', 'fontSize', 'fontWeight', 'fontFamily', 'letterSpacing', 'wordSpacing']) {
-    const own = k === 'backgroundColor' ? rgba(c[k])[3] > 0 : !p || c[k] !== p[k];
-    const css = k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`);
-    if (own) { if (n.style.getPropertyValue(css) !== c[k]) n.style.setProperty(css, c[k]); } else if (n.style.getPropertyValue(css)) n.style.removeProperty(css);
-  }
-}
-
-let pixel = null;
-/** A computed colour as sRGB bytes [r, g, b, a], whatever its notation (drawn on a 1x1 canvas). */
-function rgba(color) {
-  pixel ||= document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-  pixel.clearRect(0, 0, 1, 1);
-  pixel.fillStyle = color;
-  pixel.fillRect(0, 0, 1, 1);
-  return pixel.getImageData(0, 0, 1, 1).data;
-}
-
-/** WCAG relative luminance. */
-function luminance(c) {
-  return [0.2126, 0.7152, 0.0722].reduce((sum, w, i) => {
-    const v = c[i] / 255;
-    return sum + w * (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-  }, 0);
-}
-
-// While an element is in view, its checks run every frame (a cover or a style painted even once is seen, and then
-// holds 500 ms), with the full hit test four times a second and at once on any change of the page's tree, and on
-// any transition or animation; off screen the observer reports.
-
-/** The connected elements, in the order they were connected. */
-const live = new Set();
-let frame = 0, lastFull = 0, watching = false;
-function tick() {
-  frame = 0;
-  // Only while an element is in view and the page is shown (the observer and visibilitychange start it again).
-  if (document.visibilityState !== 'visible' || ![...live].some((s) => s.seen)) return;
-  const full = now() - lastFull >= 250;
-  if (full) lastFull = now();
-  for (const s of live) if (s.seen) validate(s, full);
-  frame = requestAnimationFrame(tick);
-}
-function recheck() {
-  for (const s of live) {
-    if (!s.native) render(s); // a new `lang` of the element or an ancestor: the label in that language
-    if (s.seen) validate(s);
-  }
-}
-function follow() {
-  if (!frame && live.size) frame = requestAnimationFrame(tick);
-  if (watching) return;
-  watching = true;
-  new MutationObserver(recheck).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  for (const type of ['transitionrun', 'transitionend', 'animationstart', 'animationend', 'visibilitychange']) {
-    document.addEventListener(type, () => { recheck(); follow(); }, true);
-  }
-}
-
-/** The observer of an element's intersection with the viewport (and of its visibility, where the browser has v2). */
-function observe(s) {
-  s.io = new IntersectionObserver((entries) => {
-    const e = entries[entries.length - 1];
-    hold(s, CLIPPED, e.intersectionRatio < 0.99);
-    s.unseen = e.isVisible === false && e.intersectionRatio >= 0.99; // IntersectionObserver v2, where it exists
-    s.seen = e.isIntersecting;
-    follow();
-    validate(s);
-  }, { rootMargin: '-4px', threshold: [0, 0.99, 1], trackVisibility: true, delay: 100 });
-  s.io.observe(s.el);
-}
-
-// ---- Whose focus: a key press counts as a click only where the person moved the focus (Tab, or a pointer).
-
-let personal = false;
-if (typeof addEventListener === 'function') {
-  const mark = (e) => {
-    if (!e.isTrusted || (e.type === 'keydown' && e.key !== 'Tab')) return;
-    personal = true;
-    setTimeout(() => { personal = false; });
-  };
-  for (const type of ['keydown', 'pointerdown', 'mousedown', 'touchstart']) addEventListener(type, mark, true);
-}
-
 // ---- The runtime's state, and the flows.
 
-/** Attaches a connected element to the runtime: reports its state, follows every change, autolocates. */
+/** Attaches a connected element to the runtime: reports its state, follows every change, autolocates. @param {State} s @param {Runtime} rt */
 function attach(s, rt) {
   s.rt = rt;
   if (!s.io) return;
@@ -469,7 +132,7 @@ function attach(s, rt) {
   autolocate(s);
 }
 
-/** `autolocate`: locates without a click once, while the library reports geolocation granted. */
+/** `autolocate`: locates without a click once, while the library reports geolocation granted. @param {State} s */
 function autolocate(s) {
   if (s.geo && s.el.autolocate && s.state === 'granted' && !s.located) {
     s.located = true;
@@ -477,11 +140,11 @@ function autolocate(s) {
   }
 }
 
-/** Follows the library's state: `permissionStatus`, the icon, and what an ended grant stops. */
+/** Follows the library's state: `permissionStatus`, the icon, and what an ended grant stops. @param {State} s */
 function update(s) {
-  const rt = s.rt;
+  const rt = /** @type {Runtime} */ (s.rt);
   const list = caps(maskOf(s)).map((i) => rt.status(i));
-  const state = ['denied', 'prompt', 'granted'].find((x) => list.some((st) => st.state === x)) || 'prompt';
+  const state = /** @type {PermissionState[]} */ (['denied', 'prompt', 'granted']).find((x) => list.some((st) => st.state === x)) || 'prompt';
   s.state = state;
   s.initial ||= state;
   s.blocked = list.some((st) => st.reason === 'browser' || st.reason === 'system');
@@ -496,7 +159,7 @@ function update(s) {
   }
 }
 
-/** A trusted click on the library's own button, when valid: the task's gated call, its events and its result. */
+/** A trusted click on the library's own button, when valid: the task's gated call, its events and its result. @param {State} s */
 async function activate(s) {
   if (s.busy) return;
   s.busy = true;
@@ -509,7 +172,10 @@ async function activate(s) {
     // The person's click asks anew: a pause after repeated dismissals is lifted (audited as a reset).
     for (const i of list) if (rt.status(i).reason === 'embargo') rt.input(RESET, i);
     const before = list.map((i) => rt.status(i));
-    let value, error = null;
+    /** @type {any} */
+    let value;
+    /** @type {any} */
+    let error = null;
     try {
       value = await call(s, tasks);
     } catch (e) {
@@ -531,10 +197,10 @@ async function activate(s) {
 
 const OPTIONS = { enableHighAccuracy: true };
 
-/** The gated call of the task: a position (once, or a watch), or a stream. */
+/** The gated call of the task: a position (once, or a watch), or a stream. @param {State} s @param {Tasks} tasks */
 async function call(s, tasks) {
   // A second click while the element's stream is live makes no second call (as the browser's element).
-  if (!s.geo && s.value && s.value.getTracks().some((t) => t.readyState === 'live')) return undefined;
+  if (!s.geo && s.value && s.value.getTracks().some((/** @type {MediaStreamTrack} */ t) => t.readyState === 'live')) return undefined;
   if (!s.geo) return tasks.getUserMedia(constraintsOf(s), {}, true);
   if (!s.el.watch) return tasks.getCurrentPosition(OPTIONS, {}, true);
   if (s.watching) return undefined;
@@ -543,10 +209,10 @@ async function call(s, tasks) {
   return undefined;
 }
 
-/** A result: `position` or `stream`, or `error`, and the event the browser's element fires for it. */
+/** A result: `position` or `stream`, or `error`, and the event the browser's element fires for it. @param {State} s @param {any} value @param {any} error */
 function deliver(s, value, error) {
   if (value === undefined && !error) return;
-  const G = globalThis.GeolocationPositionError;
+  const G = /** @type {any} */ (globalThis).GeolocationPositionError;
   if (s.geo && error && !(typeof G === 'function' && error instanceof G)) {
     // A refusal, as the browser's element reports one: a GeolocationPositionError (code 1, PERMISSION_DENIED), with
     // the library's reason and the error itself.
@@ -568,102 +234,47 @@ function deliver(s, value, error) {
   }
 }
 
-/** The constraints of the call: the site's (setConstraints), kept to the element's type. */
-function constraintsOf(s) {
-  const m = maskOf(s), c = s.constraints || {};
-  return { video: m & 1 ? c.video || true : false, audio: m & 2 ? c.audio || true : false };
-}
-
-function nativeConstraints(s, n) {
-  // Chrome 151's first <usermedia> has no setConstraints (only onstream and onerror): it asks with its own defaults.
-  if (typeof n.setConstraints !== 'function') return;
-  const c = constraintsOf(s);
-  const given = {};
-  for (const k of ['video', 'audio']) if (c[k]) given[k] = c[k] === true ? {} : c[k];
-  try { n.setConstraints(given); } catch (e) { console.warn('jit-permissions: the browser\'s element refused these constraints:', e); }
-}
-
-/**
- * The browser's element reported: its prompt's answer or its result, passed on as the same event on this element.
- * A result after the person's click records a one-time grant where the library had none, and the call's success;
- * its tracks are the library's to stop. A dismissal of its prompt is recorded as one.
- */
-async function fromNative(s, n, e) {
-  // Only what the browser's element itself reports counts (a script's dispatched event is not trusted), and only
-  // from the element now inside (a replaced one's late reports are not this element's).
-  if (!e.isTrusted || n !== s.native) return;
-  const type = e.type;
-  if (type === 'validationstatuschange') {
-    if ('isValid' in n) fire(s.el, type);
-    return;
-  }
-  let rt = null;
-  try { rt = await rtOf(); } catch { /* no runtime: the events still pass on */ }
-  const m = maskOf(s);
-  const list = caps(m);
-  if (type === 'promptaction' || type === 'promptdismiss') {
-    if (rt && type === 'promptdismiss') rt.inputs(list.map((i) => [DECISION, i, DISMISS]));
-    fire(s.el, type);
-    return;
-  }
-  const clicked = s.clicked;
-  s.clicked = false;
-  s.error = n.error || null;
-  if (type === 'location' || type === 'stream' || type === 'track') {
-    const value = type === 'location' ? n.position : type === 'stream' ? n.stream : n.track && new MediaStream([n.track]);
-    if (value && rt) {
-      const tasks = await rt.tasks();
-      rt.check();
-      if (list.some((i) => rt.status(i).state !== 'granted')) {
-        // Not asked for: the browser's element went on (a watch) after the library's grant ended.
-        if (!clicked) { s.key = null; render(s); return; }
-        rt.inputs(list.filter((i) => rt.status(i).state !== 'granted').map((i) => [DECISION, i, ALLOW_ONCE]));
-      }
-      tasks.learn(m, ACCESS_GRANTED);
-      if (type === 'location') s.watching = s.el.watch;
-      else for (const t of value.getTracks()) tasks.trackStarted(t.kind === 'audio' ? MICROPHONE : CAMERA, t);
-    }
-    s.value = value || null;
-  }
-  fire(s.el, type === 'track' ? 'stream' : type);
-}
-
 // ---- The elements.
 
-const Base = typeof HTMLElement === 'function' ? HTMLElement : class {};
+/** HTMLElement where there is a browser (elsewhere a stand-in, so that importing the module does not throw). */
+const Base = /** @type {typeof HTMLElement} */ (typeof HTMLElement === 'function' ? HTMLElement : class {});
 
 class Capability extends Base {
+  /** @param {boolean} geo @param {number} [fixed] */
   constructor(geo, fixed = 0) {
     super();
+    /** @type {State} */
     const s = {
-      el: this, geo, fixed, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
-      on: {}, value: null, error: null, state: null, initial: null,
+      el: /** @type {any} */ (this), geo, fixed, root: this.attachShadow({ mode: 'open', delegatesFocus: true }), blockers: new Map(), told: '',
+      on: {}, listeners: {}, value: null, error: null, state: null, initial: null, update: () => update(s), render: () => render(s),
     };
-    s.update = () => update(s);
     try { s.internals = this.attachInternals(); } catch { /* no ElementInternals */ }
     try {
       if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); }
       s.root.adoptedStyleSheets = [sheet];
     } catch { /* no constructable stylesheets: unstyled */ }
-    s.root.addEventListener('click', (e) => {
+    s.root.addEventListener('click', (ev) => {
+      const e = /** @type {MouseEvent} */ (ev);
       // Only the person's click counts, and only while every guard lets it through; a key press (Enter, Space: a
       // click of detail 0) only where the person moved the focus there, not a script's focus().
       if (!e.isTrusted) return;
       const n = s.native;
       // The browser's element: a click it accepts (valid now) is the person's request; its results may follow.
       if (n) { if (e.target === n && (!('isValid' in n) || n.isValid)) s.clicked = true; return; }
-      if (e.target.closest('button') && !validate(s) && (e.detail > 0 || s.focused)) activate(s);
+      if (/** @type {Element} */ (e.target).closest('button') && !validate(s) && (e.detail > 0 || s.focused)) activate(s);
     });
-    s.root.addEventListener('focusin', (e) => {
+    s.root.addEventListener('focusin', (ev) => {
+      const e = /** @type {FocusEvent} */ (ev);
       s.focused = personal;
       // Not focusable by script without user activation (as the browser's element): focus goes back where it was.
       if (!personal && !(navigator.userActivation && navigator.userActivation.isActive)) {
-        e.target.blur();
-        if (e.relatedTarget && e.relatedTarget.focus) e.relatedTarget.focus();
+        /** @type {HTMLElement} */ (e.target).blur();
+        const back = /** @type {HTMLElement | null} */ (e.relatedTarget);
+        if (back && back.focus) back.focus();
       }
     });
     s.root.addEventListener('focusout', () => { s.focused = false; });
-    all.set(this, s);
+    keep(this, s);
   }
 
   connectedCallback() {
@@ -673,17 +284,19 @@ class Capability extends Base {
     s.blockers.set(ATTACHED, now() + DELAY);
     s.rect = null;
     s.located = false;
+    checkFraming();
     render(s);
     observe(s);
     validate(s);
-    if (s.rt || known) attach(s, s.rt || known);
-    else loaded.then(rtOf).then((rt) => attach(s, rt), () => {});
+    const rt = s.rt || known;
+    if (rt) attach(s, rt);
+    else if (loaded) loaded.then(rtOf).then((rt) => attach(s, rt), () => {});
   }
 
   disconnectedCallback() {
     const s = S(this);
     live.delete(s);
-    s.io.disconnect();
+    if (s.io) s.io.disconnect();
     s.io = null;
     s.seen = false;
     // Its pending recheck ends with it (a timer's closure would hold the removed element until it fired).
@@ -698,11 +311,21 @@ class Capability extends Base {
     s.watching = false;
   }
 
+  /** @param {string} name @param {string | null} old @param {string | null} value */
   attributeChangedCallback(name, old, value) {
     const s = S(this);
+    if (name.startsWith('on')) {
+      // An event handler content attribute: the browser compiles it, under the page's policy (see compile()). Where
+      // the browser itself runs this attribute on any element, its own handler runs it: the property reports the
+      // function, and no listener of the element's runs it a second time.
+      const f = value === null ? null : compile(this, value);
+      if (f && browserRuns(name)) S(this).on[name.slice(2)] = f;
+      else /** @type {any} */ (this)[name] = f;
+      return;
+    }
     if (name === 'watch') {
-      if (s.native) s.native.watch = this.watch;
-      else if (!this.watch && s.watching) {
+      if (s.native) s.native.watch = this.hasAttribute('watch');
+      else if (!this.hasAttribute('watch') && s.watching) {
         // Removing `watch` ends the watch.
         s.watching = false;
         if (s.rt) s.rt.clearWatch(s.watch);
@@ -746,25 +369,86 @@ class Capability extends Base {
   get error() { return S(this).error; }
 }
 
-/** Event handler properties (`onlocation` ...), as the browser's elements have them. */
+/**
+ * Event handler properties (`onlocation` ...) and their content attributes, as the browser's elements have them: a
+ * handler runs with the element as `this`, and one that returns false cancels the event.
+ * @param {Function} C @param {string[]} names
+ */
 function handlers(C, names) {
   for (const name of names) {
     Object.defineProperty(C.prototype, `on${name}`, {
       configurable: true,
       get() { return S(this).on[name] || null; },
+      /** @param {any} f */
       set(f) {
-        const on = S(this).on;
-        if (on[name]) this.removeEventListener(name, on[name]);
-        on[name] = typeof f === 'function' ? f : null;
-        if (on[name]) this.addEventListener(name, on[name]);
+        const s = S(this);
+        s.on[name] = typeof f === 'function' ? f : null;
+        const listener = s.listeners[name];
+        if (s.on[name] && !listener) {
+          s.listeners[name] = (e) => { const h = s.on[name]; if (h && h.call(this, e) === false) e.preventDefault(); };
+          this.addEventListener(name, s.listeners[name]);
+        } else if (!s.on[name] && listener) {
+          this.removeEventListener(name, listener);
+          delete s.listeners[name];
+        }
       },
     });
   }
 }
 
+/** @type {Map<string, boolean>} */
+const runs = new Map();
+
+/**
+ * Whether the browser itself runs the content attribute `name` (e.g. onpromptaction) on any element, as Chromium
+ * does for its permission elements' events though HTMLElement has no such property: asked once per name, only where
+ * the page's policy lets attributes run (the probe's own code would be refused otherwise).
+ * @param {string} name
+ */
+function browserRuns(name) {
+  let yes = runs.get(name);
+  if (yes === undefined) {
+    const probe = document.createElement('span');
+    probe.setAttribute(name, 'this.setAttribute("data-ran", "")');
+    probe.dispatchEvent(new Event(name.slice(2)));
+    yes = probe.hasAttribute('data-ran');
+    runs.set(name, yes);
+  }
+  return yes;
+}
+
+/** A detached element of the page's document whose own event handler attribute compiles the site's code. */
+/** @type {HTMLElement | null} */
+let compiler = null;
+
+/**
+ * The code of an `on…` content attribute as a function, compiled by the browser itself as an event handler content
+ * attribute of a helper element, never by `new Function`: so the page's Content-Security-Policy decides, as for the
+ * browser's own elements. Where it does not allow inline handlers ('unsafe-inline', or script-src-attr), the browser
+ * refuses it (and reports the violation): the result is null and nothing runs. The function takes `event`; its
+ * `this` is the element (the handler calls it so).
+ * @param {Element} el @param {string} code
+ */
+function compile(el, code) {
+  compiler ||= el.ownerDocument.createElement('div');
+  compiler.setAttribute('onclick', code);
+  const f = compiler.onclick;
+  compiler.removeAttribute('onclick');
+  return typeof f === 'function' ? f : null;
+}
+
+// The handlers the elements define themselves: those HTMLElement does not already have. Where the browser has a
+// handler on every element (oncancel, onerror; Chromium with its permission elements also onpromptaction,
+// onpromptdismiss, onvalidationstatuschange, onlocation, onstream), its own property and content attribute serve,
+// compiled by the browser as here, so the element does not run the attribute a second time.
+/** @param {string[]} names */
+const ownHandlers = (names) => names.map((name) => `on${name}`).filter((on) => !(on in Base.prototype));
+const GEO_HANDLERS = ownHandlers([...EVENTS, 'location']);
+const MEDIA_HANDLERS = ownHandlers([...EVENTS, 'stream', 'cancel', 'error']);
+
 /** `<jit-geolocation>`: the browser's <geolocation> where it has one, the library's own button elsewhere. */
 export class JitGeolocationElement extends Capability {
-  static observedAttributes = ['watch', 'autolocate'];
+  static observedAttributes = ['watch', 'autolocate', ...GEO_HANDLERS];
 
   constructor() { super(true); }
 
@@ -772,20 +456,23 @@ export class JitGeolocationElement extends Capability {
   get position() { return S(this).value; }
 
   get autolocate() { return this.hasAttribute('autolocate'); }
+  /** @param {boolean} v */
   set autolocate(v) { this.toggleAttribute('autolocate', Boolean(v)); }
 
   get watch() { return this.hasAttribute('watch'); }
+  /** @param {boolean} v */
   set watch(v) { this.toggleAttribute('watch', Boolean(v)); }
 }
-handlers(JitGeolocationElement, [...EVENTS, 'location']);
+
 
 /** `<jit-usermedia type="camera | microphone | camera microphone">`: the browser's element, or the library's own. */
 export class JitUserMediaElement extends Capability {
-  static observedAttributes = ['type'];
+  static observedAttributes = ['type', ...MEDIA_HANDLERS];
 
+  /** @param {number} [fixed] */
   constructor(fixed) { super(false, fixed); }
 
-  /** Whether `type` is a type this element takes: camera, microphone, or both. */
+  /** Whether `type` is a type this element takes: camera, microphone, or both. @param {string} type */
   static isTypeSupported(type) {
     const words = String(type).trim().split(/\s+/);
     return words.every((w) => w === 'camera' || w === 'microphone');
@@ -795,9 +482,11 @@ export class JitUserMediaElement extends Capability {
   get stream() { return S(this).value; }
 
   get type() { return this.getAttribute('type') || ''; }
+  /** @param {string} v */
   set type(v) { this.setAttribute('type', v); }
 
   /** The constraints of the next click's getUserMedia call, kept to the element's type. */
+  /** @param {{video?: any, audio?: any}} [constraints] */
   setConstraints(constraints = {}) {
     if (constraints === null || typeof constraints !== 'object') throw new TypeError('jit-permissions: setConstraints() needs an object');
     const s = S(this);
@@ -805,12 +494,16 @@ export class JitUserMediaElement extends Capability {
     if (s.native) nativeConstraints(s, s.native);
   }
 }
-handlers(JitUserMediaElement, [...EVENTS, 'stream', 'cancel']);
+
+
+handlers(JitGeolocationElement, GEO_HANDLERS.map((n) => n.slice(2)));
+handlers(JitUserMediaElement, MEDIA_HANDLERS.map((n) => n.slice(2)));
 
 /** `<jit-camera>`: the camera alone (Chrome 153's `<camera>`), the browser's element or the library's own. */
 export class JitCameraElement extends JitUserMediaElement {
   constructor() { super(1); }
   get type() { return 'camera'; }
+  /** @param {string} v */
   set type(v) { /* fixed */ }
 }
 
@@ -818,6 +511,7 @@ export class JitCameraElement extends JitUserMediaElement {
 export class JitMicrophoneElement extends JitUserMediaElement {
   constructor() { super(2); }
   get type() { return 'microphone'; }
+  /** @param {string} v */
   set type(v) { /* fixed */ }
 }
 
@@ -826,10 +520,13 @@ export class JitMicrophoneElement extends JitUserMediaElement {
  * defined is left as it is), with the page's runtime: `runtime` is the runtime, or a function that resolves with it
  * (called once, when first needed). Returns the constructors registered under those names. Where there is no
  * browser, registers nothing.
+ * @param {Runtime | (() => Runtime | Promise<Runtime>)} runtime
  */
 export function defineElements(runtime) {
   if (typeof customElements === 'undefined') return {};
-  source ||= typeof runtime === 'function' ? runtime : () => runtime;
+  const from = runtime;
+  provide(typeof from === 'function' ? from : () => from);
+  /** @param {string} name @param {CustomElementConstructor} C */
   const get = (name, C) => {
     if (!customElements.get(name)) customElements.define(name, C);
     return customElements.get(name);

@@ -476,13 +476,14 @@ impl Permissions {
         self.rt.reset(cap.index() as u32);
     }
 
-    /// Registers the capability elements `<jit-geolocation>` and `<jit-usermedia>` (the npm entry
-    /// `jit-permissions/elements` does the same for JS pages), run by this runtime: the browser's own
-    /// `<geolocation>` / `<usermedia>` inside them where it has them, the library's own button elsewhere,
-    /// with the one-time rules, the audit and the controls covering what they deliver. A name the page
-    /// already defined is left as it is (and the first runtime given is the one the elements use).
-    /// Resolves with whether both names are defined now (false where there is no `customElements`, or the
-    /// module could not load). The elements' module is imported on this first call.
+    /// Registers the four capability elements `<jit-geolocation>`, `<jit-usermedia>`, `<jit-camera>` and
+    /// `<jit-microphone>` (the npm entry `jit-permissions/elements` does the same for JS pages), run by this
+    /// runtime: the browser's own `<geolocation>`, `<usermedia>`, `<camera>` / `<microphone>` inside them where
+    /// it has them, the library's own button elsewhere, with the one-time rules, the audit and the controls
+    /// covering what they deliver. A name the page already defined is left as it is (and the first runtime
+    /// given is the one the elements use). Resolves with whether the names are defined now (checked on
+    /// `jit-geolocation` and `jit-usermedia`; false where there is no `customElements`, or the module could
+    /// not load). The elements' module is imported on this first call.
     ///
     /// ```no_run
     /// # async fn f(permissions: jit_permissions::Permissions) {
@@ -495,7 +496,7 @@ impl Permissions {
         let Ok(defined) = JsFuture::from(define_elements_js(self.rt.as_ref())).await else {
             return false;
         };
-        /// What `defineElements` resolves with: the two classes, where defined.
+        /// What `defineElements` resolves with (four classes, where defined): the two checked here.
         #[derive(Deserialize)]
         #[serde(rename_all = "PascalCase")]
         struct Defined {

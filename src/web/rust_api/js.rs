@@ -126,39 +126,6 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub(super) fn destroy(this: &PanelHandle);
 }
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/tasks.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
-    pub(super) static TASKS: JsValue;
-}
-// The whole-page polyfill's calls, which tasks.js re-exports: written beside the glue (declared, never used).
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/patch.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = polyfill)]
-    pub(super) static POLYFILL: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/elements/elements.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = JitGeolocationElement)]
-    pub(super) static ELEMENTS: JsValue;
-}
-// The codes of the engine's seam, which runtime.js, tasks.js and elements.js import: written beside the glue
-// (declared, never used).
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/runtime/codes.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
-    pub(super) static CODES: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/ui.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = ui)]
-    pub(super) static UI: JsValue;
-}
 #[wasm_bindgen(module = "/src/ui/bundled.js")]
 extern "C" {
     /// The loader the runtime takes: `tasks()` and `load(tag)`, each an import() on first need.
@@ -172,30 +139,6 @@ extern "C" {
     pub(super) fn patch_page(parsed: &JsValue, hooks: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = attach)]
     pub(super) fn attach(runtime: Option<&Runtime>, error: &JsValue);
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/de.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    pub(super) static DE: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/fr.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    pub(super) static FR: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/es.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    pub(super) static ES: JsValue;
-}
-#[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/locales/ja.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = default)]
-    pub(super) static JA: JsValue;
 }
 
 /// A status object of the JS runtime, read back.
@@ -254,3 +197,34 @@ pub(super) struct HooksJs {
     pub(super) audit: JsValue,
 }
 
+/// Declares JS modules that only the JS side imports (`"path" => an export`, one each), never used from Rust, so that
+/// wasm-bindgen writes each beside the glue (as a snippet) without the glue importing it at start: the runtime loads
+/// them with import() on first need (src/ui/bundled.js), or another snippet imports them. A file the Rust path
+/// imports that is not listed here is missing beside the crate user's glue: the wasm tests that load it fail
+/// (tests/web_rust_*.rs, tests/web_ui*.rs).
+macro_rules! beside_the_glue {
+    ($($name:ident: $path:tt => $export:tt;)*) => {$(
+        #[allow(dead_code)]
+        #[wasm_bindgen(module = $path)]
+        extern "C" {
+            #[wasm_bindgen(thread_local_v2, js_name = $export)]
+            static $name: JsValue;
+        }
+    )*};
+}
+
+beside_the_glue! {
+    TASKS: "/src/runtime/tasks.js" => Tasks;
+    POLYFILL: "/src/runtime/patch.js" => polyfill;
+    ELEMENTS: "/src/elements/elements.js" => JitGeolocationElement;
+    CODES: "/src/runtime/codes.js" => NAMES;
+    UI: "/src/ui/ui.js" => ui;
+    DE: "/src/ui/locales/de.js" => default;
+    FR: "/src/ui/locales/fr.js" => default;
+    ES: "/src/ui/locales/es.js" => default;
+    JA: "/src/ui/locales/ja.js" => default;
+    ELEMENTS_SHARED: "/src/elements/shared.js" => REASONS;
+    ELEMENTS_GUARDS: "/src/elements/guards.js" => live;
+    ELEMENTS_STYLE: "/src/elements/style.js" => CSS;
+    ELEMENTS_NATIVE: "/src/elements/native.js" => nativeTag;
+}
