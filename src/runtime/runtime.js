@@ -1,11 +1,14 @@
+// @ts-check
 // The browser layer of jit-permissions: the adapters between the browser and the engine.
 //
 // Every rule and every decision is the engine's (Rust, `src/core/`, reached through the wasm class `Engine`,
 // `src/web/handle.rs`): what a status is, when a grant ends, how records merge, how a page arrived, what a task
 // needs asked, what a failed call proves. This module only listens, reads, writes and calls: the browser's own
 // permission states and their `change` events, visibility and page lifecycle, origin storage (read, merged, written
-// under the Web Locks API), the origin's other pages (a BroadcastChannel), the gated calls and the tracks and
-// watches they hand out, the one queue of dialogs, and the UI module (`src/ui/ui.js`, loaded on first need).
+// under the Web Locks API), the origin's other pages (a BroadcastChannel), and the tasks (the gated calls, the tracks
+// and watches they hand out, the one queue of dialogs, the UI: `src/runtime/tasks.js`, loaded on first need).
+// Beside it: `options.js` checks what callers hand in, `browser.js` reads the browser's signals, `codes.js` names
+// the engine's codes; this module re-exports all three, so its importers need only it.
 //
 // The npm package (`js/index.js`) and the Rust API (`src/web/rust_api.rs`, as a wasm-bindgen snippet) both use it.
 // Keep it small: it is part of every page's first load.
@@ -13,39 +16,72 @@
 // Every code of the engine's seam is defined once, in codes.js (checked against the Rust side by `cargo test`).
 import {
   ARRIVED, AUDITS, BACK_FORWARD, CAMERA, CHOICES, CLEARED, DENIED, EXPIRIES, GEOLOCATION, GONE, GRANTS,
-  MICROPHONE, NAMES, NATIVE, NAVIGATE, NO_GRANT, NOTIFICATIONS, OUT_AUDIT, OUT_CHANGED, OUT_PERSIST, OUT_STOP_USE,
+  MICROPHONE, NAMES, NATIVE, NAVIGATE, NO_GRANT, NOTIFICATIONS, OUT_CHANGED, OUT_PERSIST, OUT_STOP_USE,
   OUT_UPDATED, REASONS, RELOAD, RESET, REVOCATIONS, REVOKE, SIGNAL_ACTIVATION, SIGNAL_INTENDED, SIGNAL_REFERRER,
-  SIGNAL_UNLOAD, STATES, TICK, UNKNOWN, VISIBLE, POLICY, GRANTED, PROMPT, ARRIVAL_SAME_ORIGIN, ARRIVAL_FRESH,
+  SIGNAL_UNLOAD, STATES, TICK, UNKNOWN, VISIBLE, POLICY, ARRIVAL_SAME_ORIGIN, ARRIVAL_FRESH,
 } from './codes.js';
+import { resolveLocale } from './options.js';
+import {
+  MARK, activationFromHere, clearWatch, intended, markLeave, noteIntent, notificationState, referrerFromHere, sessionStore,
+  visible,
+} from './browser.js';
 export * from './codes.js';
+export * from './options.js';
+export { clearWatch, visible } from './browser.js';
+
+/** @typedef {import('./options.js').Options} Options */
+/** @typedef {import('./options.js').Content} Content */
+/**
+ * The engine: the wasm class, as wasm-bindgen's generated declarations type it (target/types/, copied by
+ * scripts/build.sh), so a changed Rust signature fails the type check here.
+ * @typedef {import('./jit_permissions.js').JitPermissionsEngine} Engine
+ */
+/** @typedef {(page: number, now: number) => Engine} MakeEngine Makes this page's engine (the options' numbers in). */
+/**
+ * A capability's status: the published snapshot without its name.
+ * @typedef {Omit<import('./index.js').JitPermissionSnapshot, 'name'>} Status
+ */
+/** @typedef {import('./index.js').AuditDetail} AuditRecord An audit record, as the `audit` event's detail. */
+/**
+ * Where the runtime reports: a capability's status (`changed`: its state or grant changed, as `change` fires), and
+ * each audit record.
+ * @typedef {object} Hooks
+ * @property {(index: number, status: Status, changed: boolean) => void} status
+ * @property {(record: AuditRecord) => void} audit
+ */
+/**
+ * What the runtime loads on first need, each with import(): the tasks, the chip, and the UI with the strings of a
+ * locale (undefined: English).
+ * @typedef {object} Loader
+ * @property {() => Promise<typeof import('./tasks.js')>} tasks
+ * @property {() => Promise<typeof import('./chip.js')>} [chip]
+ * @property {(tag: string) => Promise<[typeof import('./ui.js').ui, import('./index.js').Strings | undefined]>} load
+ */
+/** @typedef {import('./tasks.js').Tasks} Tasks */
+/** @typedef {{ ready: Promise<boolean>, destroy(): void }} View A mounted panel or indicator (view()). */
+/** @typedef {[kind: number, a?: number, b?: number]} Input An input of the engine: its kind and up to two numbers. */
+
 const CAUSES = { [AUDITS.indexOf('expiry')]: EXPIRIES, [AUDITS.indexOf('revocation')]: REVOCATIONS };
 /** A liveness check: a first round, then a second chance for a page that is only busy. */
 const LIVENESS = [300, 1200];
-/** This tab's last leave of a page of the origin, and the page of the origin it set out for (session storage). */
-const MARK = 'jit-permissions:left', INTENT = 'jit-permissions:to', INTENT_MS = 10000;
 
-/** The built-in locales; English is in ui.js, the others load on first need. */
-export const LOCALES = ['en', 'de', 'fr', 'es', 'ja'];
-/** Every key of the `strings` option (the English table of ui.js has each). */
-export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
-  + 'systemIntro busyIntro panelTitle revoke reset help expiresIn hours minutes inUseNow lastChoice dismissed notAsked inUse '
-  + 'notInUse camera,microphone,geolocation,notifications:Title,Reason,Name,Noun,Blocked steps:Chromium,Firefox,Safari,'
-  + 'Other,Mac,Windows,Device,Busy system,busy,policy,user,embargo,granted,prompt:Title state:Granted,Denied,Prompt '
-  + 'policy,user,embargo,granted,prompt:Text grant:OneTime,Persistent reason:Browser,User,Embargo,System,Policy '
-  + 'revoke,reset,help:Label revoke,reset:Hint').split(' ').flatMap((k) => {
-  const [a, b] = k.split(':');
-  return b ? a.split(',').flatMap((x) => b.split(',').map((y) => x + y)) : a;
-});
-
+/** @param {number} i */
 export const bit = (i) => 1 << i;
+/** @param {number} mask */
 export const caps = (mask) => NAMES.map((_, i) => i).filter((i) => mask & bit(i));
-/** A browser state's code (UNKNOWN for a word that is none of the standard's). */
-const stateCode = (state) => { const c = STATES.indexOf(state); return c < 0 ? UNKNOWN : c; };
+/**
+ * A browser state's code (UNKNOWN for a word that is none of the standard's).
+ * @param {string} state
+ */
+const stateCode = (state) => { const c = STATES.indexOf(/** @type {PermissionState} */ (state)); return c < 0 ? UNKNOWN : c; };
+/** @param {number} v */
 const none = (v) => (Number.isNaN(v) ? null : v);
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-export const typeError = (m) => new TypeError(`jit-permissions: ${m}`);
 
-/** A status object from the engine's codes. */
+/**
+ * A status object from the engine's codes.
+ * @param {Float64Array} c
+ * @returns {Status}
+ */
 function statusOf(c) {
   return {
     state: STATES[c[0]] || 'prompt', grant: GRANTS[c[1]] || null, expiresAt: none(c[2]), reason: REASONS[c[3]] || null,
@@ -53,159 +89,17 @@ function statusOf(c) {
   };
 }
 
-// ---- Input: options, prompt content and descriptors, checked as the platform checks its own (a TypeError naming
-// the field). Options and prompt content are read from own properties only: a polluted Object.prototype is never one.
-
-export function own(o, key) {
-  return o !== null && typeof o === 'object' && hasOwn(o, key) && o[key] !== undefined ? o[key] : undefined;
-}
-
-function fieldError(field, expected) {
-  return typeError(`option '${field}' must be ${expected}`);
-}
-
-function onlyKnown(o, known, prefix) {
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw typeError(`unknown option '${prefix}${key}' (known: ${known.join(', ')})`);
-  }
-}
-
-function group(o, key, field, known) {
-  const v = own(o, key);
-  if (v === undefined) return {};
-  if (v === null || typeof v !== 'object') throw fieldError(field, 'an object');
-  onlyKnown(v, known, `${field}.`);
-  return v;
-}
-
-function str(o, key, field) {
-  const v = own(o, key);
-  if (v !== undefined && typeof v !== 'string') throw fieldError(field, 'a string');
-  return v;
-}
-
-function num(o, key, field, min, max) {
-  const v = own(o, key);
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw fieldError(field, 'a whole number in range');
-  return v;
-}
-
-const CENTURY = 100 * 365 * 24 * 3600 * 1000;
-
-/** The prompt argument of a gated call: `{ title, reason, image: { src, alt }, reconsider }`, each optional. */
-export function promptContent(value, field = 'prompt') {
-  if (value === undefined || value === null) return { content: {}, reconsider: false };
-  if (typeof value !== 'object') throw fieldError(field, 'an object');
-  onlyKnown(value, ['title', 'reason', 'image', 'reconsider'], `${field}.`);
-  const content = { title: str(value, 'title', `${field}.title`), reason: str(value, 'reason', `${field}.reason`) };
-  const image = group(value, 'image', `${field}.image`, ['src', 'alt']);
-  if (own(value, 'image') !== undefined) {
-    const src = str(image, 'src', `${field}.image.src`);
-    const alt = str(image, 'alt', `${field}.image.alt`);
-    if (src === undefined) throw fieldError(`${field}.image.src`, 'a string');
-    if (alt === undefined) throw fieldError(`${field}.image.alt`, 'a string (describe the picture)');
-    content.image = { src, alt };
-  }
-  const reconsider = own(value, 'reconsider');
-  if (reconsider !== undefined && typeof reconsider !== 'boolean') throw fieldError(`${field}.reconsider`, 'a boolean');
-  return { content, reconsider: reconsider === true };
-}
-
-/**
- * `install(options)`, checked. Returns the engine's numbers and what the runtime needs; an unknown or misspelt
- * option is a TypeError naming it.
- */
-export function parseOptions(value) {
-  if (value === undefined || value === null) value = {};
-  if (typeof value !== 'object') throw typeError('options must be an object');
-  onlyKnown(value, ['oneTime', 'embargo', 'persistent', 'locale', 'strings', 'prompts', 'storageKey', 'patch', 'clock', 'indicator',
-    'headingLevel'], '');
-  const oneTime = group(value, 'oneTime', 'oneTime', ['maxLifetime', 'hiddenTimeout']);
-  const persistent = group(value, 'persistent', 'persistent', ['unusedAfter']);
-  const embargo = group(value, 'embargo', 'embargo', ['dismissals', 'duration']);
-  const config = [
-    num(oneTime, 'maxLifetime', 'oneTime.maxLifetime', 1, CENTURY) ?? 16 * 3600 * 1000,
-    num(oneTime, 'hiddenTimeout', 'oneTime.hiddenTimeout', 1, CENTURY) ?? 5 * 60 * 1000,
-    num(embargo, 'dismissals', 'embargo.dismissals', 1, 1000) ?? 3,
-    num(embargo, 'duration', 'embargo.duration', 1, CENTURY) ?? 7 * 24 * 3600 * 1000,
-    num(persistent, 'unusedAfter', 'persistent.unusedAfter', 1, CENTURY) ?? NaN,
-  ];
-  const indicator = own(value, 'indicator');
-  if (indicator !== undefined && typeof indicator !== 'boolean') throw fieldError('indicator', 'a boolean');
-  const storageKey = str(value, 'storageKey', 'storageKey') ?? 'jit-permissions';
-  if (!storageKey) throw fieldError('storageKey', 'a non-empty string');
-  const strings = {};
-  const table = own(value, 'strings');
-  if (table !== undefined) {
-    if (table === null || typeof table !== 'object') throw fieldError('strings', 'an object');
-    for (const [key, text] of Object.entries(table)) {
-      if (typeof text !== 'string') throw fieldError(`strings.${key}`, 'a string');
-      if (!KEYS.includes(key)) throw typeError(`option 'strings.${key}' is not a known string key`);
-      strings[key] = text;
-    }
-  }
-  const prompts = group(value, 'prompts', 'prompts', NAMES);
-  const clock = own(value, 'clock');
-  if (clock !== undefined && typeof clock !== 'function') throw fieldError('clock', 'a function');
-  return {
-    config,
-    patch: own(value, 'patch'), // checked by patch.js
-    indicator: indicator === true,
-    headingLevel: num(value, 'headingLevel', 'headingLevel', 1, 6),
-    locale: str(value, 'locale', 'locale'),
-    strings,
-    storageKey,
-    prompts: NAMES.map((n) => promptContent(own(prompts, n), `prompts.${n}`).content),
-    clock,
-  };
-}
-
-const QUERY = "Failed to execute 'query' on 'Permissions': ";
-
-/**
- * The gated capability a permission descriptor names (0..3), or -1 for a name that passes through to the browser.
- * A missing descriptor, a non-object or one without a string `name` is a TypeError, as native `query()` says it.
- */
-export function classify(value) {
-  if (value === undefined) throw new TypeError(`${QUERY}1 argument required, but only 0 present.`);
-  if (value === null || typeof value !== 'object') throw new TypeError(`${QUERY}The provided value is not of type 'PermissionDescriptor'.`);
-  const name = value.name;
-  if (typeof name !== 'string') {
-    throw new TypeError(`${QUERY}Failed to read the 'name' property from 'PermissionDescriptor': Required member is undefined or not a string.`);
-  }
-  return NAMES.indexOf(name);
-}
-
-/** A gated capability, or a TypeError. */
-export function gated(value) {
-  const i = classify(value);
-  if (i < 0) throw typeError('the descriptor\'s name must be one of camera, microphone, geolocation, notifications');
-  return i;
-}
-
-
-
-
-// ---- Locale and browser.
-
-function localeOf(tag) {
-  const primary = String(tag).trim().split(/[-_ ]/)[0].toLowerCase();
-  return LOCALES.includes(primary) ? primary : null;
-}
-
-/** The locale of the built-in strings: the `locale` option, else the first supported of `languages`, else English. */
-export function resolveLocale(locale, languages) {
-  return (locale && localeOf(locale)) || languages.map(localeOf).find(Boolean) || 'en';
-}
-
-
 // ---- The runtime of one page.
 
 /**
  * Creates the runtime: `makeEngine(page, now)` makes this page's engine (the wasm class `Engine` with the options'
  * numbers), `options` as parseOptions() gives them, `hooks.status(index, status, changed)` and `hooks.audit(record)`
  * where it reports, and `loader.load(tag)` resolving with `[ui, strings]` on first need.
+ * @param {MakeEngine} makeEngine
+ * @param {Options} options
+ * @param {Hooks} hooks
+ * @param {Loader} loader
+ * @returns {PageRuntime}
  */
 export function createRuntime(makeEngine, options, hooks, loader) {
   // One runtime per page (issue 24), shared by the npm package and the Rust API (each has its own copy of this
@@ -214,10 +108,16 @@ export function createRuntime(makeEngine, options, hooks, loader) {
   // controller can do (each call goes through the person's dialogs, or only reads), so no script on the page reaches
   // `input` (a decision recorded with no dialog), the engine or the tasks (issue 20).
   const page = Symbol.for('jit-permissions.page');
-  const shared = globalThis[page];
-  if (shared && typeof shared.join === 'function') return shared.join(options, hooks);
+  // Any script can define the global first: what is there is checked before it is used.
+  const shared = /** @type {{ [page]?: { join?: unknown } }} */ (globalThis)[page];
+  if (shared && typeof shared.join === 'function') return /** @type {Shared} */ (shared).join(options, hooks);
   const rt = new Runtime(makeEngine, options, hooks, loader);
-  const facade = {
+  /** @type {Shared} */
+  const facade = /** @type {Shared} */ ({
+    /**
+     * @param {Options} o
+     * @param {Hooks} h
+     */
     join(o, h) {
       const first = rt.hooks;
       rt.hooks = { status: (...a) => (first.status(...a), h.status(...a)), audit: (r) => (first.audit(r), h.audit(r)) };
@@ -230,17 +130,32 @@ export function createRuntime(makeEngine, options, hooks, loader) {
     set hooks(h) { rt.hooks = h; },
     get locale() { return rt.locale; },
     get inMemory() { return rt.inMemory; },
-  };
+  });
   for (const k of SHARED) Object.defineProperty(facade, k, { value: rt[k].bind(rt), enumerable: true });
   try { Object.defineProperty(globalThis, page, { value: Object.seal(facade) }); } catch { /* defined meanwhile */ }
   return rt;
 }
 
-/** What a second installer on the page may call (see createRuntime). */
-const SHARED = ('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
-  + 'revoke reset help view recheck nativeQuery needs polyfill').split(' ');
+/**
+ * What a second installer on the page may call (see createRuntime).
+ * @typedef {'start' | 'check' | 'status' | 'request' | 'getUserMedia' | 'getCurrentPosition' | 'watchPosition' | 'clearWatch'
+ *   | 'requestNotifications' | 'revoke' | 'reset' | 'help' | 'view' | 'recheck' | 'nativeQuery' | 'needs' | 'polyfill'} SharedKey
+ */
+const SHARED = /** @type {SharedKey[]} */ (('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
+  + 'revoke reset help view recheck nativeQuery needs polyfill').split(' '));
+/**
+ * The runtime as a later installer on the page gets it (createRuntime()'s facade): what the public controller can do.
+ * @typedef {Pick<Runtime, SharedKey | 'hooks' | 'locale' | 'inMemory'>} PageRuntime
+ */
+/** @typedef {PageRuntime & { join(options: Options, hooks: Hooks): Shared }} Shared The facade on the page's global. */
 
-class Runtime {
+export class Runtime {
+  /**
+   * @param {MakeEngine} makeEngine
+   * @param {Options} options
+   * @param {Hooks} hooks
+   * @param {Loader} loader
+   */
   constructor(makeEngine, options, hooks, loader) {
     if (typeof window === 'undefined') throw new Error('jit-permissions needs a browser: there is no window here');
     this.options = options;
@@ -250,34 +165,47 @@ class Runtime {
     // The page's language (`<html lang>`) first, then the browser's: the dialogs follow the page.
     this.locale = resolveLocale(options.locale, [document.documentElement?.lang, ...((navigator && navigator.languages) || [])]);
     this.loader = loader;
+    /** @type {Set<() => void>} */
     this.updates = new Set(); // mounted panels' update functions
+    /** @type {Set<(tasks: Tasks) => unknown>} */
     this.indicators = new Set(); // the indicators' show(tasks), called once the tasks have loaded
+    /** @type {Promise<Tasks> | null} */
     this._loadingTasks = null;
+    /** @type {Tasks | null} */
     this.loaded = null; // the tasks, once loaded: they keep the tracks and watches handed out (uses)
+    /** @type {number | null} */
     this._deadline = null;
+    /** @type {ReturnType<typeof setTimeout> | 0} */
     this._timer = 0;
+    /** @type {PermissionStatus[]} */
     this._natives = []; // the browser's status objects, kept alive with their `change` listeners
+    /** @type {Set<number> | null} */
     this._heard = null;
     this._gone = false;
+    /** @type {number | null} */
     this._leftAt = null;
     this._rechecking = false;
     this._recheckAgain = false;
     this._saving = false;
     this._saveAgain = false;
     this._warned = false;
+    /** @type {string | null} */
     this._corrupt = null;
     // Audits found while start() runs (an expiry overnight, a cleared record), held until it resolves: nobody can
     // listen before install() resolves.
+    /** @type {AuditRecord[] | null} */
     this._early = [];
     this._stored = false; // a record of this page's is in storage (read or written): its disappearance is a clear
     // The browser's own query, where the interface defines it, kept before the library patches anything.
+    /** @type {Permissions | undefined} */
     this._permissions = navigator.permissions;
     const proto = typeof Permissions === 'function' ? Permissions.prototype : null;
+    /** @type {Permissions['query'] | null} */
     this._query = options.natives?.query || (proto && typeof proto.query === 'function' ? proto.query
       : this._permissions && typeof this._permissions.query === 'function' ? this._permissions.query : null);
-    try { this._storage = window.localStorage; } catch { this._storage = null; }
+    try { /** @type {Storage | null} */ this._storage = window.localStorage; } catch { this._storage = null; }
     if (!this._storage) this._memory();
-    try { this._channel = new BroadcastChannel(`jit-permissions:${options.storageKey}`); } catch { this._channel = null; }
+    try { /** @type {BroadcastChannel | null} */ this._channel = new BroadcastChannel(`jit-permissions:${options.storageKey}`); } catch { this._channel = null; }
   }
 
   now() {
@@ -298,20 +226,28 @@ class Runtime {
   // ---- The engine: inputs in, outputs carried out. Outputs are drained first, then carried out, so that a hook
   // calling back into the library starts a round of its own.
 
+  /** @param {Input[]} list */
   inputs(list) {
     const now = this.now();
     for (const [kind, a = 0, b = 0] of list) this.engine.input(now, kind, a, b);
     this.carryOut(this.drain());
   }
 
+  /**
+   * @param {number} kind
+   * @param {number} [a]
+   * @param {number} [b]
+   */
   input(kind, a, b) { this.inputs([[kind, a, b]]); }
 
   drain() {
+    /** @type {Float64Array[]} */
     const out = [];
     for (let o = this.engine.next(); o.length; o = this.engine.next()) out.push(o);
     return out;
   }
 
+  /** @param {Float64Array[]} outputs */
   carryOut(outputs, persist = true) {
     const audits = [];
     let write = false;
@@ -324,17 +260,20 @@ class Runtime {
     if (write && persist) this._persist();
     for (const [, kind, cap, detail, number] of audits) {
       const type = AUDITS[kind];
+      /** @type {{ type: string, name: string, detail: string | number | null, at: number, [field: string]: unknown }} */
       const record = { type, name: NAMES[cap], detail: null, at: this.now() };
       if (type === 'decision') record.detail = record.choice = CHOICES[detail];
       else if (CAUSES[kind]) record.detail = record.cause = CAUSES[kind][detail];
       else if (type === 'embargo') record.detail = record.until = number;
-      this.audit(record);
+      // Built field by field from the engine's codes: by its type, the shape AuditDetail gives it.
+      this.audit(/** @type {AuditRecord} */ (/** @type {unknown} */ (record)));
     }
     this._arm();
     if (outputs.length) for (const update of [...this.updates]) update();
   }
 
   /** Reports an audit record, or holds it while the runtime starts. */
+  /** @param {AuditRecord} record */
   audit(record) {
     if (this._early) this._early.push(record);
     else this.hooks.audit(record);
@@ -348,12 +287,14 @@ class Runtime {
     if (this._deadline !== null && this.now() >= this._deadline) this.input(TICK);
   }
 
+  /** @param {number} i */
   status(i) {
     const s = statusOf(this.engine.status(this.now(), i));
     this.carryOut(this.drain());
     return s;
   }
 
+  /** @param {number} i */
   standing(i) {
     const g = this.engine.standingGrant(this.now(), i);
     this.carryOut(this.drain());
@@ -382,6 +323,7 @@ class Runtime {
   }
 
   /** Merges stored text into this page's record; false when it is not a record of this library (warned once). */
+  /** @param {string} text */
   _load(text) {
     if (text === this._corrupt) return false;
     const warning = this.engine.load(this.now(), text);
@@ -423,7 +365,8 @@ class Runtime {
 
   /** Starts the runtime once: later calls (another installer on the page) get the same promise. */
   start() {
-    return (this._started ||= this._start()).then(() => { for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false); });
+    // `_started` is set here only (the first call).
+    return (/** @type {this & { _started?: Promise<void> }} */ (this)._started ||= this._start()).then(() => { for (let i = 0; i < 4; i++) this.hooks.status(i, this.status(i), false); });
   }
 
   async _start() {
@@ -440,20 +383,21 @@ class Runtime {
     // What start-up found reaches the listeners added right after install() resolves (in the same task or the
     // microtasks after it), in order, before anything later.
     // Audits from then on are dispatched at once.
-    const early = this._early;
+    const early = /** @type {AuditRecord[]} */ (this._early);
     this._early = null;
     setTimeout(() => { for (const r of early) this.hooks.audit(r); });
   }
 
   /** How this document came: the navigation type and the browser's signals, classified by the engine. */
   _arrival() {
+    /** @type {PerformanceNavigationTiming | null | undefined} */
     let entry;
-    try { entry = performance.getEntriesByType('navigation')[0]; } catch { entry = null; }
+    try { entry = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]); } catch { entry = null; }
     const type = entry && entry.type;
     const signals = (activationFromHere() ? SIGNAL_ACTIVATION : 0) | (entry && entry.unloadEventStart > 0 ? SIGNAL_UNLOAD : 0)
       | (referrerFromHere() ? SIGNAL_REFERRER : 0) | (intended() ? SIGNAL_INTENDED : 0);
     const kind = this.engine.arrival(type === 'reload' ? RELOAD : type === 'back_forward' ? BACK_FORWARD : NAVIGATE, signals);
-    return [kind, this.now() - (globalThis.performance ? performance.now() : 0)];
+    return /** @type {[number, number]} */ ([kind, this.now() - (globalThis.performance ? performance.now() : 0)]);
   }
 
   /**
@@ -461,8 +405,10 @@ class Runtime {
    * first: one heard from keeps it; none heard from in two rounds are gone. The pages gone, the arrival and the
    * page's visibility go in together, with no write between them.
    */
+  /** @param {[kind: number, at: number]} arrival */
   async _arrive([kind, at]) {
     const listed = Array.from(this.engine.pagesToConfirm(kind, at));
+    /** @type {Input[]} */
     const list = [];
     if (listed.length && !(await this._ask(listed, true)).length) for (const p of listed) list.push([GONE, p]);
     list.push([ARRIVED, kind, at], [VISIBLE, this._page, visible() ? 1 : 0]);
@@ -475,6 +421,10 @@ class Runtime {
     });
   }
 
+  /**
+   * @param {(Promise<PermissionStatus> | null)[]} pending
+   * @param {boolean} subscribe
+   */
   async _finishQueries(pending, subscribe) {
     for (let i = 0; i < NAMES.length; i++) {
       let status = null;
@@ -522,7 +472,10 @@ class Runtime {
    * policy, with one console message naming the missing `allow` attribute. Returns whether it is exposed.
    */
   _detectPolicy() {
-    const policy = document.permissionsPolicy || document.featurePolicy;
+    // Not in lib.dom: Chromium's document.permissionsPolicy (formerly featurePolicy).
+    /** @typedef {{ allowsFeature: (feature: string) => boolean }} Policy */
+    const doc = /** @type {{ permissionsPolicy?: Policy, featurePolicy?: Policy }} */ (/** @type {unknown} */ (document));
+    const policy = doc.permissionsPolicy || doc.featurePolicy;
     if (!policy || typeof policy.allowsFeature !== 'function') return false;
     this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => policy.allowsFeature(NAMES[i]) === false));
     return true;
@@ -535,10 +488,12 @@ class Runtime {
    */
   _guessPolicy() {
     let crossOrigin = false;
-    try { crossOrigin = window.top !== window && (window.top.location.href, false); } catch { crossOrigin = true; }
+    // A null window.top (a detached frame) throws here as another origin's does: taken as cross-origin.
+    try { crossOrigin = window.top !== window && (/** @type {Window} */ (window.top).location.href, false); } catch { crossOrigin = true; }
     if (crossOrigin) this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => this.engine.native(i) === DENIED));
   }
 
+  /** @param {number[]} list */
   _blockByPolicy(list) {
     for (const i of list) {
       console.warn(`jit-permissions: this frame's Permissions Policy does not allow ${NAMES[i]}: the <iframe> that embeds it `
@@ -574,7 +529,7 @@ class Runtime {
       this._gone = false;
       const stored = this._read();
       if (stored && this._load(stored)) this.carryOut(this.drain());
-      const mark = Number((sessionStore() || {}).getItem?.(MARK));
+      const mark = Number(/** @type {Partial<Storage>} */ (sessionStore() || {}).getItem?.(MARK));
       const kind = activationFromHere() || (this._leftAt !== null && mark > this._leftAt) ? ARRIVAL_SAME_ORIGIN : ARRIVAL_FRESH;
       // The tracks and watches the page kept are its uses again (a revocation or expiry meanwhile stops them).
       this._arrive([kind, this.now()]).then(() => { this.loaded?.reuse(); this.recheck(); });
@@ -585,7 +540,7 @@ class Runtime {
       if (e.key === null || (e.key === this.options.storageKey && e.newValue === null)) { this._stored = false; this.input(CLEARED); }
       else if (e.key === this.options.storageKey) {
         // Rewritten with something else: what this page knows is written back.
-        if (this._load(e.newValue)) this.carryOut(this.drain());
+        if (this._load(/** @type {string} */ (e.newValue))) this.carryOut(this.drain());
         else this._persist();
       }
     });
@@ -596,7 +551,7 @@ class Runtime {
         // task) that answers late is listed again, with its visibility.
         if (this._heard) this._heard.add(data.p);
         if (data.v !== undefined && !this._gone) this.input(VISIBLE, data.p, data.v);
-        if (data.t === 'ping' && !this._gone) this._channel.postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
+        if (data.t === 'ping' && !this._gone) /** @type {BroadcastChannel} */ (this._channel).postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
       };
     }
   }
@@ -604,6 +559,10 @@ class Runtime {
   /**
    * Asks the origin's other pages to answer; resolves with those of `pages` heard from. With `any`, as soon as one
    * is; else when all are, or after the rounds (a page silent in the first round is asked again).
+   */
+  /**
+   * @param {number[]} pages
+   * @param {boolean} any
    */
   async _ask(pages, any) {
     if (!this._channel) return pages;
@@ -633,6 +592,7 @@ class Runtime {
   // ---- Uses: the tracks and watches handed out are the tasks' (tasks.js); a use exists only once they loaded.
 
   /** Clears a geolocation watch, and ends its use if the library handed it out. */
+  /** @param {number} watch */
   clearWatch(watch) {
     if (this.loaded) this.loaded.clearWatch(watch);
     else clearWatch(watch);
@@ -653,23 +613,44 @@ class Runtime {
     return this._loadingTasks;
   }
 
+  // The gated calls: the tasks' own (tasks.js), once they have loaded.
+  /** @param {Parameters<Tasks['request']>} a */
   async request(...a) { return (await this.tasks()).request(...a); }
+  /** @param {Parameters<Tasks['getUserMedia']>} a */
   async getUserMedia(...a) { return (await this.tasks()).getUserMedia(...a); }
+  /** @param {Parameters<Tasks['getCurrentPosition']>} a */
   async getCurrentPosition(...a) { return (await this.tasks()).getCurrentPosition(...a); }
+  /** @param {Parameters<Tasks['watchPosition']>} a */
   async watchPosition(...a) { return (await this.tasks()).watchPosition(...a); }
+  /** @param {Parameters<Tasks['requestNotifications']>} a */
   async requestNotifications(...a) { return (await this.tasks()).requestNotifications(...a); }
+  /** @param {number} i */
   async help(i) { return (await this.tasks()).help(i); }
-  /** What a task's descriptors need (tasks.js `needs`; reads only). */
+  /**
+   * What a task's descriptors need (tasks.js `needs`; reads only).
+   * @param {unknown} descriptor
+   */
   async needs(descriptor) { return (await this.tasks()).needs(descriptor); }
-  /** A call of the whole-page polyfill (patch.js), run through the gated calls. */
-  async polyfill(...a) {
+  /**
+   * A call of the whole-page polyfill (patch.js), run through the gated calls.
+   * @param {import('./patch.js').Kind} kind
+   * @param {unknown} self
+   * @param {unknown[]} a
+   * @param {import('./patch.js').Context} ctx
+   */
+  async polyfill(kind, self, a, ctx) {
     const [m, tasks] = await Promise.all([this.loader.tasks(), this.tasks()]);
-    return m.polyfill(tasks, ...a);
+    return m.polyfill(tasks, kind, self, a, ctx);
   }
-  /** The browser's own query (kept before any patching), or null where the browser cannot query. */
-  nativeQuery(descriptor) { return this._query ? this._query.call(this._permissions, descriptor) : null; }
+  /**
+   * The browser's own query (kept before any patching), or null where the browser cannot query.
+   * @param {PermissionDescriptor} descriptor
+   */
+  nativeQuery(descriptor) { return this._query ? this._query.call(/** @type {Permissions} */ (this._permissions), descriptor) : null; }
 
+  /** @param {number} i */
   revoke(i) { this.input(REVOKE, i); }
+  /** @param {number} i */
   reset(i) { this.input(RESET, i); }
 
   /**
@@ -677,9 +658,16 @@ class Runtime {
    * `element`, floating without one). `{ ready, destroy() }`. The panel loads the tasks and the UI at once; the
    * indicator shows once the tasks have loaded (a gated call that hands out a track loads them), nothing before.
    */
+  /**
+   * @param {Element | undefined} element
+   * @param {boolean} [indicator]
+   * @returns {View}
+   */
   view(element, indicator) {
+    /** @type {{ ready: Promise<boolean> | boolean, destroy(): void } | null} */
     let view = null;
     let destroyed = false;
+    /** @param {Tasks} t */
     const show = (t) => (destroyed || view ? false : (view = t[indicator ? 'indicator' : 'controls'](element)).ready);
     const ready = indicator ? (this.indicators.add(show), this._loadingTasks?.then(show), Promise.resolve(true))
       : this.tasks().then(show, (e) => {
@@ -697,69 +685,3 @@ class Runtime {
     };
   }
 }
-
-// ---- The browser's signals and calls.
-
-export function visible() {
-  return document.visibilityState !== 'hidden';
-}
-
-function sessionStore() {
-  try { return window.sessionStorage; } catch { return null; }
-}
-
-function activationFromHere() {
-  try { return Boolean(navigation.activation.from); } catch { return false; }
-}
-
-function referrerFromHere() {
-  const origin = location.origin;
-  const r = document.referrer;
-  return origin !== 'null' && (r === origin || r.startsWith(`${origin}/`));
-}
-
-/** The origin and path of a URL of this origin, or null. */
-function ownPath(url) {
-  try {
-    const u = new URL(url, location.href);
-    return u.origin === location.origin ? u.origin + u.pathname : null;
-  } catch { return null; }
-}
-
-/** This document is the page of this origin the last page in this tab set out for, a moment ago (used once). */
-function intended() {
-  const s = sessionStore();
-  const note = s && s.getItem(INTENT);
-  if (!note) return false;
-  s.removeItem(INTENT);
-  const cut = note.lastIndexOf(' ');
-  return Math.abs(Date.now() - Number(note.slice(cut + 1))) < INTENT_MS && note.slice(0, cut) === ownPath(location.href);
-}
-
-/** Notes, for the page that arrives, that a trusted click on a link or a submitted form sets out for this origin. */
-function noteIntent(e) {
-  if (!e.isTrusted || !(e.target instanceof Element)) return;
-  const url = e.type === 'submit' ? e.target.action : e.target.closest('a[href],area[href]')?.href;
-  const path = url && ownPath(url);
-  const s = sessionStore();
-  if (path && s) try { s.setItem(INTENT, `${path} ${Date.now()}`); } catch { /* storage full */ }
-}
-
-function markLeave() {
-  const t = Date.now();
-  try { sessionStore()?.setItem(MARK, String(t)); } catch { /* storage full */ }
-  return t;
-}
-
-function notificationState() {
-  if (typeof Notification !== 'function') return UNKNOWN;
-  return { granted: GRANTED, denied: DENIED }[Notification.permission] ?? PROMPT;
-}
-
-export function clearWatch(id) {
-  try { navigator.geolocation.clearWatch(id); } catch { /* no geolocation */ }
-}
-
-
-
-
