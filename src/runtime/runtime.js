@@ -473,9 +473,9 @@ export class Runtime {
    */
   _detectPolicy() {
     // Not in lib.dom: Chromium's document.permissionsPolicy (formerly featurePolicy).
-    /** @typedef {{ allowsFeature: (feature: string) => boolean }} Policy */
-    const doc = /** @type {{ permissionsPolicy?: Policy, featurePolicy?: Policy }} */ (/** @type {unknown} */ (document));
-    const policy = doc.permissionsPolicy || doc.featurePolicy;
+    /** @typedef {{ permissionsPolicy?: { allowsFeature(feature: string): boolean }, featurePolicy?: Policies['permissionsPolicy'] }} Policies */
+    const policy = /** @type {Policies} */ (/** @type {unknown} */ (document)).permissionsPolicy
+      || /** @type {Policies} */ (/** @type {unknown} */ (document)).featurePolicy;
     if (!policy || typeof policy.allowsFeature !== 'function') return false;
     this._blockByPolicy([CAMERA, MICROPHONE, GEOLOCATION].filter((i) => policy.allowsFeature(NAMES[i]) === false));
     return true;
@@ -632,15 +632,12 @@ export class Runtime {
    */
   async needs(descriptor) { return (await this.tasks()).needs(descriptor); }
   /**
-   * A call of the whole-page polyfill (patch.js), run through the gated calls.
-   * @param {import('./patch.js').Kind} kind
-   * @param {unknown} self
-   * @param {unknown[]} a
-   * @param {import('./patch.js').Context} ctx
+   * A call of the whole-page polyfill (patch.js), run through the gated calls: (kind, this, arguments, context).
+   * @param {[kind: import('./patch.js').Kind, self: unknown, args: unknown[], ctx: import('./patch.js').Context]} a
    */
-  async polyfill(kind, self, a, ctx) {
+  async polyfill(...a) {
     const [m, tasks] = await Promise.all([this.loader.tasks(), this.tasks()]);
-    return m.polyfill(tasks, kind, self, a, ctx);
+    return m.polyfill(tasks, ...a);
   }
   /**
    * The browser's own query (kept before any patching), or null where the browser cannot query.

@@ -498,6 +498,20 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
     static CODES: JsValue;
 }
+// The modules runtime.js imports beside codes.js (the checks of what callers hand in, the browser's signals): written
+// beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/options.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = KEYS)]
+    static OPTIONS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/browser.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = MARK)]
+    static BROWSER: JsValue;
+}
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/ui/ui.js")]
 extern "C" {
