@@ -498,8 +498,14 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
     static CODES: JsValue;
 }
-// The modules runtime.js imports beside codes.js (the checks of what callers hand in, the browser's signals): written
-// beside the glue (declared, never used).
+// The modules runtime.js imports beside codes.js (the runtime's core, the checks of what callers hand in, the browser's
+// signals): written beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/core.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = RuntimeCore)]
+    static CORE: JsValue;
+}
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/runtime/options.js")]
 extern "C" {
