@@ -172,8 +172,10 @@ export class RuntimeCore {
     if (outputs.length) for (const update of [...this.updates]) update();
   }
 
-  /** Reports an audit record, or holds it while the runtime starts. */
-  /** @param {AuditRecord} record */
+  /**
+   * Reports an audit record, or holds it while the runtime starts.
+   * @param {AuditRecord} record
+   */
   audit(record) {
     if (this._early) this._early.push(record);
     else this.hooks.audit(record);
@@ -222,8 +224,10 @@ export class RuntimeCore {
     } catch { this._memory(); return null; }
   }
 
-  /** Merges stored text into this page's record; false when it is not a record of this library (warned once). */
-  /** @param {string} text */
+  /**
+   * Merges stored text into this page's record; false when it is not a record of this library (warned once).
+   * @param {string} text
+   */
   _load(text) {
     if (text === this._corrupt) return false;
     const warning = this.engine.load(this.now(), text);
@@ -315,8 +319,10 @@ export class RuntimeCore {
 
   // ---- Uses: the tracks and watches handed out are the tasks' (tasks.js); a use exists only once they loaded.
 
-  /** Clears a geolocation watch, and ends its use if the library handed it out. */
-  /** @param {number} watch */
+  /**
+   * Clears a geolocation watch, and ends its use if the library handed it out.
+   * @param {number} watch
+   */
   clearWatch(watch) {
     if (this.loaded) this.loaded.clearWatch(watch);
     else clearWatch(watch);
@@ -378,8 +384,6 @@ export class RuntimeCore {
    * A view of the tasks in `element`: the controls panel, or with `indicator` the in-use indicator (at the end of
    * `element`, floating without one). `{ ready, destroy() }`. The panel loads the tasks and the UI at once; the
    * indicator shows once the tasks have loaded (a gated call that hands out a track loads them), nothing before.
-   */
-  /**
    * @param {Element | undefined} element
    * @param {boolean} [indicator]
    * @returns {View}

@@ -89,7 +89,6 @@ export function createRuntime(makeEngine, options, hooks, loader) {
   const shared = /** @type {{ [page]?: { join?: unknown } }} */ (globalThis)[page];
   if (shared && typeof shared.join === 'function') return /** @type {Shared} */ (shared).join(options, hooks);
   const rt = new Runtime(makeEngine, options, hooks, loader);
-  /** @type {Shared} */
   const facade = /** @type {Shared} */ ({
     /**
      * @param {Options} o
@@ -179,8 +178,8 @@ export class Runtime extends RuntimeCore {
    * This page arrives. When a one-time grant depends on other listed pages (no handover proves it), they are asked
    * first: one heard from keeps it; none heard from in two rounds are gone. The pages gone, the arrival and the
    * page's visibility go in together, with no write between them.
+   * @param {[kind: number, at: number]} arrival
    */
-  /** @param {[kind: number, at: number]} arrival */
   async _arrive([kind, at]) {
     const listed = Array.from(this.engine.pagesToConfirm(kind, at));
     /** @type {Input[]} */
@@ -282,8 +281,6 @@ export class Runtime extends RuntimeCore {
   /**
    * Asks the origin's other pages to answer; resolves with those of `pages` heard from. With `any`, as soon as one
    * is; else when all are, or after the rounds (a page silent in the first round is asked again).
-   */
-  /**
    * @param {number[]} pages
    * @param {boolean} any
    */
