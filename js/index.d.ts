@@ -236,7 +236,8 @@ export interface JitPermissionSnapshot {
 
 /** A PermissionStatus-like EventTarget that tells the truth and fires `change` on every change. */
 export declare class JitPermissionStatus extends EventTarget {
-  private constructor();
+  /** Made by the library only (query(), request(), ...); its arguments are the library's own. */
+  private constructor(...args: never[]);
   readonly name: GatedPermissionName;
   readonly state: PermissionState;
   /** The kind of grant behind `granted`, else null. */

@@ -1,3 +1,4 @@
+// @ts-check
 // The ES module entry of jit-permissions: what Rust cannot give JS. The status objects are real
 // EventTargets (an exported Rust struct cannot extend EventTarget); everything they report comes
 // from the wasm runtime through one hook. No bundler needed: the wasm is found via import.meta.url.
@@ -7,9 +8,25 @@
 // the UI (./ui.js:
 // pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
+//
+// Types: the public ones are index.d.ts (which `import('./index.js')` in JSDoc reads); tests/types/exports.ts holds
+// this file's exports against them, so the published types cannot drift from what the code does.
 import { NAMES, classify, createRuntime, gated, parseOptions, promptContent } from './runtime.js';
 import { JitPermissionsEngine as Engine, initSync } from './jit_permissions.js';
 import { bounded, patch, patchList } from './patch.js';
+
+/** @typedef {import('./index.js').InstallOptions} InstallOptions */
+/** @typedef {import('./index.js').PromptContent} PromptContent */
+/** @typedef {import('./index.js').GatedPermissionDescriptor} GatedPermissionDescriptor */
+/** @typedef {import('./index.js').TaskPermissionDescriptor} TaskPermissionDescriptor */
+/** @typedef {import('./index.js').JitPermissionSnapshot} JitPermissionSnapshot */
+/** @typedef {import('./index.js').ControlsHandle} ControlsHandle */
+/** @typedef {import('./index.js').Refusal} Refusal */
+/** @typedef {import('./runtime.js').PageRuntime} PageRuntime */
+/** @typedef {import('./runtime.js').Status} Status */
+/** @typedef {import('./runtime.js').Loader} Loader */
+/** @typedef {import('./runtime.js').View} View */
+/** @typedef {import('./patch.js').Natives} Natives */
 
 const WASM = new URL('jit_permissions_bg.wasm', import.meta.url);
 
@@ -27,12 +44,16 @@ const LOCALES = {
   ja: () => import('./locales/ja.js'),
 };
 
-/** What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`. */
+/**
+ * What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`.
+ * @type {Loader}
+ */
 const loader = {
   tasks: () => import('./tasks.js'),
   chip: () => import('./chip.js'),
   load(tag) {
-    const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[tag]() : null;
+    const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[/** @type {keyof LOCALES} */ (tag)]() : null;
+    /** @type {ReturnType<Loader['load']>} */
     const loading = Promise.all([import('./ui.js'), locale])
       .then(([m, strings]) => [m.ui, strings ? strings.default : undefined]);
     // Loading early is a guess that a dialog will follow; the runtime awaits it when one does.
@@ -42,8 +63,10 @@ const loader = {
 };
 
 /** A User Timing mark of the start-up phases (`jit-permissions:compiled`, ...), seen in dev tools. */
+/** @param {string} name */
 const mark = (name) => globalThis.performance?.mark?.(`jit-permissions:${name}`);
 
+/** @type {Promise<JitPermissions> | undefined} */
 let installing;
 
 /**
@@ -51,6 +74,8 @@ let installing;
  * controller (their options are ignored, with one console warning if they differ); a call that
  * failed can be retried. Where there is no browser (server-side rendering, Node), it rejects
  * with an Error that says so.
+ * @param {InstallOptions} [options]
+ * @returns {Promise<JitPermissions>}
  */
 export function install(options) {
   if (typeof window === 'undefined' || typeof document === 'undefined') {
@@ -68,15 +93,22 @@ export function install(options) {
 }
 
 // ---- A second install() with other options (issue 15): one console warning, the same controller.
+/** @type {unknown} */
 let installedWith;
 let warned = false;
 
-// Equal primitives or functions, or objects with the same own keys holding the same values.
+/**
+ * Equal primitives or functions, or objects with the same own keys holding the same values.
+ * @param {unknown} a
+ * @param {unknown} b
+ * @returns {boolean}
+ */
 function sameOptions(a, b) {
   if (Object.is(a, b)) return true;
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameOptions(a[k], b[k]));
+  return keys.length === Object.keys(b).length
+    && keys.every((k) => Object.hasOwn(b, k) && sameOptions(/** @type {Record<string, unknown>} */ (a)[k], /** @type {Record<string, unknown>} */ (b)[k]));
 }
 
 // ---- The error contract (issue 15): a type guard for the one shape every refusal has.
@@ -84,11 +116,18 @@ function sameOptions(a, b) {
  * Whether `error` is the refusal of a gated call: a `NotAllowedError` DOMException with a `reason`
  * (`dismissed`, `user`, `embargo`, `browser`, `system`, `policy`). Checks the name and the reason, so it
  * holds for an error from another frame too.
+ * @param {unknown} error
+ * @returns {error is Refusal}
  */
 export function isRefusal(error) {
-  return error != null && error.name === 'NotAllowedError' && typeof error.reason === 'string';
+  return error != null && /** @type {{ name?: unknown }} */ (error).name === 'NotAllowedError'
+    && typeof /** @type {{ reason?: unknown }} */ (error).reason === 'string';
 }
 
+/**
+ * @param {InstallOptions | undefined} options
+ * @returns {Promise<JitPermissions>}
+ */
 async function create(options) {
   // Options are checked before anything loads: a wrong one is a TypeError naming it.
   const parsed = parseOptions(options);
@@ -115,19 +154,29 @@ async function create(options) {
 
 /** Each controller's runtime: module-private, so no handle the page can reach leads to the runtime (which records
  * decisions). */
+/** @type {WeakMap<JitPermissions, PageRuntime>} */
 const runtimes = new WeakMap();
 
-/** A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js). */
+/**
+ * A patched call, once the engine is ready: the library's own query, or the tasks' gated calls (patch.js).
+ * @type {import('./patch.js').Enter}
+ */
 function enter(kind, self, a, ctx) {
   return (installing || Promise.reject(Error('jit-permissions did not start'))).then((p) => (kind === 'query' && self === navigator.permissions
-    ? bounded(p.query(a[0]), a[0]) : runtimes.get(p).polyfill(kind, self, a, ctx)));
+    ? bounded(p.query(/** @type {PermissionDescriptor} */ (a[0])), a[0])
+    : /** @type {PageRuntime} */ (runtimes.get(p)).polyfill(kind, self, a, ctx)));
 }
 
 /** The fields of a status, in order. */
 const FIELDS = ['state', 'grant', 'expiresAt', 'reason', 'lastDecision', 'decidedAt'];
 
-// Where there is no EventTarget (very old runtimes), the class below still defines.
-const Base = typeof EventTarget === 'function' ? EventTarget : class {};
+// Where there is no EventTarget (very old runtimes), the class below still defines (the types describe browsers).
+const Base = /** @type {typeof EventTarget} */ (typeof EventTarget === 'function' ? EventTarget : class {});
+/** @typedef {import('./index.js').JitPermissionStatus['onchange'] & {}} OnChange The `change` handler, as declared. */
+/**
+ * A status's fields (state, grant, ...): getters the class defines on its prototype (below).
+ * @typedef {new () => EventTarget & Readonly<Status>} StatusBase
+ */
 
 /**
  * The status of one gated capability: a real EventTarget whose prototype chain goes through
@@ -135,13 +184,21 @@ const Base = typeof EventTarget === 'function' ? EventTarget : class {};
  * `[object PermissionStatus]`), with the extensions `grant`, `expiresAt`, `reason`,
  * `lastDecision` and `decidedAt`.
  */
-export class JitPermissionStatus extends Base {
+export class JitPermissionStatus extends /** @type {StatusBase} */ (Base) {
+  /** @type {JitPermissions} */
   #owner;
+  /** @type {number} */
   #index;
+  /** @type {OnChange | null} */
   #onchange = null;
   // The page's `change` listeners, as EventTarget counts them: listener -> (capture -> once).
+  /** @type {Map<EventListenerOrEventListenerObject, Map<boolean, boolean>>} */
   #listeners = new Map();
 
+  /**
+   * @param {JitPermissions} owner
+   * @param {number} index
+   */
   constructor(owner, index) {
     super();
     this.#owner = owner;
@@ -153,11 +210,16 @@ export class JitPermissionStatus extends Base {
   // its clock check.
   static {
     for (const key of FIELDS) {
-      Object.defineProperty(this.prototype, key, { configurable: true, get() { return this.#owner._read(this.#index)[key]; } });
+      Object.defineProperty(this.prototype, key, {
+        configurable: true,
+        /** @this {JitPermissionStatus} */
+        get() { return this.#owner._read(this.#index)[/** @type {keyof Status} */ (key)]; },
+      });
     }
   }
 
   get onchange() { return this.#onchange; }
+  /** @param {OnChange | null} handler Anything but a function clears it. */
   set onchange(handler) {
     if (this.#onchange) super.removeEventListener('change', this.#onchange);
     this.#onchange = typeof handler === 'function' ? handler : null;
@@ -165,22 +227,32 @@ export class JitPermissionStatus extends Base {
     this.#sync();
   }
 
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   */
   addEventListener(type, listener, options) {
     super.addEventListener(type, listener, options);
     if (type !== 'change' || !listener) return;
     const object = typeof options === 'object' && options !== null;
-    const capture = object ? Boolean(options.capture) : Boolean(options);
-    const signal = object ? options.signal : undefined;
+    const capture = object ? Boolean(/** @type {AddEventListenerOptions} */ (options).capture) : Boolean(options);
+    const signal = object ? /** @type {AddEventListenerOptions} */ (options).signal : undefined;
     if (signal && signal.aborted) return;
     let byCapture = this.#listeners.get(listener);
     if (!byCapture) this.#listeners.set(listener, (byCapture = new Map()));
     // EventTarget ignores a second add of the same listener and capture: so does the count.
     if (byCapture.has(capture)) return;
-    byCapture.set(capture, object && Boolean(options.once));
+    byCapture.set(capture, object && Boolean(/** @type {AddEventListenerOptions} */ (options).once));
     if (signal) signal.addEventListener('abort', () => this.#forget(listener, capture), { once: true });
     this.#sync();
   }
 
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   */
   removeEventListener(type, listener, options) {
     super.removeEventListener(type, listener, options);
     if (type !== 'change' || !listener) return;
@@ -196,6 +268,10 @@ export class JitPermissionStatus extends Base {
     }
   }
 
+  /**
+   * @param {EventListenerOrEventListenerObject} listener
+   * @param {boolean} capture
+   */
   #forget(listener, capture) {
     const byCapture = this.#listeners.get(listener);
     if (byCapture && byCapture.delete(capture) && byCapture.size === 0) this.#listeners.delete(listener);
@@ -214,15 +290,31 @@ if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanc
   Object.setPrototypeOf(JitPermissionStatus.prototype, PermissionStatus.prototype);
 }
 
+/**
+ * The controller's base: an EventTarget whose `audit` events carry an audit record (_start() dispatches them).
+ * @typedef {new () => EventTarget & Pick<import('./index.js').JitPermissions, 'addEventListener' | 'removeEventListener'>} AuditTarget
+ */
+
 /** The controller `install()` resolves with. Audit events arrive as `audit` events on it. */
-export class JitPermissions extends Base {
+export class JitPermissions extends /** @type {AuditTarget} */ (Base) {
+  /** @type {PageRuntime} */
+  // @ts-expect-error set by _start(), which install() calls at once (JSDoc has no definite-assignment `!`)
   #runtime;
+  /** @type {Status[]} */
   #cache = NAMES.map(() => ({ state: 'prompt', grant: null, expiresAt: null, reason: null, lastDecision: null, decidedAt: null }));
+  /** @type {Set<JitPermissionStatus>[]} */
   #held = NAMES.map(() => new Set());
   // Mounted panels stay mounted while the page shows them, whether or not it keeps the handle.
+  /** @type {Set<View>} */
   #panels = new Set();
 
+  /**
+   * Starts the page's runtime with this controller's hooks (called once, by install()).
+   * @param {import('./runtime.js').MakeEngine} makeEngine
+   * @param {import('./runtime.js').Options} options
+   */
   async _start(makeEngine, options) {
+    /** @type {import('./runtime.js').Hooks} */
     const hooks = {
       status: (index, status, changed) => this.#publish(index, status, changed),
       audit: (record) => this.dispatchEvent(new CustomEvent('audit', { detail: record })),
@@ -232,6 +324,11 @@ export class JitPermissions extends Base {
     await this.#runtime.start();
   }
 
+  /**
+   * @param {number} index
+   * @param {Status} status
+   * @param {boolean} changed
+   */
   #publish(index, status, changed) {
     this.#cache[index] = status;
     if (changed) {
@@ -242,11 +339,17 @@ export class JitPermissions extends Base {
     this.#notify(index);
   }
 
+  /** @param {number} index */
   _read(index) {
     this.#runtime.check();
     return this.#cache[index];
   }
 
+  /**
+   * @param {number} index
+   * @param {JitPermissionStatus} status
+   * @param {boolean} keep
+   */
   _hold(index, status, keep) {
     if (keep) this.#held[index].add(status);
     else this.#held[index].delete(status);
@@ -262,9 +365,26 @@ export class JitPermissions extends Base {
    * Hands the runtime to the capability elements: to the package's own `./elements.js` (the module this file imports
    * itself), never to the caller, so no handle the page can reach records a decision. Not a public API.
    */
-  [Symbol.for('jit-permissions.elements')]() { return import('./elements.js').then((m) => m.connect(this.#runtime)); }
+  [Symbol.for('jit-permissions.elements')]() {
+    // connect() is not public: elements.d.ts leaves it out.
+    return import('./elements.js').then((m) => /** @type {{ connect(rt: PageRuntime): void }} */ (/** @type {unknown} */ (m)).connect(this.#runtime));
+  }
 
-  /** Like `navigator.permissions.query`, with one-time expiry and reliable `change` events. */
+  /**
+   * Like `navigator.permissions.query`, with one-time expiry and reliable `change` events.
+   * @overload
+   * @param {GatedPermissionDescriptor} descriptor
+   * @returns {Promise<JitPermissionStatus>}
+   */
+  /**
+   * @overload
+   * @param {PermissionDescriptor} descriptor
+   * @returns {Promise<JitPermissionStatus | PermissionStatus>}
+   */
+  /**
+   * @param {PermissionDescriptor} descriptor
+   * @returns {Promise<JitPermissionStatus | PermissionStatus>}
+   */
   query(descriptor) {
     return new Promise((resolve) => {
       const index = classify(descriptor);
@@ -283,49 +403,96 @@ export class JitPermissions extends Base {
    * Shows the pre-prompt when needed; resolves with the status. Given a list of descriptors
    * (one task that needs several; `optional: true` entries may be declined), one pre-prompt
    * asks for all, and it resolves with the list of statuses.
+   * @overload
+   * @param {GatedPermissionDescriptor} descriptor
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<JitPermissionStatus>}
+   */
+  /**
+   * @overload
+   * @param {readonly TaskPermissionDescriptor[]} descriptor
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<JitPermissionStatus[]>}
+   */
+  /**
+   * @param {GatedPermissionDescriptor | readonly TaskPermissionDescriptor[]} descriptor
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<JitPermissionStatus | JitPermissionStatus[]>}
    */
   async request(descriptor, prompt) {
     const task = await this.#runtime.needs(descriptor);
     const { content, reconsider } = promptContent(prompt);
     await this.#runtime.request(task.required, task.optional, content, reconsider);
-    if (task.list) return task.order.map((i) => new JitPermissionStatus(this, i));
+    // A list's task has its order (tasks.js needs()).
+    if (task.list) return /** @type {number[]} */ (task.order).map((i) => new JitPermissionStatus(this, i));
     return new JitPermissionStatus(this, Math.log2(task.required));
   }
 
+  /**
+   * @param {MediaStreamConstraints} constraints
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<MediaStream>}
+   */
   async getUserMedia(constraints, prompt) {
     const { content, reconsider } = promptContent(prompt);
     return this.#runtime.getUserMedia(constraints, content, reconsider);
   }
 
+  /**
+   * @param {PositionOptions} [options]
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<GeolocationPosition>}
+   */
   async getCurrentPosition(options, prompt) {
     const { content, reconsider } = promptContent(prompt);
     return this.#runtime.getCurrentPosition(options, content, reconsider);
   }
 
+  /**
+   * @param {PositionCallback} success
+   * @param {PositionErrorCallback | null} [error]
+   * @param {PositionOptions} [options]
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<number>}
+   */
   async watchPosition(success, error, options, prompt) {
     const { content, reconsider } = promptContent(prompt);
     return this.#runtime.watchPosition(success, error, options, content, reconsider);
   }
 
-  /** Clears a watch: its id, or the promise `watchPosition()` returned (cleared once the watch starts). */
+  /**
+   * Clears a watch: its id, or the promise `watchPosition()` returned (cleared once the watch starts).
+   * @param {number | Promise<number>} id
+   */
   clearWatch(id) {
-    if (id && typeof id.then === 'function') id.then((n) => this.clearWatch(n), () => {});
+    // Any thenable counts as the promise (a page may wrap it).
+    if (id && typeof /** @type {Partial<Promise<number>>} */ (id).then === 'function') /** @type {Promise<number>} */ (id).then((n) => this.clearWatch(n), () => {});
     else this.#runtime.clearWatch(Number(id) | 0);
   }
 
+  /**
+   * @param {PromptContent} [prompt]
+   * @returns {Promise<NotificationPermission>}
+   */
   async requestNotifications(prompt) {
     const { content, reconsider } = promptContent(prompt);
     return this.#runtime.requestNotifications(content, reconsider);
   }
 
-  /** Takes the grant back; resolves with the status. */
+  /**
+   * Takes the grant back; resolves with the status.
+   * @param {GatedPermissionDescriptor} descriptor
+   */
   async revoke(descriptor) {
     const index = gated(descriptor);
     this.#runtime.revoke(index);
     return new JitPermissionStatus(this, index);
   }
 
-  /** Forgets the site-level record (decision, dismissals, embargo); resolves with the status. */
+  /**
+   * Forgets the site-level record (decision, dismissals, embargo); resolves with the status.
+   * @param {GatedPermissionDescriptor} descriptor
+   */
   async reset(descriptor) {
     const index = gated(descriptor);
     this.#runtime.reset(index);
@@ -335,6 +502,8 @@ export class JitPermissions extends Base {
   /**
    * Shows what applies to a capability now: what blocks it (the browser, the system, the frame) and the way back,
    * the person's own Don't allow or a pause (with Reset), or that nothing does; resolves when the person closes it.
+   * @param {GatedPermissionDescriptor} descriptor
+   * @returns {Promise<void>}
    */
   async help(descriptor) { await this.#runtime.help(gated(descriptor)); }
 
@@ -344,6 +513,8 @@ export class JitPermissions extends Base {
   /**
    * Mounts the controls panel into `element`; returns a handle with `destroy()`, and `ready`, which resolves
    * with true once the panel shows (the first time, once the UI module has loaded).
+   * @param {Element} element
+   * @returns {ControlsHandle}
    */
   controls(element) {
     if (!(element instanceof Element)) {
@@ -355,6 +526,8 @@ export class JitPermissions extends Base {
   /**
    * The in-use indicator at the end of `element` (floating at the top of the page without one), shown while a
    * camera or microphone track the library handed out in this page is live; a handle as controls() gives.
+   * @param {Element} [element]
+   * @returns {ControlsHandle}
    */
   indicator(element) {
     if (element !== undefined && !(element instanceof Element)) {
@@ -363,6 +536,10 @@ export class JitPermissions extends Base {
     return this.#mount(this.#runtime.view(element, true));
   }
 
+  /**
+   * @param {View} panel
+   * @returns {ControlsHandle}
+   */
   #mount(panel) {
     this.#panels.add(panel);
     return {
@@ -376,16 +553,20 @@ export class JitPermissions extends Base {
   // ---- subscribe() and snapshot() (issue 15): a store that React's useSyncExternalStore, Vue and Svelte use as
   // is. A snapshot is a frozen plain object, the same object until a field of the status changes (so
   // useSyncExternalStore does not loop). #publish() calls #notify() on every change of any field.
+  /** @type {JitPermissionSnapshot[]} */
   #snapshots = [];
+  /** @type {Set<{ callback: (snapshot: JitPermissionSnapshot) => void }>[]} */
   #subscribers = NAMES.map(() => new Set());
 
+  /** @param {number} index */
   #snapshot(index) {
     const status = this.#cache[index];
     const last = this.#snapshots[index];
-    if (last && Object.keys(status).every((k) => last[k] === status[k])) return last;
+    if (last && /** @type {(keyof Status)[]} */ (Object.keys(status)).every((k) => last[k] === status[k])) return last;
     return (this.#snapshots[index] = Object.freeze({ name: NAMES[index], ...status }));
   }
 
+  /** @param {number} index */
   #notify(index) {
     const subscribers = this.#subscribers[index];
     if (!subscribers.size || this.#snapshots[index] === this.#snapshot(index)) return;
@@ -394,7 +575,10 @@ export class JitPermissions extends Base {
     for (const entry of subscribers) queueMicrotask(() => subscribers.has(entry) && entry.callback(snapshot));
   }
 
-  /** The status of a gated capability as a frozen object, the same object until one of its fields changes. */
+  /**
+   * The status of a gated capability as a frozen object, the same object until one of its fields changes.
+   * @param {GatedPermissionDescriptor} descriptor
+   */
   snapshot(descriptor) {
     const index = gated(descriptor);
     this.#runtime.check();
@@ -405,6 +589,8 @@ export class JitPermissions extends Base {
    * Calls `callback` with the snapshot at once, then with the new one after each change of any field (`state`,
    * `grant`, `expiresAt`, `reason`, `lastDecision`, `decidedAt`), in a microtask; returns the function that
    * unsubscribes.
+   * @param {GatedPermissionDescriptor} descriptor
+   * @param {(snapshot: JitPermissionSnapshot) => void} callback
    */
   subscribe(descriptor, callback) {
     if (typeof callback !== 'function') throw new TypeError('jit-permissions: subscribe() needs a callback');

@@ -1,3 +1,4 @@
+// @ts-check
 // The npm entry `jit-permissions/polyfill`: one import (or one <script type="module">) gives the page the whole-page
 // polyfill (SPEC.md, "The polyfill: the whole page"). It installs with `patch: true` while it is evaluated, so the
 // platform's functions are replaced before the wasm is compiled; a call made meanwhile waits for the engine.
@@ -8,11 +9,12 @@
 // cannot say (a clock) need install() from the site's own module instead.
 import { install } from './index.js';
 
+/** @returns {import('./index.js').InstallOptions} */
 function options() {
   const block = typeof document !== 'undefined' && document.querySelector('script[type="application/json"][data-jit-permissions]');
   if (!block) return {};
   try {
-    const value = JSON.parse(block.textContent);
+    const value = JSON.parse(/** @type {string} */ (block.textContent)); // a <script>'s text is never null
     if (value && typeof value === 'object' && !Array.isArray(value)) return value;
   } catch { /* reported below */ }
   console.error('jit-permissions/polyfill: the <script type="application/json" data-jit-permissions> block is not a JSON object: the defaults apply');

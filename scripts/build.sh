@@ -50,9 +50,9 @@ node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_perm
 rm pkg/names.json
 
 cp js/index.js js/index.d.ts js/elements.d.ts pkg/
-# The browser layer (src/runtime/runtime.js), which index.js imports: bundled into index.js below, so that a
-# page's first load is the entry, the glue and the wasm.
-cp src/runtime/runtime.js src/runtime/codes.js pkg/
+# The browser layer (src/runtime/runtime.js, with core.js, options.js, browser.js and codes.js), which index.js
+# imports: bundled into index.js below, so that a page's first load is the entry, the glue and the wasm.
+cp src/runtime/runtime.js src/runtime/core.js src/runtime/options.js src/runtime/browser.js src/runtime/codes.js pkg/
 # The tasks (the gated calls and the dialogs), loaded by index.js with import() on first need.
 cp src/runtime/tasks.js pkg/tasks.js
 # The whole-page polyfill (install({ patch })): its wrappers bundled into index.js, its calls into tasks.js.
@@ -91,7 +91,7 @@ minify pkg/tasks.js --bundle
 cp js/polyfill.d.ts pkg/
 "$ESBUILD" js/polyfill.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
   --log-level=warning --external:./index.js --outfile=pkg/polyfill.js
-rm pkg/runtime.js pkg/codes.js pkg/jit_permissions.js pkg/patch.js
+rm pkg/runtime.js pkg/core.js pkg/options.js pkg/browser.js pkg/codes.js pkg/jit_permissions.js pkg/patch.js
 for f in pkg/ui.js pkg/chip.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 # They are kept in target/types/ for the type check of the JavaScript (tsconfig.json).

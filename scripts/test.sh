@@ -35,7 +35,7 @@ echo "ok"
 step "wasm: build the npm package"
 bash scripts/build.sh
 
-step "types: the JavaScript sources type-checked (tsc --checkJs --strict, tsconfig.json)"
+step "types: the JavaScript sources type-checked (tsc --checkJs --strict, tsconfig.json), the published .d.ts against them (tests/types/)"
 scripts/node_modules/.bin/tsc -p .
 echo "ok"
 

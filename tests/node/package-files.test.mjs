@@ -3,7 +3,7 @@
 // `files` names (directories expanded, plus the package.json npm always adds), every `files` entry matches something,
 // and every `exports` entry names shipped files with its `types` condition first. Also that the `strings` keys of
 // index.d.ts are exactly the keys of the built-in English strings (src/ui/ui.js `en`) and of the runtime's check
-// (src/runtime/runtime.js `KEYS`), so the type cannot drift from the UI. That every entry's types compile under
+// (src/runtime/options.js `KEYS`, which runtime.js re-exports), so the type cannot drift from the UI. That every entry's types compile under
 // `tsc --strict` is checked by tests/e2e/package.test.mjs, which installs TypeScript from the registry.
 //
 //   node tests/node/package-files.test.mjs [pkg-dir]      (default: pkg/, built by scripts/build.sh)

@@ -227,4 +227,7 @@ beside_the_glue! {
     ELEMENTS_GUARDS: "/src/elements/guards.js" => live;
     ELEMENTS_STYLE: "/src/elements/style.js" => CSS;
     ELEMENTS_NATIVE: "/src/elements/native.js" => nativeTag;
+    CORE: "/src/runtime/core.js" => RuntimeCore;
+    OPTIONS: "/src/runtime/options.js" => KEYS;
+    BROWSER: "/src/runtime/browser.js" => MARK;
 }
