@@ -164,7 +164,7 @@ export function maskOf(s) {
   if (type === null) return CAM | MIC;
   let m = 0;
   for (const word of type.trim().split(/\s+/)) {
-    const i = NAMES.indexOf(word);
+    const i = /** @type {readonly string[]} */ (NAMES).indexOf(word);
     if (i !== CAMERA && i !== MICROPHONE) return 0;
     m |= 1 << i;
   }

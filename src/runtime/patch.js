@@ -107,13 +107,17 @@ export function patch(list, enter) {
  * A patched query's answer `mine` (a promise of the library's status), for a descriptor with members beyond `name`
  * (panTiltZoom, userVisibleOnly, ...) bounded by the browser's own answer for that descriptor: never more permissive
  * than the browser's. The one composition for the npm package (index.js) and the Rust API (src/ui/bundled.js).
+ * @template {{ state: PermissionState }} S
+ * @param {Promise<S>} mine
+ * @param {unknown} descriptor what the page passed to query()
+ * @returns {Promise<S | PermissionStatus>}
  */
 export function bounded(mine, descriptor) {
   const original = natives && natives.query;
   if (original && descriptor !== null && typeof descriptor === 'object') {
     for (const key in descriptor) {
       if (key !== 'name') {
-        return Promise.all([mine, original.call(navigator.permissions, descriptor)])
+        return Promise.all([mine, original.call(navigator.permissions, /** @type {PermissionDescriptor} */ (descriptor))])
           .then(([a, b]) => (b.state !== a.state && (b.state === 'denied' || a.state === 'granted') ? b : a));
       }
     }

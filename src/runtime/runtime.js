@@ -119,7 +119,7 @@ const SHARED = /** @type {SharedKey[]} */ (('start check status request getUserM
   + 'revoke reset help view recheck nativeQuery needs polyfill').split(' '));
 /**
  * The runtime as a later installer on the page gets it (createRuntime()'s facade): what the public controller can do.
- * @typedef {Pick<Runtime, SharedKey | 'hooks' | 'locale' | 'inMemory'>} PageRuntime
+ * @typedef {Pick<Runtime, SharedKey | 'locale' | 'inMemory'>} PageRuntime
  */
 /** @typedef {PageRuntime & { join(options: Options, hooks: Hooks): Shared }} Shared The facade on the page's global. */
 

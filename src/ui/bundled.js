@@ -4,8 +4,15 @@
 // imported from beside this file when first needed. Should a locale be missing all the same, the UI speaks English.
 import { bounded, patch, patchList } from '../runtime/patch.js';
 
+/** @typedef {import('../runtime/runtime.js').Hooks} Hooks */
+/** @typedef {import('../runtime/runtime.js').PageRuntime} PageRuntime */
+/** @typedef {import('../runtime/runtime.js').Status} Status */
+/** @typedef {import('../runtime/options.js').Options} Options */
+/** @typedef {import('../runtime/patch.js').Kind} Kind */
+
 export const loader = {
   tasks: () => import('../runtime/tasks.js'),
+  /** @param {string} tag */
   load(tag) {
     const strings = tag === 'en' ? undefined : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined);
     const loading = Promise.all([import('./ui.js').then((m) => m.ui), strings]);
@@ -15,7 +22,10 @@ export const loader = {
   },
 };
 
-/** A console warning (a second install() with other options). */
+/**
+ * A console warning (a second install() with other options).
+ * @param {string} message
+ */
 export function warn(message) {
   console.warn(message);
 }
@@ -23,22 +33,36 @@ export function warn(message) {
 /**
  * The capability elements for the Rust API (`Permissions::define_elements`): src/elements/elements.js, written beside
  * this folder by wasm-bindgen (rust_api.rs declares it), imported on first use and registered with `runtime`.
+ * @param {PageRuntime} runtime
  */
 export function defineElements(runtime) {
-  return import('../elements/elements.js').then((m) => m.defineElements(runtime));
+  // Joined to a runtime another installer on the page made (the npm package's), `runtime` is that runtime's facade,
+  // which cannot record what an element's click decides: the elements are then the first installer's to define.
+  if (typeof /** @type {{ tasks?: unknown }} */ (runtime).tasks !== 'function') {
+    console.warn('jit-permissions: define_elements() on a page whose runtime another installer made: define the elements from that installer (the npm entry jit-permissions/elements)');
+    return Promise.resolve({});
+  }
+  const rt = /** @type {import('../elements/shared.js').Runtime} */ (/** @type {unknown} */ (runtime));
+  return import('../elements/elements.js').then((m) => m.defineElements(rt));
 }
 
 const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
+/** @type {(keyof Status)[]} */
 const FIELDS = ['state', 'grant', 'expiresAt', 'reason', 'lastDecision', 'decidedAt'];
 
 /** The runtime, once started: patched calls made before wait for it; a start that failed rejects them. */
 let started = deferred();
+/** @type {Set<JitStatus>[]} */
 /** The statuses the patched query handed out that have `change` listeners, by capability (one without is left to
  * the collector). */
 const held = NAMES.map(() => new Set());
 
+/** @returns {{ promise: Promise<PageRuntime>, resolve(runtime: PageRuntime): void, reject(error: unknown): void }} */
 function deferred() {
-  let resolve, reject;
+  /** @type {(runtime: PageRuntime) => void} */
+  let resolve = () => {};
+  /** @type {(error: unknown) => void} */
+  let reject = () => {};
   const promise = new Promise((a, b) => { resolve = a; reject = b; });
   promise.catch(() => {});
   return { promise, resolve, reject };
@@ -52,13 +76,17 @@ function deferred() {
  * `change` events and the library's extra fields), bounded by the browser's own answer for a descriptor with
  * members beyond `name` (patch.js `bounded`); the other calls run through the runtime's gated calls. Returns the
  * hooks to create the runtime with: `hooks`, and the `change` events of the statuses handed out.
+ * @param {Options} parsed what parseOptions() gave; its `natives` are set here
+ * @param {Hooks} hooks
+ * @returns {Hooks}
  */
 export function patchPage(parsed, hooks) {
-  const natives = parsed.natives = patch(patchList(true), (kind, self, a, ctx) => started.promise.then((runtime) => {
+  const natives = parsed.natives = patch(/** @type {Kind[]} */ (patchList(true)), (kind, self, a, ctx) => started.promise.then((runtime) => {
     if (kind !== 'query' || self !== navigator.permissions) return runtime.polyfill(kind, self, a, ctx);
-    const descriptor = a[0];
-    const i = descriptor !== null && typeof descriptor === 'object' ? NAMES.indexOf(descriptor.name) : -1;
-    return i < 0 ? natives.query.apply(self, a) : bounded(Promise.resolve(new JitStatus(i)), descriptor);
+    const descriptor = /** @type {{ name?: unknown } | null} */ (a[0]);
+    const i = descriptor !== null && typeof descriptor === 'object' ? NAMES.indexOf(String(descriptor.name)) : -1;
+    const query = /** @type {Permissions['query']} */ (natives.query);
+    return i < 0 ? query.apply(self, /** @type {[PermissionDescriptor]} */ (a)) : bounded(Promise.resolve(/** @type {JitStatus & { state: PermissionState }} */ (new JitStatus(i))), descriptor);
   }));
   return {
     status: (i, s, changed) => {
@@ -69,34 +97,45 @@ export function patchPage(parsed, hooks) {
   };
 }
 
-/** The runtime has started (patched calls go ahead), or failed to start with `error` (they reject). */
+/**
+ * The runtime has started (patched calls go ahead), or failed to start with `error` (they reject).
+ * @param {PageRuntime | null | undefined} runtime
+ * @param {unknown} [error]
+ */
 export function attach(runtime, error) {
-  if (error === undefined) started.resolve((current = runtime));
+  if (error === undefined && runtime) started.resolve((current = runtime));
   else { started.reject(error); started = deferred(); }
 }
 
 /** The runtime the patched query reads (set when it has started). */
+/** @type {PageRuntime | null} */
 let current = null;
 
-const read = (i) => { current.check(); return current.status(i); };
+/** @param {number} i @returns {Status} */
+const read = (i) => { const rt = /** @type {PageRuntime} */ (current); rt.check(); return rt.status(i); };
 
 /** A status the patched query hands out: an EventTarget whose prototype chain goes through PermissionStatus. */
 class JitStatus extends EventTarget {
   #i;
+  /** @type {((event: Event) => unknown) | null} */
   #onchange = null;
   #listeners = 0;
+  /** @param {number} i */
   constructor(i) { super(); this.#i = i; }
   get name() { return NAMES[this.#i]; }
   get onchange() { return this.#onchange; }
+  /** @param {unknown} f */
   set onchange(f) {
     if (this.#onchange) this.removeEventListener('change', this.#onchange);
-    this.#onchange = typeof f === 'function' ? f : null;
+    this.#onchange = typeof f === 'function' ? /** @type {(event: Event) => unknown} */ (f) : null;
     if (this.#onchange) this.addEventListener('change', this.#onchange);
   }
+  /** @type {EventTarget['addEventListener']} */
   addEventListener(type, f, o) {
     super.addEventListener(type, f, o);
     if (type === 'change' && f && ++this.#listeners) held[this.#i].add(this);
   }
+  /** @type {EventTarget['removeEventListener']} */
   removeEventListener(type, f, o) {
     super.removeEventListener(type, f, o);
     if (type === 'change' && f && --this.#listeners <= 0) { this.#listeners = 0; held[this.#i].delete(this); }
