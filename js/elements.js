@@ -20,7 +20,12 @@ let give = () => {};
 const given = new Promise((resolve) => { give = resolve; });
 
 /** Receives the runtime from ./index.js. Not a public API. @param {Runtime} runtime */
-export function connect(runtime) { give(runtime); }
+export function connect(runtime) {
+  // Joined to a runtime the Rust API made first, the controller's runtime is that runtime's facade, which cannot
+  // record what an element's click decides: the elements are then that installer's to define.
+  if (typeof runtime.tasks !== 'function') console.warn('jit-permissions: the elements run on the first installer of the page (Permissions::define_elements)');
+  else give(runtime);
+}
 
 /** The classes registered as `jit-geolocation`, `jit-usermedia`, `jit-camera`, `jit-microphone` (undefined where there is no browser). */
 export const { JitGeolocationElement, JitUserMediaElement, JitCameraElement, JitMicrophoneElement } = defineElements(

@@ -367,12 +367,6 @@ export class JitPermissions extends /** @type {AuditTarget} */ (Base) {
    */
   [Symbol.for('jit-permissions.elements')]() {
     // connect() is not public: elements.d.ts leaves it out.
-    // Joined to a runtime the Rust API made first, #runtime is its facade, which cannot record what an element's click
-    // decides: the elements are then that installer's to define (Permissions::define_elements).
-    if (typeof /** @type {{ tasks?: unknown }} */ (this.#runtime).tasks !== 'function') {
-      console.warn('jit-permissions: the elements run on the first installer of the page (Permissions::define_elements)');
-      return Promise.resolve();
-    }
     return import('./elements.js').then((m) => /** @type {{ connect(rt: PageRuntime): void }} */ (/** @type {unknown} */ (m)).connect(this.#runtime));
   }
 
