@@ -18,7 +18,8 @@ import {
   SIGNAL_UNLOAD, STATES, TICK, UNKNOWN, VISIBLE, POLICY, GRANTED, PROMPT, ARRIVAL_SAME_ORIGIN, ARRIVAL_FRESH,
 } from './codes.js';
 export * from './codes.js';
-const CAUSES = { [AUDITS.indexOf('expiry')]: EXPIRIES, [AUDITS.indexOf('revocation')]: REVOCATIONS };
+// (Marked pure, as KEYS and SHARED are, so that the chunks that take a few names from this module leave it out.)
+const CAUSES = /* @__PURE__ */ (() => ({ [AUDITS.indexOf('expiry')]: EXPIRIES, [AUDITS.indexOf('revocation')]: REVOCATIONS }))();
 /** A liveness check: a first round, then a second chance for a page that is only busy. */
 const LIVENESS = [300, 1200];
 /** This tab's last leave of a page of the origin, and the page of the origin it set out for (session storage). */
@@ -27,7 +28,7 @@ const MARK = 'jit-permissions:left', INTENT = 'jit-permissions:to', INTENT_MS = 
 /** The built-in locales; English is in ui.js, the others load on first need. */
 export const LOCALES = ['en', 'de', 'fr', 'es', 'ja'];
 /** Every key of the `strings` option (the English table of ui.js has each). */
-export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
+export const KEYS = /* @__PURE__ */ ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
   + 'systemIntro busyIntro panelTitle revoke reset help expiresIn hours minutes inUseNow lastChoice dismissed notAsked inUse '
   + 'notInUse camera,microphone,geolocation,notifications:Title,Reason,Name,Noun,Blocked steps:Chromium,Firefox,Safari,'
   + 'Other,Mac,Windows,Device,Busy system,busy,policy,user,embargo,granted,prompt:Title state:Granted,Denied,Prompt '
@@ -237,7 +238,7 @@ export function createRuntime(makeEngine, options, hooks, loader) {
 }
 
 /** What a second installer on the page may call (see createRuntime). */
-const SHARED = ('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
+const SHARED = /* @__PURE__ */ ('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
   + 'revoke reset help view recheck nativeQuery needs polyfill').split(' ');
 
 class Runtime {

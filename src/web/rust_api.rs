@@ -425,8 +425,8 @@ type Audits = Rc<RefCell<Vec<Weak<dyn Fn(AuditEvent)>>>>;
 // The browser layer for Rust callers is the npm package's own (`src/runtime/runtime.js`), and the UI (`src/ui/`),
 // as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue, so nothing needs setting up.
 // Only this code path refers to them: the npm package's glue imports none. The glue imports runtime.js and
-// bundled.js at start; bundled.js imports the tasks (tasks.js), the UI (ui.js), a locale and the capability elements
-// on first need, as the npm package does, from the copies that the declarations below make wasm-bindgen write
+// bundled.js at start; bundled.js imports the tasks (tasks.js, with the pre-prompt), the other UIs (recovery.js,
+// panel.js, indicator.js), a locale and the capability elements on first need, as the npm package does, from the copies that the declarations below make wasm-bindgen write
 // (declared, never used, so the glue does not import them).
 #[wasm_bindgen(module = "/src/runtime/runtime.js")]
 extern "C" {
@@ -477,7 +477,51 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = Tasks)]
     static TASKS: JsValue;
 }
-// The whole-page polyfill's calls, which tasks.js re-exports: written beside the glue (declared, never used).
+// The parts of the tasks (the dialogs, the error mapping, the native calls, the sides of the recovery help, the panel
+// and the indicator): written beside the glue (declared, never used).
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/dialogs.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = Dialogs)]
+    static DIALOGS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/errors.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = notAllowed)]
+    static ERRORS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/calls.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = Calls)]
+    static CALLS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/controls.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = mount)]
+    static CONTROLS: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/statuses.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = statuses)]
+    static STATUSES: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/inuse.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = mount)]
+    static INUSE: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/runtime/help.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = showRecovery)]
+    static HELP: JsValue;
+}
+// The whole-page polyfill's calls, which tasks.js imports on first use: written beside the glue (declared, never used).
 #[allow(dead_code)]
 #[wasm_bindgen(module = "/src/runtime/patch.js")]
 extern "C" {
@@ -498,15 +542,42 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = NAMES)]
     static CODES: JsValue;
 }
+// The UI, one module per UI (src/ui/): the pre-prompt and the helpers every UI shares, which the tasks import, and the
+// recovery help, the panel and the indicator, which bundled.js imports when first shown. Written beside the glue
+// (declared, never used).
 #[allow(dead_code)]
-#[wasm_bindgen(module = "/src/ui/ui.js")]
+#[wasm_bindgen(module = "/src/ui/dom.js")]
 extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = ui)]
-    static UI: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = CAPS)]
+    static UI_DOM: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/prompt.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = prePrompt)]
+    static UI_PROMPT: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/recovery.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = recovery)]
+    static UI_RECOVERY: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/panel.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = panel)]
+    static UI_PANEL: JsValue;
+}
+#[allow(dead_code)]
+#[wasm_bindgen(module = "/src/ui/indicator.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = indicator)]
+    static UI_INDICATOR: JsValue;
 }
 #[wasm_bindgen(module = "/src/ui/bundled.js")]
 extern "C" {
-    /// The loader the runtime takes: `tasks()` and `load(tag)`, each an import() on first need.
+    /// The loader the runtime takes: `tasks()`, `view(name)` and `locale(tag)`, each an import() on first need.
     #[wasm_bindgen(thread_local_v2, js_name = loader)]
     static LOADER: JsValue;
     #[wasm_bindgen(js_name = defineElements)]
