@@ -18,24 +18,45 @@ import { failed, notAllowed } from './errors.js';
 const ROUNDS = 3;
 
 // The browser's own functions: the ones the polyfill replaced where it did (install({ patch }), patch.js).
+/** @type {Record<string, Function>} */
 let natives = {};
-const native = (owner, name, ...a) => (natives[name] || owner[name]).apply(owner, a);
+/**
+ * Calls the browser's own `owner[name]` (the original where the polyfill replaced it).
+ * @param {object} owner
+ * @param {string} name
+ * @param {...unknown} a
+ * @returns {any} what the browser's function returns (its own type)
+ */
+const native = (owner, name, ...a) => (natives[name] || /** @type {Record<string, Function>} */ (owner)[name]).apply(owner, a);
+/** @param {MediaStream} stream */
 function streamMask(stream) {
   return (stream.getVideoTracks().length ? bit(CAMERA) : 0) | (stream.getAudioTracks().length ? bit(MICROPHONE) : 0);
 }
+/**
+ * @param {MediaStreamConstraints} constraints
+ * @returns {Promise<MediaStream>}
+ */
 function nativeMedia(constraints) {
   return native(navigator.mediaDevices, 'getUserMedia', constraints);
 }
+/**
+ * @param {PositionOptions | undefined} options
+ * @returns {Promise<GeolocationPosition>}
+ */
 function nativePosition(options) {
   return new Promise((resolve, reject) => native(navigator.geolocation, 'getCurrentPosition', resolve, reject, options));
 }
+/** @returns {Promise<NotificationPermission>} */
 function nativeNotification() {
   if (typeof Notification !== 'function') {
     return Promise.reject(new DOMException('jit-permissions: this browser has no notifications', 'NotSupportedError'));
   }
   return native(Notification, 'requestPermission');
 }
-/** Clears a watch of the browser's own geolocation. */
+/**
+ * Clears a watch of the browser's own geolocation.
+ * @param {number | undefined} id
+ */
 function nativeClear(id) {
   try { native(navigator.geolocation, 'clearWatch', id); } catch { /* no geolocation */ }
 }
@@ -57,6 +78,9 @@ export class Calls {
    * A refusal (1) is the browser's denial only where the browser then says denied, or cannot say: a dismissed
    * browser prompt also rejects, and leaves the browser at prompt, so the status stays prompt (no flip to denied and
    * back). Resolves once it is learnt.
+   * @param {number} mask
+   * @param {number} outcome
+   * @returns {Promise<void>}
    */
   async learn(mask, outcome) {
     if (Number.isNaN(outcome)) return this.rt.recheck();
@@ -68,6 +92,7 @@ export class Calls {
   }
 
   /** request(descriptors, prompt) once decided (`ready`): the browser's request from the same click. */
+  /** @param {number} ready */
   async request(ready) {
     // A fresh "Allow" is reported granted once the browser's own request succeeds.
     const pending = caps(ready).filter((i) => this.rt.status(i).state !== 'granted');
@@ -96,6 +121,13 @@ export class Calls {
   }
 
   /** getUserMedia(constraints, prompt) once decided: one native call, tracks handed out only while each is granted. */
+  /**
+   * @param {MediaStreamConstraints} constraints
+   * @param {number} mask
+   * @param {Content} content
+   * @param {boolean} reconsider
+   * @returns {Promise<MediaStream>}
+   */
   async getUserMedia(constraints, mask, content, reconsider) {
     const asked = caps(mask).length;
     for (let round = 0; round < ROUNDS; round++) {
@@ -112,7 +144,7 @@ export class Calls {
           // The device busy elsewhere, or the operating system's setting: the help says so, and its Try again calls
           // the browser again, from that click. No device: no help could change that; it rejects as the browser did.
           if ((block === 'busy' || block === 'system') && retries < ROUNDS && await this.t.recovery(mask, block, true) === 'retry') continue;
-          throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, e && e.message);
+          throw Number.isNaN(refusal) ? e : notAllowed(mask, refusal, /** @type {{ message?: string } | null} */ (e)?.message);
         }
       }
       this.learn(streamMask(stream), ACCESS_GRANTED);
@@ -132,6 +164,10 @@ export class Calls {
   }
 
   /** getCurrentPosition once decided. */
+  /**
+   * @param {PositionOptions | undefined} options
+   * @returns {Promise<GeolocationPosition>}
+   */
   async getCurrentPosition(options) {
     this.rt.check();
     try {
@@ -149,11 +185,17 @@ export class Calls {
    * refused: its first position is the evidence that the browser honours the grant (as a successful getUserMedia is
    * for the camera), and only then is it a use; a refusal of the browser, or the grant ending meanwhile, ends it.
    */
+  /**
+   * @param {Function} success
+   * @param {unknown} error
+   * @param {unknown} options
+   * @returns {Promise<number>}
+   */
   async watchPosition(success, error, options) {
     this.rt.check();
     let started = this.rt.status(GEOLOCATION).state === 'granted';
     let ended = false;
-    const id = native(navigator.geolocation, 'watchPosition', (position) => {
+    const id = native(navigator.geolocation, 'watchPosition', /** @param {GeolocationPosition} position */ (position) => {
       if (ended) return;
       if (!started) {
         this.learn(bit(GEOLOCATION), ACCESS_GRANTED);
@@ -163,7 +205,7 @@ export class Calls {
       }
       this.rt.check();
       if (visible() && this.rt.status(GEOLOCATION).state === 'granted') success(position);
-    }, (e) => {
+    }, /** @param {GeolocationPositionError} e */ (e) => {
       if (ended) return;
       if (!started && e && e.code === 1) { ended = true; nativeClear(id); }
       this.positionFailed(e).then((err) => { if (typeof error === 'function') error(err); });
@@ -180,13 +222,19 @@ export class Calls {
   }
 
   /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
+  /**
+   * @param {unknown} e
+   * @returns {Promise<unknown>}
+   */
   async positionFailed(e) {
-    if (!(e && e.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
+    const err = /** @type {GeolocationPositionError | null | undefined} */ (e);
+    if (!(err && err.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
     await this.learn(bit(GEOLOCATION), ACCESS_DENIED);
-    return this.t.refused(bit(GEOLOCATION), REFUSE_BROWSER, e.message);
+    return this.t.refused(bit(GEOLOCATION), REFUSE_BROWSER, err.message);
   }
 
   /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */
+  /** @param {NotificationPermission} answer */
   notified(answer) {
     // The answer is the browser's own state: 'denied' is its denial (not a dismissal, which answers 'default').
     if (answer === 'granted' || answer === 'denied') this.rt.inputs([[ACCESS, NOTIFICATIONS, answer === 'granted' ? ACCESS_GRANTED : ACCESS_DENIED]]);
@@ -198,6 +246,10 @@ export class Calls {
 
   // ---- Uses: the tracks and watches handed out (the runtime stops them when their capability is not granted).
 
+  /**
+   * @param {number} i
+   * @param {MediaStreamTrack} track
+   */
   trackStarted(i, track) {
     const id = this.nextUse++;
     // stop() fires no `ended`, so the handed-out track's own stop is wrapped (the same object, not a clone).
@@ -210,6 +262,7 @@ export class Calls {
     this.updated();
   }
 
+  /** @param {number} watch */
   watchStarted(watch) {
     const id = this.nextUse++;
     this.uses.set(id, { watch });
@@ -227,6 +280,7 @@ export class Calls {
   }
 
   /** A use ended by the site (a track stopped or ended, a watch cleared). */
+  /** @param {number} id */
   useEnded(id) {
     const use = this.uses.get(id);
     if (!use) return;
@@ -235,12 +289,14 @@ export class Calls {
     this.rt.input(USE_ENDED, id);
   }
 
+  /** @param {number} watch */
   clearWatch(watch) {
     for (const [id, use] of this.uses) if (use.watch === watch) return this.useEnded(id);
     nativeClear(watch);
   }
 
   /** Stops a use whose capability is not granted any more (the engine's output, through the runtime). */
+  /** @param {number} id */
   stopUse(id) {
     const use = this.uses.get(id);
     if (!use) return;
@@ -248,7 +304,7 @@ export class Calls {
     if (use.track) {
       // The browser's own stop (the instance property is the wrapper), then `ended`, as when the browser ends a
       // track, so the site's own handlers run.
-      delete use.track.stop;
+      Reflect.deleteProperty(use.track, 'stop');
       use.track.stop();
       use.track.dispatchEvent(new Event('ended'));
     } else nativeClear(use.watch);

@@ -37,7 +37,8 @@ export function notAllowed(mask, why, detail) {
 export function failed(engine, e, asked) {
   const err = /** @type {{ name?: unknown, message?: unknown } | null | undefined} */ (e);
   const name = String(err && err.name);
-  const [outcome, refusal] = engine.failedCall(name, String(err && err.message), asked);
+  const read = engine.failedCall(name, String(err && err.message), asked);
+  const outcome = read[0], refusal = read[1];
   const block = refusal >= REFUSE_BROWSER ? REFUSALS[refusal]
     : /^(NotReadable|TrackStart)Error$/.test(name) ? 'busy' : /^(Devices)?NotFoundError$/.test(name) ? 'no-device' : null;
   return [outcome, refusal, block];

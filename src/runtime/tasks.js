@@ -34,16 +34,21 @@ export async function polyfill(tasks, ...a) {
  * absent, `null` and any object as a request, anything else by its truth. Returns a fresh constraints object with
  * exactly what was read (a getter answering differently the second time cannot request what was not gated) and the
  * capabilities it asks for; a TypeError as the browser would throw.
+ * @param {unknown} value
+ * @returns {{ constraints: MediaStreamConstraints, mask: number }}
  */
 function readConstraints(value) {
   const gum = "Failed to execute 'getUserMedia' on 'MediaDevices': ";
   if (value !== undefined && value !== null && typeof value !== 'object' && typeof value !== 'function') {
     throw new TypeError(`${gum}The provided value is not of type 'MediaStreamConstraints'.`);
   }
+  /** @type {Record<string, unknown>} */
   const read = {};
   let mask = 0;
-  for (const [key, cap] of [['audio', MICROPHONE], ['peerIdentity', -1], ['video', CAMERA]]) {
-    const member = value == null ? undefined : value[key];
+  /** @type {[string, number][]} */
+  const members = [['audio', MICROPHONE], ['peerIdentity', -1], ['video', CAMERA]];
+  for (const [key, cap] of members) {
+    const member = value == null ? undefined : /** @type {Record<string, unknown>} */ (value)[key];
     if (member === undefined) continue;
     if (cap < 0) { read[key] = member; continue; }
     const asked = member === null || typeof member === 'object' || typeof member === 'function' ? true : Boolean(member);
@@ -53,7 +58,11 @@ function readConstraints(value) {
   if (!mask) throw new TypeError(`${gum}At least one of audio and video must be requested`);
   return { constraints: read, mask };
 }
-/** The capabilities of a `request()`: one descriptor, or a non-empty list of them (each may be `optional: true`). */
+/**
+ * The capabilities of a `request()`: one descriptor, or a non-empty list of them (each may be `optional: true`).
+ * @param {unknown} value
+ * @returns {{ required: number, optional: number, list: boolean, order?: number[] }}
+ */
 function needs(value) {
   if (!Array.isArray(value)) return { required: bit(gated(value)), optional: 0, list: false };
   if (!value.length) throw typeError('request() needs at least one descriptor');

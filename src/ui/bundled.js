@@ -18,7 +18,10 @@ export const loader = {
   locale: (tag) => (tag === 'en' ? Promise.resolve() : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined)),
 };
 
-/** A console warning (a second install() with other options). */
+/**
+ * A console warning (a second install() with other options).
+ * @param {string} message
+ */
 export function warn(message) {
   console.warn(message);
 }
@@ -26,6 +29,7 @@ export function warn(message) {
 /**
  * The capability elements for the Rust API (`Permissions::define_elements`): src/elements/elements.js, written beside
  * this folder by wasm-bindgen (rust_api.rs declares it), imported on first use and registered with `runtime`.
+ * @param {Parameters<typeof import('../elements/elements.js').defineElements>[0]} runtime
  */
 export function defineElements(runtime) {
   return import('../elements/elements.js').then((m) => m.defineElements(runtime));

@@ -251,7 +251,9 @@ export class Modal {
    * @param {string} css
    */
   constructor(kind, names, view, css) {
-    [this.host, this.root] = shadowHost(kind, document.body);
+    const [host, root] = shadowHost(kind, document.body);
+    this.host = host;
+    this.root = root;
     this.view = view;
     this.css = css;
     this.dialog = el(this.root, 'dialog', {
