@@ -42,7 +42,7 @@ const loader = {
   tasks: () => import('./tasks.js'),
   view: (name) => CHUNKS[name](),
   // `tag` is a built-in locale (runtime.js resolveLocale): English is in tasks.js.
-  locale: (tag) => (tag === 'en' ? Promise.resolve() : CHUNKS[tag]().then((m) => m.default)),
+  locale: (tag) => (tag === 'en' ? Promise.resolve() : CHUNKS[tag]()),
 };
 
 /** A User Timing mark of the start-up phases (`jit-permissions:compiled`, ...), seen in dev tools. */

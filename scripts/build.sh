@@ -84,10 +84,11 @@ minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./tasks.js --ex
 # (src/runtime/tasks.js) with the dialogs and the error mapping, the pre-prompt (src/ui/prompt.js) and the helpers and
 # styles every UI shares (src/ui/dom.js, exported for the other UIs). The few names it takes from runtime.js come
 # along into it (the runtime itself stays out); the polyfill's calls stay out (./patch.js, loaded on patch mode's
-# first call).
+# first call). The properties only its own code reads get short names (--mangle-props).
 echo "export * from './src/runtime/tasks.js'; export * from './src/ui/dom.js';" \
   | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \
-    --sourcefile=tasks.js --external:./patch.js --external:./calls.js --outfile=pkg/tasks.js
+    --sourcefile=tasks.js --external:./patch.js --external:./calls.js --outfile=pkg/tasks.js \
+    '--mangle-props=^(enqueue|assess|pending|queue|loading|tag|loadingCalls|settled|choices|restore|listening)$'
 # The polyfill's calls (patch.js `polyfill`; its wrappers are in index.js).
 echo "export { polyfill } from './src/runtime/patch.js';" \
   | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \

@@ -11,7 +11,7 @@ import {
 import { bit, caps, visible } from './runtime.js';
 import { failed, notAllowed } from './errors.js';
 
-/** @typedef {import('./tasks.js').Tasks} Tasks */
+/** @typedef {import('./dialogs.js').Dialogs} Tasks */
 /** @typedef {import('./dialogs.js').Content} Content */
 
 /** How many times a call re-checks and asks again before it gives up (as dialogs.js). */
@@ -71,6 +71,25 @@ export class Calls {
     /** use id -> { track } | { watch } @type {Map<number, { track?: MediaStreamTrack, watch?: number }>} */
     this.uses = new Map();
     this.nextUse = 1;
+  }
+
+  /**
+   * The refusal for these capabilities (errors.js; the dialogs' refusals come from here too).
+   * @param {number} mask
+   * @param {number} why
+   * @param {string} [detail]
+   */
+  notAllowed(mask, why, detail) { return notAllowed(mask, why, detail); }
+
+  /**
+   * A refusal of the browser's, audited as `blocked` (what the dialogs' `refused` does, here at once).
+   * @param {number} mask
+   * @param {number} why
+   * @param {string} [detail]
+   */
+  refused(mask, why, detail) {
+    this.t.audit('blocked', mask, REFUSALS[why]);
+    return notAllowed(mask, why, detail);
   }
 
   /**
@@ -218,7 +237,7 @@ export class Calls {
   async requestNotifications() {
     const answer = this.notified(await nativeNotification());
     if (answer === 'granted') return answer;
-    throw answer === 'denied' ? this.t.refused(bit(NOTIFICATIONS), REFUSE_BROWSER) : notAllowed(bit(NOTIFICATIONS), REFUSE_DISMISSED);
+    throw answer === 'denied' ? this.refused(bit(NOTIFICATIONS), REFUSE_BROWSER) : notAllowed(bit(NOTIFICATIONS), REFUSE_DISMISSED);
   }
 
   /** A failed position: the browser's refusal (learnt, audited, a refusal to reject with), else the error as it is. */
@@ -230,7 +249,7 @@ export class Calls {
     const err = /** @type {GeolocationPositionError | null | undefined} */ (e);
     if (!(err && err.code === 1)) return this.learn(bit(GEOLOCATION), NaN), e;
     await this.learn(bit(GEOLOCATION), ACCESS_DENIED);
-    return this.t.refused(bit(GEOLOCATION), REFUSE_BROWSER, err.message);
+    return this.refused(bit(GEOLOCATION), REFUSE_BROWSER, err.message);
   }
 
   /** The browser's answer to Notification.requestPermission(), learnt (and audited when it blocks). */

@@ -18,8 +18,8 @@ import {
   REFUSALS, REFUSE_BROWSER, REFUSE_DISMISSED, REFUSE_SYSTEM, REFUSE_USER, RESET, SHOWN,
 } from './codes.js';
 import { bit, caps } from './runtime.js';
-import { notAllowed } from './errors.js';
 import { en, prePrompt } from '../ui/prompt.js';
+import { READY_MS } from '../ui/dom.js';
 
 /** @typedef {import('../ui/dom.js').Strings} Strings */
 /** @typedef {import('../ui/dom.js').View} View */
@@ -34,9 +34,10 @@ import { en, prePrompt } from '../ui/prompt.js';
  */
 /**
  * What the runtime loads on first need (js/index.js in the npm package, src/ui/bundled.js in the Rust API): the tasks,
- * each UI but the pre-prompt, and a built-in locale's strings (undefined for English or a locale not built in).
+ * each UI but the pre-prompt, and the module of a built-in locale's strings (undefined for English, or where it
+ * could not load in the Rust API).
  * @typedef {{ tasks(): Promise<unknown>, view<K extends keyof Views>(name: K): Promise<Views[K]>,
- *   locale(tag: string): Promise<Strings | undefined> }} Loader
+ *   locale(tag: string): Promise<{ default: Strings } | undefined | void> }} Loader
  */
 /**
  * What the tasks use of the page's runtime (src/runtime/runtime.js).
@@ -82,6 +83,10 @@ export class Dialogs {
     this.queue = Promise.resolve();
     /** The shared dialogs, by what they ask. @type {Map<string, Promise<{ choice: number, declined: number } | null>>} */
     this.pending = new Map();
+    /** The native side of the calls, once loaded. @type {import('./calls.js').Calls | null} */
+    this.calls = null;
+    /** @type {Promise<import('./calls.js').Calls> | null} */
+    this.loadingCalls = null;
     // The language tag on the dialogs and the panel: the `locale` option as given (any BCP 47 tag: strings
     // translated through `strings` carry it; `es_MX` is written `es-MX`), else the built-in locale in use.
     const tag = String(rt.options.locale ?? '').trim().replace(/_/g, '-');
@@ -90,13 +95,17 @@ export class Dialogs {
 
   // ---- The UI: the pre-prompt is here already; the locale's strings load with the tasks, the other UIs when shown.
 
-  /** The locale's strings (a built-in locale other than English), loading from the first call on. */
+  /**
+   * The locale's strings (a built-in locale other than English), loading from the first call on.
+   * @returns {Promise<Strings | undefined>}
+   */
   preload() {
-    if (!this.loading) {
-      const loading = (this.loading = this.rt.loader.locale(this.rt.locale));
+    let loading = this.loading;
+    if (!loading) {
+      loading = this.loading = this.rt.loader.locale(this.rt.locale).then((m) => (m ? m.default : undefined));
       loading.catch(() => { this.loading = null; });
     }
-    return this.loading;
+    return loading;
   }
 
   /**
@@ -137,18 +146,43 @@ export class Dialogs {
   }
 
   /**
-   * A refusal, audited as `blocked` when something outside the site refused (the browser, the system, a policy).
+   * A refusal to throw (errors.js `notAllowed`, which comes with the native side of the calls: a refusal follows an
+   * answer, or needs no dialog), audited as `blocked` when something outside the site refused (the browser, the
+   * system, a policy). Should that module fail to load (offline), still a NotAllowedError with its `reason`.
    * @param {number} mask
    * @param {number} why
    * @param {string} [detail]
+   * @returns {Promise<import('./errors.js').Refusal>}
    */
-  refused(mask, why, detail) {
+  async refused(mask, why, detail) {
     if (why >= REFUSE_BROWSER) this.audit('blocked', mask, REFUSALS[why]);
-    return notAllowed(mask, why, detail);
+    try {
+      return (await this.native()).notAllowed(mask, why, detail);
+    } catch {
+      const e = new DOMException('jit-permissions: not allowed', 'NotAllowedError');
+      return Object.defineProperty(/** @type {import('./errors.js').Refusal} */ (e), 'reason', { value: REFUSALS[why], enumerable: true });
+    }
   }
 
-  /** A pre-prompt (or the chip) opens: Tasks loads the native side of the calls meanwhile. */
-  shown() {}
+  /**
+   * The native side of the calls (calls.js), loading: once a pre-prompt takes input (so it is ready once the person
+   * answers, and off the path of the pre-prompt), or once a task is decided or refused.
+   * @returns {Promise<import('./calls.js').Calls>}
+   */
+  native() {
+    if (!this.loadingCalls) {
+      const loading = (this.loadingCalls = import('./calls.js').then((m) => (this.calls = new m.Calls(this))));
+      loading.catch(() => { this.loadingCalls = null; });
+    }
+    return this.loadingCalls;
+  }
+
+  /**
+   * A pre-prompt opened: the native side of the calls loads once it takes input (as the person reads it, before they
+   * can answer), off the path of the pre-prompt.
+   */
+  shown() { setTimeout(() => this.native().catch(() => {}), READY_MS); }
+
 
   // ---- The queue and the decision of a task.
 
@@ -200,30 +234,30 @@ export class Dialogs {
     let trying = 0;
     for (let round = 1; round <= ROUNDS + 1; round++) {
       const a = this.assess(required & ~trying, optional & ~trying, reconsider);
-      if (a.refused) throw this.refused(bit(a.refused[0]), a.refused[1]);
+      if (a.refused) throw await this.refused(bit(a.refused[0]), a.refused[1]);
       if (a.blocked) {
         const [cap, reason] = a.blocked;
         const why = reason === REASON_SYSTEM ? REFUSE_SYSTEM : REFUSE_BROWSER;
         // A polyfilled call without user activation gets no dialog: the platform's refusal at once.
-        if (round > ROUNDS || content.quiet) throw this.refused(bit(cap), why);
+        if (round > ROUNDS || content.quiet) throw await this.refused(bit(cap), why);
         // The help closes by itself once the person unblocks it in the browser; the call then goes on as for the
         // new state. For the operating system's block it offers to try again.
         if (await this.recovery(bit(cap), REASONS[reason], reason === REASON_SYSTEM) === 'retry') { trying |= bit(cap); continue; }
         const s = this.rt.status(cap);
-        if (s.state === 'denied' && s.reason === REASONS[reason]) throw this.refused(bit(cap), why);
+        if (s.state === 'denied' && s.reason === REASONS[reason]) throw await this.refused(bit(cap), why);
         continue;
       }
       optional &= ~a.dropped;
       if (!a.ask) return a.ready | trying;
       const asked = a.ask & required || a.ask;
-      if (round > ROUNDS) throw notAllowed(bit(caps(asked)[0]), REFUSE_DISMISSED);
+      if (round > ROUNDS) throw await this.refused(bit(caps(asked)[0]), REFUSE_DISMISSED);
       const answer = await this.prePrompt(a.ask & required, a.ask & optional, task, content, reconsider);
       if (!answer) continue; // settled meanwhile (another dialog, another page): check again
       if (allows(answer.choice)) { optional &= ~answer.declined; continue; }
       if (!(a.ask & required)) { optional &= ~a.ask; continue; }
-      throw notAllowed(bit(caps(a.ask & required)[0]), answer.choice === DONT_ALLOW ? REFUSE_USER : REFUSE_DISMISSED);
+      throw await this.refused(bit(caps(a.ask & required)[0]), answer.choice === DONT_ALLOW ? REFUSE_USER : REFUSE_DISMISSED);
     }
-    throw notAllowed(required, REFUSE_DISMISSED);
+    throw await this.refused(required, REFUSE_DISMISSED);
   }
 
   /**
@@ -263,10 +297,14 @@ export class Dialogs {
         });
         // Only a pre-prompt that can be shown is audited as shown (the chip may fail to load, offline).
         this.rt.inputs(asked.map((i) => [SHOWN, i]));
-        this.shown();
         // A polyfilled call without user activation (on load): no modal, the chip (src/ui/chip.js) first, which
         // resolves true once the person opens it; its dismissal is one.
-        const result = content.quiet && !(await (await this.rt.loader.view('chip')).chip(request)) ? null : await prePrompt(request);
+        let result = null;
+        if (!content.quiet || await (await this.rt.loader.view('chip')).chip(request)) {
+          const answer = prePrompt(request);
+          this.shown();
+          result = await answer;
+        }
         const picked = CHOICES.indexOf(result ? result.choice : '');
         const choice = picked < 0 ? DISMISS : picked;
         const declined = allows(choice) ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;

@@ -84,32 +84,12 @@ export class Tasks extends Dialogs {
   constructor(rt) {
     super(rt);
     this.needs = needs;
-    /** The native side of the calls, once loaded. @type {import('./calls.js').Calls | null} */
-    this.calls = null;
-    /** @type {Promise<import('./calls.js').Calls> | null} */
-    this.loadingCalls = null;
     // The indicators asked for before the tasks loaded (runtime.js view()).
     for (const show of rt.indicators) show(this);
   }
 
   // ---- The gated calls: one decision at a time, one ask per task (dialogs.js), then the browser's own call
   // (calls.js); every refusal a NotAllowedError with a reason.
-
-  /**
-   * The native side of the calls (calls.js), loading: from the moment a pre-prompt opens (so it is ready once the
-   * person answers, and off the path of the pre-prompt), or once a task is decided.
-   * @returns {Promise<import('./calls.js').Calls>}
-   */
-  native() {
-    if (!this.loadingCalls) {
-      const loading = (this.loadingCalls = import('./calls.js').then((m) => (this.calls = new m.Calls(this))));
-      loading.catch(() => { this.loadingCalls = null; });
-    }
-    return this.loadingCalls;
-  }
-
-  /** A pre-prompt (or the chip) opens: the calls load while the person reads it. */
-  shown() { this.native().catch(() => {}); }
 
   /**
    * request(descriptors, prompt): the decision, then the browser's request from the same click. Never rejects for a

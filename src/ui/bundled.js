@@ -15,7 +15,7 @@ export const loader = {
   /** @param {string} name */
   view: (name) => (VIEWS[name] ? VIEWS[name]() : Promise.reject(new Error(`jit-permissions: no ${name} in the Rust API`))),
   /** @param {string} tag */
-  locale: (tag) => (tag === 'en' ? Promise.resolve() : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined)),
+  locale: (tag) => (tag === 'en' ? Promise.resolve() : import(`./locales/${tag}.js`).catch(() => undefined)),
 };
 
 /**

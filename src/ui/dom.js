@@ -237,7 +237,7 @@ function deepActiveElement() {
 /** The dialogs shown, the topmost last: Esc dismisses only the topmost. @type {Modal[]} */
 const shown = [];
 /** How long a dialog ignores clicks and keys after it shows (the browser's permission bubble waits as long). */
-const READY_MS = 500;
+export const READY_MS = 500;
 
 /**
  * A modal native <dialog> in the open shadow root of `<div data-jit-permissions="{kind}">`, named by its
