@@ -1,4 +1,4 @@
-//! Browser tests of the UI through the Rust API: `Permissions` gets `src/ui/ui.js` and the locale
+//! Browser tests of the UI through the Rust API: `Permissions` gets the UI modules (`src/ui/*.js`) and the locale
 //! modules as wasm-bindgen snippets, with no set-up. The UI's own behaviour under a person's real
 //! clicks and keys is tested in `tests/pages/ui.test.js` (wasm-bindgen-test cannot make trusted
 //! events); here: the snippets load, the locale and the overrides reach the dialogs and the panel,

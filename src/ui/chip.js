@@ -3,9 +3,9 @@
 // gets instead of a modal pre-prompt (SPEC.md, "The polyfill: the whole page"; seeds 000 and 001: ask in context,
 // never on load). A small, non-modal control in a corner of the page that names what the site asks for; the call
 // waits until the person opens it (then the pre-prompt follows, with the activation of that click) or dismisses it
-// (a dismissal, as the pre-prompt's ×). Loaded on first need, like ui.js.
+// (a dismissal, as the pre-prompt's ×). Loaded on first need, like each UI.
 //
-// As in ui.js: only trusted events count; the caller's words are text; an open shadow root that adopts one
+// As in the other UIs (src/ui/dom.js): only trusted events count; the caller's words are text; an open shadow root that adopts one
 // constructed stylesheet (strict CSP); themable with the same --jp-* custom properties (--jp-dark-* for the dark
 // scheme) and ::part() names (chip, open, dismiss); the colour scheme follows the page; announced through a
 // role="status" region without taking focus.
