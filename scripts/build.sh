@@ -88,7 +88,7 @@ minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./tasks.js --ex
 echo "export * from './src/runtime/tasks.js'; export * from './src/ui/dom.js';" \
   | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \
     --sourcefile=tasks.js --external:./patch.js --external:./calls.js --outfile=pkg/tasks.js \
-    '--mangle-props=^(enqueue|pending|queue|loading|tag|loadingCalls|settled|choices|restore|listening)$'
+    '--mangle-props=^(enqueue|pending|queue|loading|tag|loadingCalls|calls|native|refused|prePrompt|shown|css|settled|choices|restore|listening)$'
 # The polyfill's calls (patch.js `polyfill`; its wrappers are in index.js).
 echo "export { polyfill } from './src/runtime/patch.js';" \
   | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \

@@ -295,7 +295,7 @@ export class Dialogs {
           }),
           title: content.title ?? first.title, reason: content.reason ?? first.reason, image: content.image ?? first.image,
         });
-        // Only a pre-prompt that can be shown is audited as shown (the chip may fail to load, offline).
+        // Only a pre-prompt that can be shown is audited as shown: its strings are here (a locale may fail to load).
         this.rt.inputs(asked.map((i) => [SHOWN, i]));
         // A polyfilled call without user activation (on load): no modal, the chip (src/ui/chip.js) first, which
         // resolves true once the person opens it; its dismissal is one.

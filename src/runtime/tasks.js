@@ -162,6 +162,20 @@ export class Tasks extends Dialogs {
   // ---- Uses: the tracks and watches handed out are the calls' (none before calls.js loaded).
 
   /**
+   * What the capability elements (src/elements/elements.js) feed once the browser's own element got a result: what it
+   * proves (calls.js `learn`), and a track it handed out; at once when calls.js is loaded, else once it is.
+   * @param {number} mask
+   * @param {number} outcome
+   */
+  learn(mask, outcome) { return this.calls ? this.calls.learn(mask, outcome) : this.native().then((c) => c.learn(mask, outcome)); }
+
+  /**
+   * @param {number} i
+   * @param {MediaStreamTrack} track
+   */
+  trackStarted(i, track) { return this.calls ? this.calls.trackStarted(i, track) : this.native().then((c) => c.trackStarted(i, track)); }
+
+  /**
    * Stops a use whose capability is not granted any more (the engine's output, through the runtime).
    * @param {number} id
    */
