@@ -59,7 +59,7 @@ async fn the_pre_prompt_comes_from_the_bundled_ui_in_the_locale_and_ignores_scri
     assert_eq!(text(&root, "[part~=title]"), "Scan a receipt?");
     assert_eq!(text(&root, "[data-choice=allow-once]"), "今回のみ許可");
     assert_eq!(text(&root, "[data-choice=dont-allow]"), "許可しない");
-    assert_eq!(root.adopted_style_sheets().length(), 1);
+    assert_eq!(root.adopted_style_sheets().length(), 2, "the shared sheet (dom.js) and the pre-prompt's own");
 
     // Script-made clicks, cancel and close decide nothing: the dialog stays open, the request pending.
     for choice in ["allow-once", "allow-always", "dont-allow", "dismiss"] {
