@@ -5,8 +5,10 @@
 //
 // What loads when: this file first, with the wasm-bindgen glue (bundled into it by scripts/build.sh); as soon as it
 // is evaluated, the wasm (downloaded and compiled while the rest of the page starts, not when install() is called);
-// the UI (./ui.js:
-// pre-prompt, recovery help, controls panel) and a non-English locale (./locales/xx.js) only when first needed.
+// the tasks with
+// the pre-prompt (./tasks.js) on the first gated call; the recovery help, the controls panel, the in-use indicator,
+// the chip (./recovery.js, ./panel.js, ./indicator.js, ./chip.js) and a non-English locale (./locales/xx.js) each
+// only when first needed; the whole-page polyfill's calls (./patch.js) on the first call patch mode makes.
 // All of them by import() or fetch(), which a bundler emits as separate chunks and assets.
 //
 // Types: the public ones are index.d.ts (which `import('./index.js')` in JSDoc reads); tests/types/exports.ts holds
@@ -37,29 +39,30 @@ const compiling = typeof document !== 'undefined' && typeof WebAssembly === 'obj
   ? WebAssembly.compileStreaming(fetch(WASM)).catch(() => null)
   : null;
 
-const LOCALES = {
+/**
+ * What the runtime loads on first need besides the tasks, by name: the strings of the built-in locales other than
+ * English, and the UIs other than the pre-prompt (which tasks.js holds, with the tasks).
+ */
+const CHUNKS = {
   de: () => import('./locales/de.js'),
   fr: () => import('./locales/fr.js'),
   es: () => import('./locales/es.js'),
   ja: () => import('./locales/ja.js'),
+  recovery: () => import('./recovery.js'),
+  panel: () => import('./panel.js'),
+  indicator: () => import('./indicator.js'),
+  chip: () => import('./chip.js'),
 };
 
 /**
- * What the runtime loads on first need: its tasks (the gated calls and the dialogs), and the UI with the strings of locale `tag`.
+ * The runtime's loader: the tasks (the gated calls, the dialogs, the pre-prompt), each other UI, a locale's strings.
  * @type {Loader}
  */
 const loader = {
   tasks: () => import('./tasks.js'),
-  chip: () => import('./chip.js'),
-  load(tag) {
-    const locale = Object.hasOwn(LOCALES, tag) ? LOCALES[/** @type {keyof LOCALES} */ (tag)]() : null;
-    /** @type {ReturnType<Loader['load']>} */
-    const loading = Promise.all([import('./ui.js'), locale])
-      .then(([m, strings]) => [m.ui, strings ? strings.default : undefined]);
-    // Loading early is a guess that a dialog will follow; the runtime awaits it when one does.
-    loading.catch(() => {});
-    return loading;
-  },
+  view: (name) => /** @type {any} */ (CHUNKS[name]()),
+  // `tag` is a built-in locale (runtime.js resolveLocale): English is in tasks.js.
+  locale: (tag) => (tag === 'en' ? Promise.resolve(undefined) : CHUNKS[/** @type {keyof CHUNKS} */ (tag)]()),
 };
 
 /** A User Timing mark of the start-up phases (`jit-permissions:compiled`, ...), seen in dev tools. */

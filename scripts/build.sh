@@ -53,17 +53,15 @@ cp js/index.js js/index.d.ts js/elements.d.ts pkg/
 # The browser layer (src/runtime/runtime.js, with core.js, options.js, browser.js and codes.js), which index.js
 # imports: bundled into index.js below, so that a page's first load is the entry, the glue and the wasm.
 cp src/runtime/runtime.js src/runtime/core.js src/runtime/options.js src/runtime/browser.js src/runtime/codes.js pkg/
-# The tasks (the gated calls and the dialogs), loaded by index.js with import() on first need.
-cp src/runtime/tasks.js pkg/tasks.js
-# The whole-page polyfill (install({ patch })): its wrappers bundled into index.js, its calls into tasks.js.
+# The whole-page polyfill (install({ patch })): its wrappers bundled into index.js, its calls into their own chunk
+# (below).
 cp src/runtime/patch.js pkg/patch.js
 # The chip a polyfilled call without user activation shows instead of a modal, loaded on first need.
 cp src/ui/chip.js pkg/chip.js
 # jit-permissions/testing: helpers for sites' own end-to-end tests (never loaded by index.js).
 cp js/testing.js js/testing.d.ts pkg/
-# The UI and its locales, loaded by index.js with import() on first need. wasm-bindgen also copies them
-# under snippets/ for the Rust API's static imports, which the npm glue must not use: check, then drop.
-cp src/ui/ui.js pkg/ui.js
+# The locales, loaded by index.js with import() on first need (the UIs are bundled below). wasm-bindgen also copies
+# the UI under snippets/ for the Rust API's imports, which the npm glue must not use: check, then drop.
 mkdir -p pkg/locales && cp src/ui/locales/*.js pkg/locales/
 if grep -q "snippets/" pkg/jit_permissions.js; then
   echo "[build] pkg/jit_permissions.js imports a snippet: the UI must reach the npm glue only through import()" >&2
@@ -80,9 +78,38 @@ minify() { # file [esbuild options...]
 }
 # index.js bundles the browser layer and the glue (one request and one gzip stream less: 0.4 KB gzipped less than
 # the glue as a file of its own).
-minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./ui.js --external:./tasks.js --external:./elements.js --external:./chip.js '--external:./locales/*'
-# The few names tasks.js takes from runtime.js come along into it (the runtime itself stays out).
-minify pkg/tasks.js --bundle
+minify pkg/index.js --bundle '--mangle-props=^_[a-z]' --external:./tasks.js --external:./elements.js --external:./chip.js \
+  --external:./recovery.js --external:./panel.js --external:./indicator.js '--external:./locales/*'
+# What a page fetches until its first pre-prompt shows is the first load and ONE chunk: tasks.js, the gated calls
+# (src/runtime/tasks.js) with the dialogs and the error mapping, the pre-prompt (src/ui/prompt.js) and the helpers and
+# styles every UI shares (src/ui/dom.js, exported for the other UIs). The few names it takes from runtime.js come
+# along into it (the runtime itself stays out); the polyfill's calls stay out (./patch.js, loaded on patch mode's
+# first call). The properties only its own code reads get short names (--mangle-props).
+echo "export * from './src/runtime/tasks.js'; export * from './src/ui/dom.js';" \
+  | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \
+    --sourcefile=tasks.js --external:./patch.js --external:./calls.js --outfile=pkg/tasks.js \
+    '--mangle-props=^(enqueue|pending|queue|loading|tag|loadingCalls|calls|native|refused|prePrompt|shown|css|settled|choices|restore|listening)$'
+# The polyfill's calls (patch.js `polyfill`; its wrappers are in index.js).
+echo "export { polyfill } from './src/runtime/patch.js';" \
+  | "$ESBUILD" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 --log-level=warning \
+    --sourcefile=patch.js --outfile=pkg/patch.js
+# The other UIs, each a chunk of its own loaded when first shown; the shared helpers (./dom.js) they take from
+# tasks.js, which is always loaded before them (the tasks show them).
+# The native side of the gated calls (src/runtime/calls.js), loaded while the first pre-prompt is open.
+"$ESBUILD" src/runtime/calls.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
+  --log-level=warning --outfile=pkg/calls.js
+# Each other UI is its view (src/ui/recovery.js, panel.js, indicator.js) with its side of the tasks
+# (src/runtime/help.js, controls.js, inuse.js).
+for ui in recovery panel indicator; do
+  entry=src/ui/$ui.js; [ "$ui" = recovery ] && entry=src/runtime/help.js; [ "$ui" = panel ] && entry=src/runtime/controls.js
+  [ "$ui" = indicator ] && entry=src/runtime/inuse.js
+  "$ESBUILD" "$entry" --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
+    --log-level=warning --external:./dom.js --outfile="pkg/$ui.js"
+  sed -i 's#"\./dom\.js"#"./tasks.js"#' "pkg/$ui.js"
+  if grep -q 'dom\.js' "pkg/$ui.js"; then echo "[build] pkg/$ui.js still imports dom.js" >&2; exit 1; fi
+done
+# The names tasks.js exports for them, shortened in it and in them (scripts/short-exports.mjs).
+node scripts/short-exports.mjs pkg/tasks.js Tasks,polyfill pkg/recovery.js pkg/panel.js pkg/indicator.js
 # The capability elements, the entry `jit-permissions/elements`: js/elements.js with src/elements/*.js and the
 # few names it takes from runtime.js bundled in; it imports the page's controller from ./index.js (not bundled).
 "$ESBUILD" js/elements.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
@@ -91,8 +118,7 @@ minify pkg/tasks.js --bundle
 cp js/polyfill.d.ts pkg/
 "$ESBUILD" js/polyfill.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
   --log-level=warning --external:./index.js --outfile=pkg/polyfill.js
-rm pkg/runtime.js pkg/core.js pkg/options.js pkg/browser.js pkg/codes.js pkg/jit_permissions.js pkg/patch.js
-for f in pkg/ui.js pkg/chip.js pkg/testing.js pkg/locales/*.js; do minify "$f"; done
+rm pkg/runtime.js pkg/core.js pkg/options.js pkg/browser.js pkg/codes.js pkg/jit_permissions.js
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 # They are kept in target/types/ for the type check of the JavaScript (tsconfig.json).
 mkdir -p target/types && cp pkg/jit_permissions.d.ts target/types/

@@ -42,6 +42,7 @@ echo "ok"
 step "package: imported in plain Node (no browser), and what npm would publish (tests/node/)"
 node tests/node/server-import.test.mjs
 node tests/node/package-files.test.mjs
+node tests/node/first-prompt.test.mjs
 
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
 step "wasm-bindgen-test: Chromium"

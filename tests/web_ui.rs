@@ -1,4 +1,4 @@
-//! Browser tests of the UI through the Rust API: `Permissions` gets `src/ui/ui.js` and the locale
+//! Browser tests of the UI through the Rust API: `Permissions` gets the UI modules (`src/ui/*.js`) and the locale
 //! modules as wasm-bindgen snippets, with no set-up. The UI's own behaviour under a person's real
 //! clicks and keys is tested in `tests/pages/ui.test.js` (wasm-bindgen-test cannot make trusted
 //! events); here: the snippets load, the locale and the overrides reach the dialogs and the panel,
@@ -59,7 +59,7 @@ async fn the_pre_prompt_comes_from_the_bundled_ui_in_the_locale_and_ignores_scri
     assert_eq!(text(&root, "[part~=title]"), "Scan a receipt?");
     assert_eq!(text(&root, "[data-choice=allow-once]"), "今回のみ許可");
     assert_eq!(text(&root, "[data-choice=dont-allow]"), "許可しない");
-    assert_eq!(root.adopted_style_sheets().length(), 1);
+    assert_eq!(root.adopted_style_sheets().length(), 2, "the shared sheet (dom.js) and the pre-prompt's own");
 
     // Script-made clicks, cancel and close decide nothing: the dialog stays open, the request pending.
     for choice in ["allow-once", "allow-always", "dont-allow", "dismiss"] {

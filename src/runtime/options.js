@@ -48,7 +48,7 @@ export const LOCALES = ['en', 'de', 'fr', 'es', 'ja'];
  * Every key of the `strings` option (the English table of ui.js has each).
  * @type {string[]}
  */
-export const KEYS = ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
+export const KEYS = /* @__PURE__ */ ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '
   + 'systemIntro busyIntro panelTitle revoke reset help expiresIn hours minutes inUseNow lastChoice dismissed notAsked inUse '
   + 'notInUse camera,microphone,geolocation,notifications:Title,Reason,Name,Noun,Blocked steps:Chromium,Firefox,Safari,'
   + 'Other,Mac,Windows,Device,Busy system,busy,policy,user,embargo,granted,prompt:Title state:Granted,Denied,Prompt '

@@ -115,7 +115,7 @@ export function createRuntime(makeEngine, options, hooks, loader) {
  * @typedef {'start' | 'check' | 'status' | 'request' | 'getUserMedia' | 'getCurrentPosition' | 'watchPosition' | 'clearWatch'
  *   | 'requestNotifications' | 'revoke' | 'reset' | 'help' | 'view' | 'recheck' | 'nativeQuery' | 'needs' | 'polyfill'} SharedKey
  */
-const SHARED = /** @type {SharedKey[]} */ (('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
+const SHARED = /** @type {SharedKey[]} */ (/* @__PURE__ */ ('start check status request getUserMedia getCurrentPosition watchPosition clearWatch requestNotifications '
   + 'revoke reset help view recheck nativeQuery needs polyfill').split(' '));
 /**
  * The runtime as a later installer on the page gets it (createRuntime()'s facade): what the public controller can do.

@@ -1,7 +1,8 @@
 // The Rust API's loader (src/web/rust_api.rs): what the runtime loads on first need, as the npm package's index.js
-// does. wasm-bindgen copies every module the crate declares next to its glue (rust_api.rs declares tasks.js, ui.js,
-// each of locales/*.js and the elements, never using them, so the glue does not import them at start); they are
-// imported from beside this file when first needed. Should a locale be missing all the same, the UI speaks English.
+// does. wasm-bindgen copies every module the crate declares next to its glue (rust_api.rs declares the tasks, each UI
+// of src/ui/, each of locales/*.js and the elements, never using them, so the glue does not import them at start);
+// they are imported from beside this file when first needed. Should a locale be missing all the same, the UI speaks
+// English.
 import { bounded, patch, patchList } from '../runtime/patch.js';
 
 /** @typedef {import('../runtime/runtime.js').Hooks} Hooks */
@@ -10,16 +11,20 @@ import { bounded, patch, patchList } from '../runtime/patch.js';
 /** @typedef {import('../runtime/options.js').Options} Options */
 /** @typedef {import('../runtime/patch.js').Kind} Kind */
 
+/** @type {Record<string, () => Promise<unknown>>} */
+const VIEWS = {
+  chip: () => import('./chip.js'),
+  recovery: () => import('../runtime/help.js'),
+  panel: () => import('../runtime/controls.js'),
+  indicator: () => import('../runtime/inuse.js'),
+};
+
 export const loader = {
   tasks: () => import('../runtime/tasks.js'),
+  /** @param {string} name */
+  view: (name) => (VIEWS[name] ? VIEWS[name]() : Promise.reject(new Error(`jit-permissions: no ${name} in the Rust API`))),
   /** @param {string} tag */
-  load(tag) {
-    const strings = tag === 'en' ? undefined : import(`./locales/${tag}.js`).then((m) => m.default, () => undefined);
-    const loading = Promise.all([import('./ui.js').then((m) => m.ui), strings]);
-    // Loading early is a guess that a dialog will follow; the runtime awaits it when one does.
-    loading.catch(() => {});
-    return loading;
-  },
+  locale: (tag) => (tag === 'en' ? Promise.resolve() : import(`./locales/${tag}.js`).catch(() => undefined)),
 };
 
 /**

@@ -1,10 +1,11 @@
+// @ts-check
 // The chip of jit-permissions: what a polyfilled call made without user activation (on page load, from a timer)
 // gets instead of a modal pre-prompt (SPEC.md, "The polyfill: the whole page"; seeds 000 and 001: ask in context,
 // never on load). A small, non-modal control in a corner of the page that names what the site asks for; the call
 // waits until the person opens it (then the pre-prompt follows, with the activation of that click) or dismisses it
-// (a dismissal, as the pre-prompt's ×). Loaded on first need, like ui.js.
+// (a dismissal, as the pre-prompt's ×). Loaded on first need, like each UI.
 //
-// As in ui.js: only trusted events count; the caller's words are text; an open shadow root that adopts one
+// As in the other UIs (src/ui/dom.js): only trusted events count; the caller's words are text; an open shadow root that adopts one
 // constructed stylesheet (strict CSP); themable with the same --jp-* custom properties (--jp-dark-* for the dark
 // scheme) and ::part() names (chip, open, dismiss); the colour scheme follows the page; announced through a
 // role="status" region without taking focus.
@@ -14,6 +15,8 @@
 //             capability (or of several), is the chip's text
 //   resolves  true when the person opened it (a real click, Enter or Space on its button), false when dismissed
 //             (its × or Esc)
+
+/** @typedef {Pick<import('./prompt.js').PromptRequest, 'capabilities' | 'title'> & { lang?: string, strings?: Record<string, string> }} ChipRequest */
 
 const CSS = `:host{all:initial;position:fixed;z-index:2147483646;inset-block-end:1rem;inset-inline-start:1rem;
 --_bg:var(--jp-bg,#fff);--_fg:var(--jp-fg,#1f1f1f);--_accent:var(--jp-accent,#0b57d0);--_border:var(--jp-border,#747775);
@@ -31,29 +34,40 @@ button:hover{background:var(--_hover)}
 button:focus-visible{outline:3px solid var(--_focus);outline-offset:2px}
 .jp-sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
 
+/** @type {CSSStyleSheet | null} */
 let sheet = null;
 
+/** @param {string | undefined} tag */
 const rtl = (tag) => /^(ar|fa|he|iw|ps|ur|yi|dv|ckb|sd|ug)(-|$)/i.test(tag || '');
 
-/** The chip's text: the site's title, else the built-in title of the capability, or of several. */
+/**
+ * The chip's text: the site's title, else the built-in title of the capability, or of several.
+ * @param {ChipRequest} request
+ */
 function label(request) {
   const s = request.strings || {};
   if (typeof request.title === 'string' && request.title.trim()) return request.title;
   const asked = (request.capabilities || []).filter((c) => !c.state || c.state === 'prompt').map((c) => c.name);
   if (asked.length === 1) return s[`${asked[0]}Title`] || asked[0];
-  let names = asked.map((n) => s[`${n}Noun`] || n);
-  try { names = new Intl.ListFormat(request.lang, { type: 'conjunction' }).format(names); } catch { names = names.join(', '); }
+  const nouns = asked.map((n) => s[`${n}Noun`] || n);
+  let names;
+  try { names = new Intl.ListFormat(request.lang, { type: 'conjunction' }).format(nouns); } catch { names = nouns.join(', '); }
   return String(s.manyTitle || '{names}').replace('{names}', names);
 }
 
 function dark() {
-  const meta = document.querySelector('meta[name="color-scheme"]')?.content || '';
+  const meta = document.querySelector('meta[name="color-scheme"]')?.getAttribute('content') || '';
   const page = getComputedStyle(document.documentElement).colorScheme || meta;
   if (/\bdark\b/.test(page) && !/\blight\b/.test(page)) return true;
   if (/\blight\b/.test(page) && !/\bdark\b/.test(page)) return false;
   return matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
+/**
+ * Shows the chip (see the top of this file).
+ * @param {ChipRequest} request
+ * @returns {Promise<boolean>}
+ */
 export function chip(request) {
   const host = document.createElement('div');
   host.setAttribute('data-jit-permissions', 'chip');
@@ -90,9 +104,10 @@ export function chip(request) {
   // Filled after insertion, so that screen readers announce it.
   setTimeout(() => { status.textContent = text; }, 50);
   return new Promise((resolve) => {
-    const done = (opened) => (e) => {
+    /** @param {boolean} opened */
+    const done = (opened) => /** @param {Event} e */ (e) => {
       if (!e.isTrusted) return;
-      if (e.type === 'keydown' && e.key !== 'Escape') return;
+      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
       host.remove();
       resolve(opened);
     };

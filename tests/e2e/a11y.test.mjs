@@ -102,7 +102,7 @@ export const tests = [
       await page.waitForSelector(PRE_PROMPT, { state: 'detached' });
       // The UI module itself, as the runtime calls it, for what the demo has no task for.
       await page.evaluate(async () => {
-        const { ui } = await import('/pkg/ui.js');
+        const ui = await (async () => { const [p, r] = await Promise.all([import('/src/ui/prompt.js'), import('/src/ui/recovery.js')]); return { en: { ...p.en, ...r.en }, prePrompt: p.prePrompt, recovery: r.recovery }; })();
         window.__task = ui.prePrompt({
           capabilities: [
             { name: 'camera', optional: false }, { name: 'microphone', optional: true },
@@ -130,7 +130,7 @@ export const tests = [
         ['policy', {}], ['user', {}], ['embargo', {}], ['granted', {}], ['prompt', {}],
       ]) {
         await page.evaluate(async ({ cause, more }) => {
-          const { ui } = await import('/pkg/ui.js');
+          const ui = await (async () => { const [p, r] = await Promise.all([import('/src/ui/prompt.js'), import('/src/ui/recovery.js')]); return { en: { ...p.en, ...r.en }, prePrompt: p.prePrompt, recovery: r.recovery }; })();
           ui.recovery({ capability: 'camera', cause, browser: 'chromium', lang: 'en', strings: ui.en, ...more });
         }, { cause, more });
         await page.waitForSelector(`${RECOVERY}[data-cause="${cause}"] dialog[open]`);
@@ -173,7 +173,7 @@ export const tests = [
       });
       await openDemo(page, env.base);
       await page.evaluate(async () => {
-        const { ui } = await import('/pkg/ui.js');
+        const ui = await (async () => { const [p, r] = await Promise.all([import('/src/ui/prompt.js'), import('/src/ui/recovery.js')]); return { en: { ...p.en, ...r.en }, prePrompt: p.prePrompt, recovery: r.recovery }; })();
         document.querySelector('button[data-action="camera-start"]').focus();
         window.__late = ui.prePrompt({
           capabilities: [{ name: 'camera', optional: false }], lang: 'en', strings: ui.en,

@@ -254,7 +254,7 @@ export const tests = [
       shared.tarball = join(packDir, info.filename);
       const files = info.files.map((f) => f.path).sort();
       for (const f of ['index.js', 'index.d.ts', 'jit_permissions_bg.wasm', 'package.json',
-        'ui.js', 'tasks.js', 'testing.js', 'testing.d.ts', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
+        'tasks.js', 'calls.js', 'patch.js', 'recovery.js', 'panel.js', 'indicator.js', 'chip.js', 'testing.js', 'testing.d.ts', 'locales/de.js', 'locales/fr.js', 'locales/es.js', 'locales/ja.js']) {
         assert(files.includes(f), `the tarball has ${f} (it has ${files.join(', ')})`);
       }
 
@@ -297,7 +297,8 @@ export const tests = [
       const holding = (needle) => js.filter((c) => c.text.includes(needle)).map((c) => c.f);
       const entry = holding('compileStreaming');
       assertEqual(entry.length, 1, `chunks with the entry (${js.map((c) => c.f).join(', ')})`);
-      // (A string of ui.js alone: the polyfill's chip, chip.js, is a chunk of its own and marks its host too.)
+      // (A string of the pre-prompt's alone, src/ui/prompt.js, which the chunk tasks.js holds: the polyfill's chip,
+      // chip.js, is a chunk of its own and marks its host too.)
       const uiChunks = holding('Allow on every visit');
       assertEqual(uiChunks.length, 1, 'chunks with the UI');
       assert(uiChunks[0] !== entry[0], 'the UI is in the entry chunk');

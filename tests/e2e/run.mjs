@@ -51,7 +51,8 @@ async function startServer(pkgSnapshot) {
   // Serve a root of links: demo/ and examples/ of the repository, and /pkg/ from a copy of the package
   // taken at the start, so that a rebuild of pkg/ during the run (a shared work tree) cannot change it.
   serveRoot = mkdtempSync(join(tmpdir(), 'jit-permissions-e2e-root-'));
-  for (const name of ['demo', 'examples']) symlinkSync(join(repoRoot, name), join(serveRoot, name));
+  // src/ too: the a11y test renders the UI modules on their own (src/ui/*.js, as the Rust API gets them).
+  for (const name of ['demo', 'examples', 'src']) symlinkSync(join(repoRoot, name), join(serveRoot, name));
   symlinkSync(pkgSnapshot, join(serveRoot, 'pkg'));
   const proc = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), serveRoot, '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],

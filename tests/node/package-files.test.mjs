@@ -2,7 +2,7 @@
 // Package hygiene of the built npm package (pkg/): what `npm pack` would publish is exactly what package.json
 // `files` names (directories expanded, plus the package.json npm always adds), every `files` entry matches something,
 // and every `exports` entry names shipped files with its `types` condition first. Also that the `strings` keys of
-// index.d.ts are exactly the keys of the built-in English strings (src/ui/ui.js `en`) and of the runtime's check
+// index.d.ts are exactly the keys of the built-in English strings (the `en` of src/ui/prompt.js, recovery.js, panel.js and indicator.js) and of the runtime's check
 // (src/runtime/options.js `KEYS`, which runtime.js re-exports), so the type cannot drift from the UI. That every entry's types compile under
 // `tsc --strict` is checked by tests/e2e/package.test.mjs, which installs TypeScript from the registry.
 //
@@ -72,10 +72,17 @@ const dts = readFileSync(join(pkg, 'index.d.ts'), 'utf8');
 const block = dts.match(/export interface Strings \{([\s\S]*?)\n\}/);
 const typeKeys = block ? [...block[1].matchAll(/^\s+(\w+)\?: string;/gm)].map((m) => m[1]) : [];
 if (!typeKeys.length) keyProblems.push('index.d.ts has no `export interface Strings` with `key?: string;` members');
-const ui = readFileSync(join(root, 'src', 'ui', 'ui.js'), 'utf8');
-const en = ui.match(/\nconst en = \{([\s\S]*?)\n\};/);
-const enKeys = en ? [...en[1].matchAll(/^ {2}(\w+):/gm)].map((m) => m[1]) : [];
-if (!enKeys.length) keyProblems.push('src/ui/ui.js has no `const en = { ... };`');
+// The English strings are in the module of each UI (the pre-prompt's has those they share).
+const enKeys = [];
+for (const file of ['prompt.js', 'recovery.js', 'panel.js', 'indicator.js']) {
+  const text = readFileSync(join(root, 'src', 'ui', file), 'utf8');
+  const en = text.match(/\nconst en = \{([\s\S]*?)\n\};/);
+  if (!en) keyProblems.push(`src/ui/${file} has no \`const en = { ... };\``);
+  for (const [, key] of en ? en[1].matchAll(/^ {2}(\w+):/gm) : []) {
+    if (enKeys.includes(key)) keyProblems.push(`the key ${key} is in more than one English table (src/ui/${file})`);
+    enKeys.push(key);
+  }
+}
 // The runtime's own list (what install() accepts), imported: the browser layer loads in Node (it is bundled into
 // index.js, which tests/node/server-import.test.mjs imports there).
 let rsKeys = [];
@@ -87,8 +94,8 @@ try {
 if (!rsKeys.length) keyProblems.push('src/runtime/runtime.js exports no KEYS');
 const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 const diff = (a, b) => a.filter((k) => !b.includes(k));
-if (!same(typeKeys, enKeys)) keyProblems.push(`index.d.ts Strings vs ui.js en: only in the type ${JSON.stringify(diff(typeKeys, enKeys))}, only in en ${JSON.stringify(diff(enKeys, typeKeys))}`);
+if (!same(typeKeys, enKeys)) keyProblems.push(`index.d.ts Strings vs the UIs' en: only in the type ${JSON.stringify(diff(typeKeys, enKeys))}, only in en ${JSON.stringify(diff(enKeys, typeKeys))}`);
 if (!same(typeKeys, rsKeys)) keyProblems.push(`index.d.ts Strings vs runtime.js KEYS: only in the type ${JSON.stringify(diff(typeKeys, rsKeys))}, only in KEYS ${JSON.stringify(diff(rsKeys, typeKeys))}`);
-check(`the Strings type has exactly the ${typeKeys.length} keys of ui.js en and runtime.js KEYS`, keyProblems);
+check(`the Strings type has exactly the ${typeKeys.length} keys of the UIs' en and runtime.js KEYS`, keyProblems);
 
 process.exit(failed ? 1 : 0);

@@ -15,8 +15,8 @@ if (mod) {
     auditLog(p);
     await sleep(300);
     assertEqual(document.querySelectorAll('[data-jit-permissions="indicator"]').length, 0, 'indicator hosts');
-    const ui = performance.getEntriesByType('resource').filter((e) => /\/ui\.js$/.test(e.name));
-    assertEqual(ui.length, 0, 'ui.js fetched before anything was in use');
+    const ui = performance.getEntriesByType('resource').filter((e) => /\/(indicator|tasks)\.js$/.test(e.name));
+    assertEqual(ui.length, 0, 'indicator.js or tasks.js fetched before anything was in use');
   });
 }
 

@@ -1,12 +1,18 @@
 // Theming per colour scheme (issue 13, item 7): a site that sets one --jp-* property (for the light scheme) or one
 // --jp-dark-* property (for the dark scheme) must keep text at >= 4.5:1 and borders and the focus ring at >= 3:1 in
 // BOTH schemes. Before, a site's --jp-accent meant for white reached the dark scheme (2.58:1 button text) and its
-// --jp-bg made the dark title 1.28:1. Each case opens the real pre-prompt (pkg/ui.js) in a page whose color-scheme is
+// --jp-bg made the dark title 1.28:1. Each case opens the real pre-prompt (src/ui/prompt.js) in a page whose color-scheme is
 // light or dark (the dialogs follow the page's color-scheme), reads the colours the dialog resolved and computes the
 // WCAG contrast ratios. The overrides are values a site would pick for that scheme.
 import { test, assert, assertEqual, note, finish } from './harness.js';
 
-const { ui } = await import('/pkg/ui.js');
+// The UIs as the Rust API gets them (src/ui/: one module each, sharing dom.js; the npm package bundles the same
+// sources into its chunks), with the English strings of all of them.
+const [prompt, rec, pan, ind] = await Promise.all(['prompt', 'recovery', 'panel', 'indicator'].map((n) => import(`/src/ui/${n}.js`)));
+const ui = {
+  en: { ...prompt.en, ...rec.en, ...pan.en, ...ind.en },
+  prePrompt: prompt.prePrompt, recovery: rec.recovery, panel: pan.panel, indicator: ind.indicator,
+};
 const NAMES = ['bg', 'fg', 'muted', 'accent', 'accent-fg', 'hover', 'border', 'focus'];
 const LIGHT = { bg: '#fdf6e3', fg: '#111111', muted: '#5c5c5c', accent: '#6b21a8', 'accent-fg': '#ffffff', hover: '#f3e8ff', border: '#6b7280', focus: '#6b21a8' };
 const DARK = { bg: '#0f172a', fg: '#f1f5f9', muted: '#cbd5e1', accent: '#c4b5fd', 'accent-fg': '#1e1b4b', hover: '#1e293b', border: '#94a3b8', focus: '#c4b5fd' };

@@ -1,4 +1,4 @@
-// The UI module on its own (pkg/ui.js, the same file the Rust API gets as a snippet): what tests/web_ui.rs checked
+// The UI modules on their own (src/ui/*.js, the files the Rust API gets as snippets): what tests/web_ui.rs checked
 // when the UI was Rust, now with a person's real input. Every choice is a real WebDriver click or key press (run.mjs
 // `click`, `keys`, `clickAt`); every script-made event (element.click(), dispatchEvent, a script closing the dialog)
 // must change nothing, because only the person decides.
@@ -11,7 +11,13 @@
 import { test, assert, assertEqual, engine, finish, outside, sleep, waitFor } from './harness.js';
 import { hosts, press } from './prompt-util.js';
 
-const { ui } = await import('/pkg/ui.js');
+// The UIs as the Rust API gets them (src/ui/: one module each, sharing dom.js; the npm package bundles the same
+// sources into its chunks), with the English strings of all of them.
+const [prompt, rec, pan, ind] = await Promise.all(['prompt', 'recovery', 'panel', 'indicator'].map((n) => import(`/src/ui/${n}.js`)));
+const ui = {
+  en: { ...prompt.en, ...rec.en, ...pan.en, ...ind.en },
+  prePrompt: prompt.prePrompt, recovery: rec.recovery, panel: pan.panel, indicator: ind.indicator,
+};
 const ja = (await import('/pkg/locales/ja.js')).default;
 const strings = ui.en;
 const PRE = 'div[data-jit-permissions="pre-prompt"]';
@@ -118,7 +124,7 @@ await test('focus moves to the first choice and goes back to what had it', async
   trigger.remove();
 });
 
-await test('named by its title, described by the reason; caller strings are text; one adopted stylesheet, no inline style', async () => {
+await test('named by its title, described by the reason; caller strings are text; adopted stylesheets (the shared one and its own), no inline style', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   const { result, root } = await open({
     capabilities: [{ name: 'geolocation', optional: false }], title: evil, reason: '<b>bold</b><script>alert(2)</script>',
@@ -130,7 +136,7 @@ await test('named by its title, described by the reason; caller strings are text
   assertEqual(root.getElementById(dialog.getAttribute('aria-describedby')).textContent, '<b>bold</b><script>alert(2)</script>', 'description');
   assertEqual(root.querySelectorAll('img, b, script').length, 0, 'elements made from caller text');
   assertEqual(root.querySelectorAll('style, [style]').length, 0, 'inline styles (CSP)');
-  assertEqual(root.adoptedStyleSheets.length, 1, 'adopted stylesheets');
+  assertEqual(root.adoptedStyleSheets.length, 2, 'adopted stylesheets (dom.js\'s shared one, the UI\'s own)');
   assertEqual(root.querySelector('svg[part~="icon"]').getAttribute('aria-hidden'), 'true', 'icon aria-hidden');
   await click('button[data-choice="allow-once"]');
   await result;
@@ -235,7 +241,7 @@ await test('controls panel: four rows in order, named list, states, countdown, h
   const panel = ui.panel(parent, host, { lang: 'en', strings });
   const root = parent.querySelector('div[data-jit-permissions="controls"]').shadowRoot;
   const q = (s) => root.querySelector(s);
-  assertEqual(root.adoptedStyleSheets.length, 1, 'adopted stylesheets');
+  assertEqual(root.adoptedStyleSheets.length, 2, 'adopted stylesheets (dom.js\'s shared one, the UI\'s own)');
   const rows = [...root.querySelectorAll('li[part~="row"]')].map((r) => r.getAttribute('data-capability'));
   assertEqual(JSON.stringify(rows), JSON.stringify(['camera', 'microphone', 'geolocation', 'notifications']), 'rows');
   assertEqual(root.getElementById(q('ul').getAttribute('aria-labelledby')).textContent, 'Site permissions', 'list name');

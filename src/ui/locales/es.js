@@ -1,5 +1,5 @@
 // Spanish strings of the pre-prompt, the recovery help and the controls panel (es). Data only: each key
-// is a key of the `strings` option (see src/ui/ui.js for the English ones and what each is); placeholders (`{name}`, `{names}`,
+// is a key of the `strings` option (see the `en` of src/ui/prompt.js, recovery.js, panel.js and indicator.js for the English ones); placeholders (`{name}`, `{names}`,
 // `{noun}`, `{time}`, ...) are filled in. Loaded only when this locale is used.
 export default {
   allowOnce: 'Permitir esta vez',

@@ -80,8 +80,9 @@ pub(super) fn content_js(c: &PromptContent) -> JsValue {
 // The browser layer for Rust callers is the npm package's own (`src/runtime/runtime.js`), and the UI (`src/ui/`),
 // as wasm-bindgen snippets, which wasm-bindgen copies next to the crate user's glue, so nothing needs setting up.
 // Only this code path refers to them: the npm package's glue imports none. The glue imports runtime.js and
-// bundled.js at start; bundled.js imports the tasks (tasks.js), the UI (ui.js), a locale and the capability elements
-// on first need, as the npm package does, from the copies that the declarations below make wasm-bindgen write
+// bundled.js at start; bundled.js imports the tasks (tasks.js, with the pre-prompt), the other UIs (recovery, panel,
+// indicator, chip), a locale and the capability elements on first need, as the npm package does, from the copies
+// that the declarations below make wasm-bindgen write
 // (declared, never used, so the glue does not import them).
 #[wasm_bindgen(module = "/src/runtime/runtime.js")]
 extern "C" {
@@ -128,7 +129,7 @@ extern "C" {
 }
 #[wasm_bindgen(module = "/src/ui/bundled.js")]
 extern "C" {
-    /// The loader the runtime takes: `tasks()` and `load(tag)`, each an import() on first need.
+    /// The loader the runtime takes: `tasks()`, `view(name)` and `locale(tag)`, each an import() on first need.
     #[wasm_bindgen(thread_local_v2, js_name = loader)]
     pub(super) static LOADER: JsValue;
     #[wasm_bindgen(js_name = defineElements)]
@@ -218,7 +219,6 @@ beside_the_glue! {
     POLYFILL: "/src/runtime/patch.js" => polyfill;
     ELEMENTS: "/src/elements/elements.js" => JitGeolocationElement;
     CODES: "/src/runtime/codes.js" => NAMES;
-    UI: "/src/ui/ui.js" => ui;
     DE: "/src/ui/locales/de.js" => default;
     FR: "/src/ui/locales/fr.js" => default;
     ES: "/src/ui/locales/es.js" => default;
@@ -230,4 +230,17 @@ beside_the_glue! {
     CORE: "/src/runtime/core.js" => RuntimeCore;
     OPTIONS: "/src/runtime/options.js" => KEYS;
     BROWSER: "/src/runtime/browser.js" => MARK;
+    DIALOGS: "/src/runtime/dialogs.js" => Dialogs;
+    ERRORS: "/src/runtime/errors.js" => notAllowed;
+    CALLS: "/src/runtime/calls.js" => Calls;
+    CONTROLS: "/src/runtime/controls.js" => mount;
+    STATUSES: "/src/runtime/statuses.js" => statuses;
+    INUSE: "/src/runtime/inuse.js" => mount;
+    HELP: "/src/runtime/help.js" => showRecovery;
+    UI_DOM: "/src/ui/dom.js" => CAPS;
+    UI_PROMPT: "/src/ui/prompt.js" => prePrompt;
+    UI_RECOVERY: "/src/ui/recovery.js" => recovery;
+    UI_PANEL: "/src/ui/panel.js" => panel;
+    UI_INDICATOR: "/src/ui/indicator.js" => indicator;
+    UI_CHIP: "/src/ui/chip.js" => chip;
 }
