@@ -49,7 +49,7 @@ mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
 node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_permissions_bg.wasm
 rm pkg/names.json
 
-cp js/index.js js/index.d.ts js/elements.d.ts pkg/
+cp js/index.js js/status.js js/index.d.ts js/elements.d.ts pkg/
 # The browser layer (src/runtime/runtime.js, with core.js, options.js, browser.js and codes.js), which index.js
 # imports: bundled into index.js below, so that a page's first load is the entry, the glue and the wasm.
 cp src/runtime/runtime.js src/runtime/core.js src/runtime/options.js src/runtime/browser.js src/runtime/codes.js pkg/
@@ -118,7 +118,7 @@ node scripts/short-exports.mjs pkg/tasks.js Tasks,polyfill pkg/recovery.js pkg/p
 cp js/polyfill.d.ts pkg/
 "$ESBUILD" js/polyfill.js --bundle --minify --charset=utf8 --legal-comments=none --format=esm --target=es2022 \
   --log-level=warning --external:./index.js --outfile=pkg/polyfill.js
-rm pkg/runtime.js pkg/core.js pkg/options.js pkg/browser.js pkg/codes.js pkg/jit_permissions.js
+rm pkg/status.js pkg/runtime.js pkg/core.js pkg/options.js pkg/browser.js pkg/codes.js pkg/jit_permissions.js
 # The public types are index.d.ts; the generated glue's own declarations (JsValue as `any`) stay out.
 # They are kept in target/types/ for the type check of the JavaScript (tsconfig.json).
 mkdir -p target/types && cp pkg/jit_permissions.d.ts target/types/

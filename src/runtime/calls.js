@@ -179,7 +179,7 @@ export class Calls {
     }
     const left = caps(mask).find((i) => this.rt.status(i).state !== 'granted') ?? CAMERA;
     const s = this.rt.status(left);
-    throw notAllowed(bit(left), s.reason ? REFUSALS.indexOf(s.reason) : REFUSE_DISMISSED);
+    throw notAllowed(bit(left), s.reason ? /** @type {readonly string[]} */ (REFUSALS).indexOf(s.reason) : REFUSE_DISMISSED);
   }
 
   /** getCurrentPosition once decided. */

@@ -14,9 +14,9 @@ import { en, panel } from '../ui/panel.js';
  */
 export async function mount(d, element) {
   const view = panel(element, {
-    revoke: (name) => d.rt.revoke(NAMES.indexOf(name)),
-    reset: (name) => d.rt.reset(NAMES.indexOf(name)),
-    help: (name) => { d.help(NAMES.indexOf(name)); },
+    revoke: (name) => d.rt.revoke(/** @type {readonly string[]} */ (NAMES).indexOf(name)),
+    reset: (name) => d.rt.reset(/** @type {readonly string[]} */ (NAMES).indexOf(name)),
+    help: (name) => { d.help(/** @type {readonly string[]} */ (NAMES).indexOf(name)); },
     now: () => d.rt.now(),
   }, d.view(await d.strings(en)));
   const update = () => view.update(statuses(d.rt));

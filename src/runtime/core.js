@@ -335,7 +335,7 @@ export class RuntimeCore {
   tasks() {
     if (!this._loadingTasks) {
       this._loadingTasks = this.loader.tasks().then((m) => {
-        const tasks = (this.loaded = new m.Tasks(this));
+        const tasks = (this.loaded = new m.Tasks(/** @type {import('./dialogs.js').Rt} */ (/** @type {unknown} */ (this))));
         tasks.preload().catch(() => {}); // the UI a dialog of this task may need
         return tasks;
       });
@@ -394,7 +394,7 @@ export class RuntimeCore {
     let view = null;
     let destroyed = false;
     /** @param {Tasks} t */
-    const show = (t) => (destroyed || view ? false : (view = t[indicator ? 'indicator' : 'controls'](element)).ready);
+    const show = (t) => (destroyed || view ? false : (view = t[indicator ? 'indicator' : 'controls'](/** @type {Element} */ (element))).ready);
     const ready = indicator ? (this.indicators.add(show), this._loadingTasks?.then(show), Promise.resolve(true))
       : this.tasks().then(show, (e) => {
         console.warn('jit-permissions: the controls panel could not be shown:', e);

@@ -305,9 +305,9 @@ export class Dialogs {
           this.shown();
           result = await answer;
         }
-        const picked = CHOICES.indexOf(result ? result.choice : '');
+        const picked = /** @type {readonly string[]} */ (CHOICES).indexOf(result ? result.choice : '');
         const choice = picked < 0 ? DISMISS : picked;
-        const declined = allows(choice) ? ((result && result.declined) || []).reduce((m, n) => m | bit(NAMES.indexOf(n)), 0) & optional : 0;
+        const declined = allows(choice) ? ((result && result.declined) || []).reduce((m, n) => m | bit(/** @type {readonly string[]} */ (NAMES).indexOf(n)), 0) & optional : 0;
         this.rt.inputs(asked.filter((i) => !(declined & bit(i))).map((i) => [DECISION, i, choice]));
         this.audit('declined', declined);
         return { choice, declined };

@@ -176,7 +176,7 @@ function declared(path) {
  * @param {Context} ctx
  */
 export async function polyfill(tasks, kind, self, a, ctx) {
-  const natives = tasks.rt.options.natives;
+  const natives = /** @type {Natives} */ (tasks.rt.options.natives);
   // A `this` that is not the platform's object: the platform's own answer (its TypeError).
   const nav = navigator;
   if (kind === 'query' ? self !== nav.permissions : kind === 'getUserMedia' ? self !== nav.mediaDevices
@@ -185,7 +185,7 @@ export async function polyfill(tasks, kind, self, a, ctx) {
   const content = { ...declared(path), quiet: !active };
   if (kind === 'getUserMedia') return tasks.getUserMedia(a[0], content, false);
   if (kind === 'getCurrentPosition') {
-    return tasks.getCurrentPosition(a[2], content, false).then((p) => later(a[0], p), (e) => later(a[1], positionError(e)));
+    return tasks.getCurrentPosition(/** @type {PositionOptions | undefined} */ (a[2]), content, false).then((p) => later(a[0], p), (e) => later(a[1], positionError(e)));
   }
   if (kind === 'watchPosition') {
     try {
@@ -198,7 +198,7 @@ export async function polyfill(tasks, kind, self, a, ctx) {
   }
   if (kind === 'clearWatch') {
     const started = await a[0];
-    if (started !== undefined) tasks.clearWatch(started);
+    if (started !== undefined) tasks.clearWatch(/** @type {number} */ (started));
     return undefined;
   }
   if (kind === 'requestPermission') {

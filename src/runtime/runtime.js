@@ -50,12 +50,18 @@ export { clearWatch, visible } from './browser.js';
  * @property {(record: AuditRecord) => void} audit
  */
 /**
- * What the runtime loads on first need, each with import(): the tasks, the chip, and the UI with the strings of a
- * locale (undefined: English).
+ * The UIs other than the pre-prompt, each a module the runtime loads when it is first shown (with its side of the
+ * tasks).
+ * @typedef {{ recovery: typeof import('./help.js'), panel: typeof import('./controls.js'),
+ *   indicator: typeof import('./inuse.js'), chip: typeof import('./chip.js') }} Views
+ */
+/**
+ * What the runtime loads on first need, each with import(): the tasks (with the pre-prompt), each other UI, and the
+ * strings of a built-in locale (undefined: English, which the UIs hold).
  * @typedef {object} Loader
  * @property {() => Promise<typeof import('./tasks.js')>} tasks
- * @property {() => Promise<typeof import('./chip.js')>} [chip]
- * @property {(tag: string) => Promise<[typeof import('./ui.js').ui, import('./index.js').Strings | undefined]>} load
+ * @property {<K extends keyof Views>(name: K) => Promise<Views[K]>} view
+ * @property {(tag: string) => Promise<{ default: import('./index.js').Strings } | undefined | void>} locale
  */
 /** @typedef {import('./tasks.js').Tasks} Tasks */
 /** @typedef {{ ready: Promise<boolean>, destroy(): void }} View A mounted panel or indicator (view()). */

@@ -112,7 +112,7 @@ export function prePrompt(request) {
   const { capabilities, title, reason, image, lang, strings: s } = request;
   // In display order, whatever order the call named them in ("camera and microphone").
   const entries = capabilities.map((c) => ({ ...c, asked: !c.state || c.state === 'prompt' }))
-    .sort((a, b) => CAPS.indexOf(a.name) - CAPS.indexOf(b.name));
+    .sort((a, b) => /** @type {readonly string[]} */ (CAPS).indexOf(a.name) - /** @type {readonly string[]} */ (CAPS).indexOf(b.name));
   const asked = entries.filter((c) => c.asked);
   const names = asked.map((c) => c.name);
   const m = new Modal('pre-prompt', names, request, CSS);
