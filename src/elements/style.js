@@ -7,12 +7,14 @@ import { COVERED, STYLE } from './shared.js';
 
 /** @typedef {import('./shared.js').State} State */
 
+/** The button's own padding, which a site's padding the browser would not count gives way to (clamp()). */
+const PAD_Y = '.5em', PAD_X = '1.25em';
 /** Its own button: the accent colours of the dialogs, and two hidden probes for the allowed font sizes. */
 export const CSS = ':host{display:inline-block;vertical-align:middle;max-width:100%;--_bg:var(--jp-accent,#0b57d0);--_fg:var(--jp-accent-fg,#fff)}'
   + '@media (prefers-color-scheme:dark){:host{--_bg:var(--jp-accent,#a8c7fa);--_fg:var(--jp-accent-fg,#062e6f)}}'
   + ':host([hidden]){display:none}'
   + 'button{display:inline-flex;align-items:center;gap:.5em;box-sizing:border-box;min-height:2.75em;margin:0;'
-  + 'padding:.5em 1.25em;border:0;border-radius:var(--jp-radius,999px);background:var(--_bg);color:var(--_fg);'
+  + `padding:${PAD_Y} ${PAD_X};border:0;border-radius:var(--jp-radius,999px);background:var(--_bg);color:var(--_fg);`
   + 'font:600 1em/1.2 var(--jp-font,system-ui,sans-serif);max-width:100%;text-align:start;cursor:pointer}'
   + 'button:focus-visible{outline:3px solid var(--jp-focus,var(--_bg));outline-offset:2px}'
   + 'svg{flex:none;width:1.25em;height:1.25em;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}'
@@ -78,15 +80,23 @@ export function covered(s, r) {
 const px = (v) => parseFloat(v) || 0;
 
 /**
- * The browser's clamps for its own element (geolocation-element.bs "style bounds", Chromium's AdjustStyle), on the
- * library's button as the site styled it through ::part(): a value out of bounds is brought to the bound, not
- * judged invalid. No inset box shadow; outline offset and margins at least 0, font weight at least 200, font style
- * normal or italic, word spacing 0..0.5em and letter spacing -0.05em..0.2em (the button's and the label's),
- * min-height at least 1em, max-height at most 3em (where the site set one), border widths at most 1em, side paddings
- * at most 5em. Each check
- * reads the site's values with the clamps taken off and puts them back in the same task (nothing is painted
- * between), as important inline declarations of the shadow tree, which win over the page's ::part() rules: the
- * only inline styles the button and the label have.
+ * The browser's clamps for its own element (Chromium's AdjustStyle, as Chromium 156 applies them to <geolocation>),
+ * on the library's button as the site styled it through ::part(): a value out of bounds is brought to the bound, not
+ * judged invalid.
+ * - No inset box shadow; outline offset and margins at least 0; font weight at least 200; font style normal or
+ *   italic; word spacing 0..0.5em and letter spacing -0.05em..0.2em (the button's and the label's); border widths at
+ *   most 0.5em.
+ * - Height: min-height 1em..3em, max-height at most 3em (also where the site set none). Vertical padding counts only
+ *   where the height is auto: at most 1em, the bottom the same as the top; else the button's own.
+ * - Width: min-width 1..3 times the button's fit-content width. Where the border is distinct from the background
+ *   (drawn on every side, 3:1 against it) the width is the site's and the right padding is the left one; else
+ *   max-width at most 3 times fit-content, and horizontal padding counts only where the width is auto: at most 5em,
+ *   the right the same as the left; else the button's own.
+ * - Corners: unless all four are the same circle (a pill), each radius at most 25% of the width and 50% of the
+ *   height.
+ * Each check reads the site's values with the clamps taken off and puts them back in the same task (nothing is
+ * painted between), as important inline declarations of the shadow tree, which win over the page's ::part() rules:
+ * the only inline styles the button and the label have.
  * @param {State} s
  */
 export function clamp(s) {
@@ -98,30 +108,80 @@ export function clamp(s) {
   label.removeAttribute('style');
   const b = getComputedStyle(button), l = getComputedStyle(label);
   const em = px(b.fontSize), lem = px(l.fontSize);
+  // Whether the site set the width or height (the box keeps its size with them forced to auto: it did not), and the
+  // button's fit-content width (border box), each read with the other sizes as the site set them.
+  const site = button.getBoundingClientRect();
+  /** @param {string} css */
+  const measure = (css) => { button.style.cssText = css; const r = button.getBoundingClientRect(); button.removeAttribute('style'); return r; };
+  const auto = measure('width:auto!important;height:auto!important');
+  const widthAuto = Math.abs(auto.width - site.width) < 0.5, heightAuto = Math.abs(auto.height - site.height) < 0.5;
+  const fit = measure('width:fit-content!important;min-width:0!important;max-width:none!important').width;
+  // A width in the box-sizing the button has (the site may change it).
+  const inner = b.boxSizing === 'border-box' ? 0
+    : px(b.paddingLeft) + px(b.paddingRight) + px(b.borderLeftWidth) + px(b.borderRightWidth);
   /** @type {[HTMLElement, string, string][]} */
   const want = [];
   /** @param {HTMLElement} n @param {string} prop @param {string} value */
   const put = (n, prop, value) => want.push([n, prop, value]);
+  /** @param {number} v @param {number} lo @param {number} hi */
+  const within = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
   if (px(b.outlineOffset) < 0) put(button, 'outline-offset', '0px');
-  for (const side of ['top', 'right', 'bottom', 'left']) {
+  const sides = ['top', 'right', 'bottom', 'left'];
+  for (const side of sides) {
     if (px(b.getPropertyValue(`margin-${side}`)) < 0) put(button, `margin-${side}`, '0px');
-    if (px(b.getPropertyValue(`border-${side}-width`)) > em) put(button, `border-${side}-width`, `${em}px`);
+    if (px(b.getPropertyValue(`border-${side}-width`)) > 0.5 * em) put(button, `border-${side}-width`, `${0.5 * em}px`);
   }
-  for (const side of ['left', 'right']) if (px(b.getPropertyValue(`padding-${side}`)) > 5 * em) put(button, `padding-${side}`, `${5 * em}px`);
   if (/\binset\b/.test(b.boxShadow)) put(button, 'box-shadow', 'none'); // an inset shadow could paint over the label
   if (px(b.fontWeight) < 200) put(button, 'font-weight', '200');
   if (!/^(normal|italic)$/.test(b.fontStyle)) put(button, 'font-style', 'normal');
   for (const [n, c, size] of /** @type {[HTMLElement, CSSStyleDeclaration, number][]} */ ([[button, b, em], [label, l, lem]])) {
     const word = px(c.wordSpacing), letter = px(c.letterSpacing);
-    if (word < 0 || word > 0.5 * size) put(n, 'word-spacing', `${Math.min(Math.max(word, 0), 0.5 * size)}px`);
-    if (letter < -0.05 * size || letter > 0.2 * size) put(n, 'letter-spacing', `${Math.min(Math.max(letter, -0.05 * size), 0.2 * size)}px`);
+    if (word < 0 || word > 0.5 * size) put(n, 'word-spacing', `${within(word, 0, 0.5 * size)}px`);
+    if (letter < -0.05 * size || letter > 0.2 * size) put(n, 'letter-spacing', `${within(letter, -0.05 * size, 0.2 * size)}px`);
   }
-  if (px(b.minHeight) < em) put(button, 'min-height', `${em}px`);
-  if (b.maxHeight !== 'none' && px(b.maxHeight) > 3 * em) put(button, 'max-height', `${3 * em}px`);
+  // Sizes, as CSS expressions of the site's values (a percentage stays one); `auto` and `none` are the bound.
+  /** @param {string} v @param {number} lo @param {number} hi */
+  const bounded = (v, lo, hi) => (/^(auto|none)$/.test(v) ? `${lo}px` : `clamp(${lo}px, ${v}, ${hi}px)`);
+  const w = Math.round(fit * 100) / 100;
+  put(button, 'min-height', bounded(b.minHeight, em, 3 * em));
+  put(button, 'max-height', b.maxHeight === 'none' ? `${3 * em}px` : `min(${b.maxHeight}, ${3 * em}px)`);
+  put(button, 'min-width', bounded(b.minWidth, w - inner, 3 * w - inner));
+  // Vertical padding.
+  const top = Math.min(px(b.paddingTop), em);
+  if (heightAuto && top > 0) {
+    if (top !== px(b.paddingTop)) put(button, 'padding-top', `${top}px`);
+    if (top !== px(b.paddingBottom)) put(button, 'padding-bottom', `${top}px`);
+  } else {
+    put(button, 'padding-top', PAD_Y);
+    put(button, 'padding-bottom', PAD_Y);
+  }
+  const bg = rgba(b.backgroundColor);
+  const distinct = sides.every((side) => px(b.getPropertyValue(`border-${side}-width`)) > 0 && b.getPropertyValue(`border-${side}-style`) !== 'none'
+    && b.getPropertyValue(`border-${side}-style`) !== 'hidden' && contrast(rgba(b.getPropertyValue(`border-${side}-color`)), bg) >= 3);
+  const left = Math.min(px(b.paddingLeft), 5 * em);
+  if (distinct) {
+    if (px(b.paddingRight) !== px(b.paddingLeft)) put(button, 'padding-right', b.paddingLeft);
+  } else {
+    put(button, 'max-width', b.maxWidth === 'none' ? `${3 * w - inner}px` : `min(${b.maxWidth}, ${3 * w - inner}px)`);
+    if (widthAuto && left > 0) {
+      if (left !== px(b.paddingLeft)) put(button, 'padding-left', `${left}px`);
+      if (left !== px(b.paddingRight)) put(button, 'padding-right', `${left}px`);
+    } else {
+      put(button, 'padding-left', PAD_X);
+      put(button, 'padding-right', PAD_X);
+    }
+  }
+  // Corners: a pill (four equal circles) stays; else each radius within 25% of the width, 50% of the height.
+  const corners = ['top-left', 'top-right', 'bottom-right', 'bottom-left'].map((c) => b.getPropertyValue(`border-${c}-radius`));
+  if (!corners.every((c) => c === corners[0] && !/ /.test(c.trim()))) {
+    for (const [i, c] of corners.entries()) {
+      const [h, v = h] = c.split(' ');
+      put(button, `border-${['top-left', 'top-right', 'bottom-right', 'bottom-left'][i]}-radius`, `min(25%, ${h}) min(50%, ${v})`);
+    }
+  }
   for (const [n, prop, value] of want) n.style.setProperty(prop, value, 'important');
   if (button.style.cssText + label.style.cssText !== was) s.rect = null; // a clamp that changed the size is not a move
 }
-
 
 /** The element's box in the composed tree: its slot where it is slotted, else its parent, else its shadow host. */
 /** @param {Element} n @returns {Element | null} */
@@ -196,6 +256,12 @@ function rgba(color) {
   pixel.fillStyle = color;
   pixel.fillRect(0, 0, 1, 1);
   return pixel.getImageData(0, 0, 1, 1).data;
+}
+
+/** The WCAG contrast ratio of two colours. @param {ArrayLike<number>} a @param {ArrayLike<number>} b */
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
 }
 
 /** WCAG relative luminance. @param {ArrayLike<number>} c */
