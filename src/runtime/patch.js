@@ -1,3 +1,4 @@
+// @ts-check
 // The whole-page polyfill (install({ patch })): the platform's own functions, replaced where they are defined, lead
 // into the library's gated calls, so a site's old code and third-party widgets get the pre-prompt, one-time grants and
 // Revoke without a change (SPEC.md, "The polyfill: the whole page").

@@ -1,3 +1,4 @@
+// @ts-check
 // The Rust API's loader (src/web/rust_api.rs): what the runtime loads on first need, as the npm package's index.js
 // does. wasm-bindgen copies every module the crate declares next to its glue (rust_api.rs declares the tasks, each UI
 // of src/ui/, each of locales/*.js and the elements, never using them, so the glue does not import them at start);

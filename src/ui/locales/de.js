@@ -1,6 +1,8 @@
+// @ts-check
 // German strings of the pre-prompt, the recovery help and the controls panel (de). Data only: each key
 // is a key of the `strings` option (see the `en` of src/ui/prompt.js, recovery.js, panel.js and indicator.js for the English ones); placeholders (`{name}`, `{names}`,
 // `{noun}`, `{time}`, ...) are filled in. Loaded only when this locale is used.
+/** @type {import('../../../js/index.js').Strings} */
 export default {
   allowOnce: 'Dieses Mal zulassen',
   allowAlways: 'Bei jedem Besuch zulassen',

@@ -1,6 +1,8 @@
+// @ts-check
 // French strings of the pre-prompt, the recovery help and the controls panel (fr). Data only: each key
 // is a key of the `strings` option (see the `en` of src/ui/prompt.js, recovery.js, panel.js and indicator.js for the English ones); placeholders (`{name}`, `{names}`,
 // `{noun}`, `{time}`, ...) are filled in. Loaded only when this locale is used.
+/** @type {import('../../../js/index.js').Strings} */
 export default {
   allowOnce: 'Autoriser cette fois',
   allowAlways: 'Autoriser à chaque visite',

@@ -1,6 +1,8 @@
+// @ts-check
 // Japanese strings of the pre-prompt, the recovery help and the controls panel (ja). Data only: each key
 // is a key of the `strings` option (see the `en` of src/ui/prompt.js, recovery.js, panel.js and indicator.js for the English ones); placeholders (`{name}`, `{names}`,
 // `{noun}`, `{time}`, ...) are filled in. Loaded only when this locale is used.
+/** @type {import('../../../js/index.js').Strings} */
 export default {
   allowOnce: '今回のみ許可',
   allowAlways: 'アクセスするたびに許可',
