@@ -58,8 +58,6 @@ export const KEYS = /* @__PURE__ */ ('allowOnce allowAlways dontAllow close many
   return b ? a.split(',').flatMap((x) => b.split(',').map((y) => x + y)) : a;
 });
 
-/** @type {(o: object, k: PropertyKey) => boolean} */
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 /** @param {string} m */
 export const typeError = (m) => new TypeError(`jit-permissions: ${m}`);
 
@@ -70,7 +68,7 @@ export const typeError = (m) => new TypeError(`jit-permissions: ${m}`);
  * @returns {unknown}
  */
 export function own(o, key) {
-  return o !== null && typeof o === 'object' && hasOwn(o, key) && /** @type {Record<PropertyKey, unknown>} */ (o)[key] !== undefined
+  return o !== null && typeof o === 'object' && Object.hasOwn(o, key) && /** @type {Record<PropertyKey, unknown>} */ (o)[key] !== undefined
     ? /** @type {Record<PropertyKey, unknown>} */ (o)[key] : undefined;
 }
 
