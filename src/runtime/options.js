@@ -42,10 +42,10 @@ import { NAMES } from './codes.js';
  * @property {Natives | null} [natives] Set by the npm entry when it patched (js/index.js).
  */
 
-/** The built-in locales; English is in ui.js, the others load on first need. */
+/** The built-in locales; English is in the UIs' own modules (src/ui/), the others load on first need. */
 export const LOCALES = ['en', 'de', 'fr', 'es', 'ja'];
 /**
- * Every key of the `strings` option (the English table of ui.js has each).
+ * Every key of the `strings` option (the English tables of the UIs in src/ui/ have each).
  * @type {string[]}
  */
 export const KEYS = /* @__PURE__ */ ('allowOnce allowAlways dontAllow close manyTitle manyReason optional alreadyAllowed recoveryIntro retry '

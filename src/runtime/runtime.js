@@ -77,7 +77,7 @@ export const caps = (mask) => NAMES.map((_, i) => i).filter((i) => mask & bit(i)
 /**
  * Creates the runtime: `makeEngine(page, now)` makes this page's engine (the wasm class `Engine` with the options'
  * numbers), `options` as parseOptions() gives them, `hooks.status(index, status, changed)` and `hooks.audit(record)`
- * where it reports, and `loader.load(tag)` resolving with `[ui, strings]` on first need.
+ * where it reports, and `loader` (the tasks, each other UI, a locale's strings, each imported on first need).
  * @param {MakeEngine} makeEngine
  * @param {Options} options
  * @param {Hooks} hooks
