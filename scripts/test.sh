@@ -45,16 +45,31 @@ node tests/node/package-files.test.mjs
 node tests/node/first-prompt.test.mjs
 
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
+# Runs a wasm-pack test command; where it failed only because the harness's page never reported ("Failed to detect
+# test as having been run": seen on a busy machine, a test page that stayed at "Loading scripts..." although the
+# same test passes on every other run), once more, saying so. Any failing assertion fails at once.
+harness() {
+  local log; log=$(mktemp)
+  if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
+  if grep -q 'Failed to detect test as having been run' "$log" && ! grep -qE 'panicked at|^test .* FAILED' "$log"; then
+    rm -f "$log"
+    echo "[test] the wasm-bindgen-test page never reported (not a failing assertion): running this browser's tests once more"
+    "$@"
+  else
+    rm -f "$log"
+    return 1
+  fi
+}
 step "wasm-bindgen-test: Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver CHROMEDRIVER_ARGS=--silent \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/chrome.json \
-  wasm-pack test --headless --chrome
+  harness wasm-pack test --headless --chrome
 step "wasm-bindgen-test: Firefox"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/firefox.json \
-  wasm-pack test --headless --firefox
+  harness wasm-pack test --headless --firefox
 step "wasm-bindgen-test: WebKit (WebKitGTK MiniBrowser under Xvfb)"
 SAFARIDRIVER="$PWD/target/bin/safaridriver" WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver/webkit.json \
-  xvfb-run -a wasm-pack test --headless --safari
+  harness xvfb-run -a wasm-pack test --headless --safari
 
 step "page tests: the npm package in Chromium, Firefox and WebKit"
 (cd tests && xvfb-run -a node pages/run.mjs)

@@ -51,12 +51,12 @@ async fn patch_replaces_the_platforms_functions_on_the_whole_page() {
     .await;
     assert_eq!(seen, ["1", "user", "true"], "getCurrentPosition under a block");
 
-    // Notification.requestPermission: 'denied'. Its legacy callback is the npm package's code, which
-    // tests/pages/polyfill-flow checks in the three engines in a plain page. Here, in wasm-bindgen-test's headless
-    // page, a call with a callback did not settle within the harness's timeout in WebKit (not understood yet), so
-    // the callback is not awaited in this test.
-    let seen = js("return Notification.requestPermission().then((a) => [a])").await;
-    assert_eq!(seen, ["denied"], "Notification.requestPermission under a block");
+    // Notification.requestPermission: 'denied', and the legacy callback is called with it too.
+    let seen = js("return new Promise((resolve) => {\
+           const answer = Notification.requestPermission((heard) => answer.then((a) => resolve([a, heard])));\
+         })")
+    .await;
+    assert_eq!(seen, ["denied", "denied"], "Notification.requestPermission under a block: the promise, the callback");
 
     // The standard query answers with the library's status; a descriptor with members beyond `name` goes through
     // the same bound as the npm package's (never more permissive than the browser's own answer); a name the library
