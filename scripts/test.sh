@@ -44,14 +44,14 @@ node tests/node/server-import.test.mjs
 node tests/node/package-files.test.mjs
 node tests/node/first-prompt.test.mjs
 
-export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-30}
 # Each wasm test target on its own (the crate's own tests, then each tests/web_*.rs page), so that a rerun is of
 # one page only. A target whose run failed only because the harness's page never reported ("Failed to detect test
 # as having been run": seen on a busy machine, a page that stayed at "Loading scripts..." although the same test
-# passes on every rerun) runs again, up to three times in all, saying so. Any failing assertion fails at once.
+# passes on a rerun) runs again, up to five times in all, saying so. Any failing assertion fails at once.
 harness() {
   local log attempt
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
     log=$(mktemp)
     if "$@" 2>&1 | tee "$log"; then rm -f "$log"; return 0; fi
     if ! grep -q 'Failed to detect test as having been run' "$log" || grep -qE 'panicked at|^test .* FAIL' "$log"; then
@@ -59,7 +59,7 @@ harness() {
       return 1
     fi
     rm -f "$log"
-    [ "$attempt" -lt 3 ] && echo "[test] the wasm-bindgen-test page never reported (not a failing assertion): again ($((attempt + 1)) of 3)"
+    [ "$attempt" -lt 5 ] && echo "[test] the wasm-bindgen-test page never reported (not a failing assertion): again ($((attempt + 1)) of 5)"
   done
   return 1
 }
