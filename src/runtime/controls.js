@@ -3,7 +3,7 @@
 // mounted with its strings, its buttons' actions (Revoke, Reset, How to unblock) and every update of the statuses.
 // Loaded with its view when first shown: in the npm package the two are the chunk panel.js.
 import { NAMES } from './codes.js';
-import { statuses } from './statuses.js';
+import { follow } from './statuses.js';
 import { en, panel } from '../ui/panel.js';
 
 /**
@@ -13,19 +13,13 @@ import { en, panel } from '../ui/panel.js';
  * @returns {Promise<{ destroy(): void }>}
  */
 export async function mount(d, element) {
+  /** @param {string} name */
+  const index = (name) => /** @type {readonly string[]} */ (NAMES).indexOf(name);
   const view = panel(element, {
-    revoke: (name) => d.rt.revoke(/** @type {readonly string[]} */ (NAMES).indexOf(name)),
-    reset: (name) => d.rt.reset(/** @type {readonly string[]} */ (NAMES).indexOf(name)),
-    help: (name) => { d.help(/** @type {readonly string[]} */ (NAMES).indexOf(name)); },
+    revoke: (name) => d.rt.revoke(index(name)),
+    reset: (name) => d.rt.reset(index(name)),
+    help: (name) => { d.help(index(name)); },
     now: () => d.rt.now(),
   }, d.view(await d.strings(en)));
-  const update = () => view.update(statuses(d.rt));
-  d.rt.updates.add(update);
-  update();
-  return {
-    destroy() {
-      d.rt.updates.delete(update);
-      view.destroy();
-    },
-  };
+  return follow(d, view);
 }

@@ -2,7 +2,7 @@
 // The in-use indicator's side of the tasks (install({ indicator }), indicator(element); src/runtime/dialogs.js starts
 // it once something is in use): the indicator (src/ui/indicator.js) mounted with its strings and following every
 // update of the statuses. Loaded with its view: in the npm package the two are the chunk indicator.js.
-import { statuses } from './statuses.js';
+import { follow } from './statuses.js';
 import { en, indicator as view } from '../ui/indicator.js';
 
 /**
@@ -12,14 +12,5 @@ import { en, indicator as view } from '../ui/indicator.js';
  * @returns {Promise<{ destroy(): void }>}
  */
 export async function mount(d, element) {
-  const shown = view(element, d.view(await d.strings(en)));
-  const update = () => shown.update(statuses(d.rt));
-  d.rt.updates.add(update);
-  update();
-  return {
-    destroy() {
-      d.rt.updates.delete(update);
-      shown.destroy();
-    },
-  };
+  return follow(d, view(element, d.view(await d.strings(en))));
 }
