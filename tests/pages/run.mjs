@@ -117,6 +117,8 @@ const WEBKIT_BROWSER_NAME = 'jit-permissions-webkit';
 const POSITION = { latitude: 48.8566, longitude: 2.3522, accuracy: 50 };
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
+// The failing lines again at the end, so the last lines of a long run (all a CI log may keep) name them.
+const failures = [];
 const children = new Set(); // { proc, name } started here, each a process-group leader
 // Everything the drivers and browsers write to a temporary directory (profiles, Chromium's scoped dirs and
 // shared-memory files, geckodriver's rust_mozprofile*) goes under one directory of this run, removed at the end.
@@ -139,8 +141,10 @@ function line(engine, page, status, name, detail) {
   const tag = { ok: 'ok ', FAIL: 'FAIL', skip: 'skip' }[status];
   console.log(`${engine} ${page}: ${tag} - ${name}${detail ? ': ' + detail : ''}`);
   if (status === 'ok') counts.passed++;
-  else if (status === 'FAIL') counts.failed++;
-  else counts.skipped++;
+  else if (status === 'FAIL') {
+    counts.failed++;
+    failures.push(`${engine} ${page}: ${name}${detail ? ': ' + detail : ''}`);
+  } else counts.skipped++;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -839,6 +843,7 @@ try {
   counts.failed++;
 }
 removeRunDir();
+if (failures.length) console.log(`failed:\n${failures.map((f) => `  ${f.slice(0, 400)}`).join('\n')}`);
 console.error(`[runner] took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exitCode = counts.failed ? 1 : 0;
