@@ -80,8 +80,8 @@ export class RuntimeCore {
     this._timer = 0;
     /** @type {PermissionStatus[]} */
     this._natives = []; // the browser's status objects, kept alive with their `change` listeners
-    /** @type {Set<number> | null} */
-    this._heard = null;
+    /** @type {Set<(page: number) => void>} */
+    this._hearers = new Set(); // the liveness checks under way, each told of every page heard from
     this._gone = false;
     /** @type {number | null} */
     this._leftAt = null;

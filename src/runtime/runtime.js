@@ -275,7 +275,7 @@ export class Runtime extends RuntimeCore {
         if (!data || typeof data.p !== 'number') return;
         // Any message is a sign of life (an arriving page asks too). A page dropped for missing two answers (a long
         // task) that answers late is listed again, with its visibility.
-        if (this._heard) this._heard.add(data.p);
+        for (const hear of this._hearers) hear(data.p);
         if (data.v !== undefined && !this._gone) this.input(VISIBLE, data.p, data.v);
         if (data.t === 'ping' && !this._gone) /** @type {BroadcastChannel} */ (this._channel).postMessage({ t: 'pong', p: page, v: visible() ? 1 : 0 });
       };
@@ -289,18 +289,30 @@ export class Runtime extends RuntimeCore {
    * @param {boolean} any
    */
   async _ask(pages, any) {
-    if (!this._channel) return pages;
+    const channel = this._channel;
+    if (!channel) return pages;
+    /** @type {Set<number>} */
     const heard = new Set();
-    this._heard = heard;
     const done = () => (any ? pages.some((p) => heard.has(p)) : pages.every((p) => heard.has(p)));
-    rounds: for (const ms of LIVENESS) {
-      this._channel.postMessage({ t: 'ping', p: this._page });
-      for (let waited = 0; waited < ms; waited += 25) {
-        await new Promise((r) => setTimeout(r, 25));
-        if (done()) break rounds;
+    let wake = () => {};
+    /** @param {number} p */
+    const hear = (p) => { heard.add(p); if (done()) wake(); };
+    // Each check hears for itself (an arrival's and a prune's may overlap). A round ends by its own timer or as
+    // soon as the answer is complete: never by counting short timer steps, which a hidden page's throttled timers
+    // (a second apart and more) would stretch into a minute.
+    this._hearers.add(hear);
+    try {
+      for (const ms of LIVENESS) {
+        channel.postMessage({ t: 'ping', p: this._page });
+        await new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => { clearTimeout(timer); resolve(undefined); };
+        });
+        if (done()) break;
       }
+    } finally {
+      this._hearers.delete(hear);
     }
-    this._heard = null;
     return pages.filter((p) => heard.has(p));
   }
 
