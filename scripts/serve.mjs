@@ -51,7 +51,9 @@ const server = createServer(async (req, res) => {
       'content-security-policy': path.endsWith('.sandboxed.html') ? sandboxedCsp(req.headers.host)
         : path.includes('.frames.') ? framesCsp(req.headers.host) : path.endsWith('.ancestors.html') ? ancestorsCsp(req.headers.host)
           : path.includes('.inline.') ? inlineCsp : csp,
-      'cache-control': 'no-store',
+      // A page named *.bfcache.html may be kept in the back/forward cache (tests/e2e/bfcache.test.mjs); every other
+      // response is never stored, so a page test's step back loads its page anew.
+      'cache-control': path.endsWith('.bfcache.html') ? 'no-cache' : 'no-store',
       // Scripts and the wasm of a document with an opaque origin (a sandboxed iframe) are CORS requests.
       'access-control-allow-origin': '*',
     });

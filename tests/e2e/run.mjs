@@ -39,7 +39,7 @@ const repoRoot = resolve(here, '..', '..');
 const VERBOSE = process.env.VERBOSE === '1';
 const SCALE = Number(process.env.E2E_TIMEOUT_SCALE || 1);
 const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs', 'elements.test.mjs'];
+const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs', 'elements.test.mjs', 'bfcache.test.mjs'];
 
 const shots = join(repoRoot, 'test-output', 'e2e');
 const pkgDir = resolve(process.env.E2E_PKG || join(repoRoot, 'pkg'));
@@ -53,6 +53,8 @@ async function startServer(pkgSnapshot) {
   serveRoot = mkdtempSync(join(tmpdir(), 'jit-permissions-e2e-root-'));
   // src/ too: the a11y test renders the UI modules on their own (src/ui/*.js, as the Rust API gets them).
   for (const name of ['demo', 'examples', 'src']) symlinkSync(join(repoRoot, name), join(serveRoot, name));
+  // The e2e tests' own pages (tests/e2e/pages/) at /e2e/.
+  symlinkSync(join(here, 'pages'), join(serveRoot, 'e2e'));
   symlinkSync(pkgSnapshot, join(serveRoot, 'pkg'));
   const proc = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), serveRoot, '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
