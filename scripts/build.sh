@@ -49,10 +49,10 @@ mv pkg/jit_permissions_bg.opt.wasm pkg/jit_permissions_bg.wasm
 node scripts/minify-names.mjs pkg/names.json pkg/jit_permissions.js pkg/jit_permissions_bg.wasm
 rm pkg/names.json
 
-cp js/index.js js/status.js js/index.d.ts js/elements.d.ts pkg/
-# The browser layer (src/runtime/runtime.js, with core.js, options.js, browser.js and codes.js), which index.js
+cp js/index.js js/index.d.ts js/elements.d.ts pkg/
+# The browser layer (src/runtime/runtime.js, with core.js, options.js, browser.js, codes.js and status.js), which index.js
 # imports: bundled into index.js below, so that a page's first load is the entry, the glue and the wasm.
-cp src/runtime/runtime.js src/runtime/core.js src/runtime/options.js src/runtime/browser.js src/runtime/codes.js pkg/
+cp src/runtime/runtime.js src/runtime/core.js src/runtime/options.js src/runtime/browser.js src/runtime/codes.js src/runtime/status.js pkg/
 # The whole-page polyfill (install({ patch })): its wrappers bundled into index.js, its calls into their own chunk
 # (below).
 cp src/runtime/patch.js pkg/patch.js

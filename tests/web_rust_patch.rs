@@ -29,6 +29,25 @@ async fn patch_replaces_the_platforms_functions_on_the_whole_page() {
     let options = InstallOptions { storage_key: Some(key.into()), patch: true, ..InstallOptions::default() };
     let permissions = Permissions::install(options).await.expect("install");
 
+    // A status from the patched query, with listeners of each kind: `change` fires when the state changes, in the
+    // order they were added, and a `once` listener only the first time.
+    js("return navigator.permissions.query({ name: 'geolocation' }).then((s) => {\
+           const seen = window.__seen = [];\
+           s.addEventListener('change', () => seen.push('listener ' + s.state));\
+           s.addEventListener('change', () => seen.push('once ' + s.state), { once: true });\
+           s.onchange = () => seen.push('onchange ' + s.state);\
+           return [];\
+         })")
+    .await;
+    let heard = |n: usize| {
+        let body = format!(
+            "return new Promise((resolve) => {{ const t0 = Date.now(); const t = setInterval(() => {{\
+               if (window.__seen.length >= {n} || Date.now() - t0 > 3000) {{ clearInterval(t); resolve(window.__seen.slice()); }}\
+             }}, 20); }})"
+        );
+        async move { js(&body).await }
+    };
+
     // Another page records Don't allow for geolocation and notifications.
     let version = js_sys::Date::now() as u64 + 60_000;
     write_from_another_document(key, &format!("jp2|gbv{version}|nbv{}", version + 1));
@@ -42,6 +61,8 @@ async fn patch_replaces_the_platforms_functions_on_the_whole_page() {
         permissions.query(Capability::Geolocation),
         permissions.query(Capability::Notifications)
     );
+
+    assert_eq!(heard(3).await, ["listener denied", "once denied", "onchange denied"], "change on the patched query's status");
 
     // The platform's geolocation, as a script on the page calls it: refused by the library, in the platform's shape
     // (a GeolocationPositionError with code 1) and with the library's reason; the browser is never asked.
@@ -68,4 +89,12 @@ async fn patch_replaces_the_platforms_functions_on_the_whole_page() {
          ]).then(([g, n, other]) => [g.state, g.reason, String(g), n.state === 'prompt' || n.state === 'granted' ? 'more permissive' : n.state || n.name, other])")
     .await;
     assert_eq!(seen, ["denied", "user", "[object PermissionStatus]", "denied", "TypeError"], "the patched query");
+
+    // A Reset of the Don't allow changes the state again: the listener and the handler hear it, the `once` one is gone.
+    permissions.reset(Capability::Geolocation);
+    assert_eq!(
+        heard(5).await,
+        ["listener denied", "once denied", "onchange denied", "listener prompt", "onchange prompt"],
+        "change on the patched query's status after Reset"
+    );
 }

@@ -5,6 +5,8 @@
 // they are imported from beside this file when first needed. Should a locale be missing all the same, the UI speaks
 // English.
 import { bounded, patch, patchList } from '../runtime/patch.js';
+import { NAMES } from '../runtime/codes.js';
+import { JitPermissionStatus } from '../runtime/status.js';
 
 /** @typedef {import('../runtime/runtime.js').Hooks} Hooks */
 /** @typedef {import('../runtime/runtime.js').PageRuntime} PageRuntime */
@@ -52,15 +54,12 @@ export function defineElements(runtime) {
   return import('../elements/elements.js').then((m) => m.defineElements(rt));
 }
 
-const NAMES = ['camera', 'microphone', 'geolocation', 'notifications'];
-/** @type {(keyof Status)[]} */
-const FIELDS = ['state', 'grant', 'expiresAt', 'reason', 'lastDecision', 'decidedAt'];
 
 /** The runtime, once started: patched calls made before wait for it; a start that failed rejects them. */
 let started = deferred();
-/** @type {Set<JitStatus>[]} */
 /** The statuses the patched query handed out that have `change` listeners, by capability (one without is left to
  * the collector). */
+/** @type {Set<JitPermissionStatus>[]} */
 const held = NAMES.map(() => new Set());
 
 /** @returns {{ promise: Promise<PageRuntime>, resolve(runtime: PageRuntime): void, reject(error: unknown): void }} */
@@ -90,14 +89,14 @@ export function patchPage(parsed, hooks) {
   const natives = parsed.natives = patch(/** @type {Kind[]} */ (patchList(true)), (kind, self, a, ctx) => started.promise.then((runtime) => {
     if (kind !== 'query' || self !== navigator.permissions) return runtime.polyfill(kind, self, a, ctx);
     const descriptor = /** @type {{ name?: unknown } | null} */ (a[0]);
-    const i = descriptor !== null && typeof descriptor === 'object' ? NAMES.indexOf(String(descriptor.name)) : -1;
+    const i = descriptor !== null && typeof descriptor === 'object' ? /** @type {readonly string[]} */ (NAMES).indexOf(String(descriptor.name)) : -1;
     const query = /** @type {Permissions['query']} */ (natives.query);
-    return i < 0 ? query.apply(self, /** @type {[PermissionDescriptor]} */ (a)) : bounded(Promise.resolve(/** @type {JitStatus & { state: PermissionState }} */ (new JitStatus(i))), descriptor);
+    return i < 0 ? query.apply(self, /** @type {[PermissionDescriptor]} */ (a)) : bounded(Promise.resolve(/** @type {JitPermissionStatus & { state: PermissionState }} */ (new JitPermissionStatus(owner, i))), descriptor);
   }));
   return {
     status: (i, s, changed) => {
       hooks.status(i, s, changed);
-      if (changed) for (const status of held[i]) queueMicrotask(() => status.dispatchEvent(new Event('change')));
+      if (changed) for (const status of held[i]) queueMicrotask(() => status._fire());
     },
     audit: (r) => hooks.audit(r),
   };
@@ -117,38 +116,9 @@ export function attach(runtime, error) {
 /** @type {PageRuntime | null} */
 let current = null;
 
-/** @param {number} i @returns {Status} */
-const read = (i) => { const rt = /** @type {PageRuntime} */ (current); rt.check(); return rt.status(i); };
-
-/** A status the patched query hands out: an EventTarget whose prototype chain goes through PermissionStatus. */
-class JitStatus extends EventTarget {
-  #i;
-  /** @type {((event: Event) => unknown) | null} */
-  #onchange = null;
-  #listeners = 0;
-  /** @param {number} i */
-  constructor(i) { super(); this.#i = i; }
-  get name() { return NAMES[this.#i]; }
-  get onchange() { return this.#onchange; }
-  /** @param {unknown} f */
-  set onchange(f) {
-    if (this.#onchange) this.removeEventListener('change', this.#onchange);
-    this.#onchange = typeof f === 'function' ? /** @type {(event: Event) => unknown} */ (f) : null;
-    if (this.#onchange) this.addEventListener('change', this.#onchange);
-  }
-  /** @type {EventTarget['addEventListener']} */
-  addEventListener(type, f, o) {
-    super.addEventListener(type, f, o);
-    if (type === 'change' && f && ++this.#listeners) held[this.#i].add(this);
-  }
-  /** @type {EventTarget['removeEventListener']} */
-  removeEventListener(type, f, o) {
-    super.removeEventListener(type, f, o);
-    if (type === 'change' && f && --this.#listeners <= 0) { this.#listeners = 0; held[this.#i].delete(this); }
-  }
-  toJSON() { return { name: this.name, ...read(this.#i) }; }
-}
-for (const f of FIELDS) Object.defineProperty(JitStatus.prototype, f, { get() { return read(NAMES.indexOf(this.name))[f]; } });
-if (typeof PermissionStatus === 'function' && PermissionStatus.prototype instanceof EventTarget) {
-  Object.setPrototypeOf(JitStatus.prototype, PermissionStatus.prototype);
-}
+/** The owner of the statuses the patched query hands out: reads the runtime (after its clock check), holds those
+ * with listeners. @type {import('../runtime/status.js').Owner} */
+const owner = {
+  _read: (i) => { const rt = /** @type {PageRuntime} */ (current); rt.check(); return rt.status(i); },
+  _hold: (i, status, keep) => { if (keep) held[i].add(status); else held[i].delete(status); },
+};

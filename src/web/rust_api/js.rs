@@ -228,6 +228,7 @@ beside_the_glue! {
     ELEMENTS_STYLE: "/src/elements/style.js" => CSS;
     ELEMENTS_NATIVE: "/src/elements/native.js" => nativeTag;
     CORE: "/src/runtime/core.js" => RuntimeCore;
+    STATUS: "/src/runtime/status.js" => JitPermissionStatus;
     OPTIONS: "/src/runtime/options.js" => KEYS;
     BROWSER: "/src/runtime/browser.js" => MARK;
     DIALOGS: "/src/runtime/dialogs.js" => Dialogs;

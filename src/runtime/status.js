@@ -1,8 +1,9 @@
 // @ts-check
-// The status objects of the npm package (js/index.js re-exports the class): a `PermissionStatus` by its prototype
-// chain, whose fields its owner (the page's controller) reads, and whose `change` listeners it counts, so that the
-// controller keeps a status alive only while it has some. Bundled into index.js by scripts/build.sh.
-import { NAMES } from './runtime.js';
+// The status objects of both installers: the npm package's controller (js/index.js re-exports the class) and the
+// Rust API's patched query (src/ui/bundled.js). A `PermissionStatus` by its prototype chain, whose fields its owner
+// reads, and whose `change` listeners it counts, so that the owner keeps a status alive only while it has some.
+// Bundled into index.js by scripts/build.sh; beside the glue for the Rust API (src/web/rust_api/js.rs).
+import { NAMES } from './codes.js';
 
 /** @typedef {import('./runtime.js').Status} Status */
 /**
