@@ -36,6 +36,16 @@ async function allowOnce(page) {
   await page.waitForSelector('html[data-geolocation="granted"]');
 }
 
+/** The watch page, "Allow this time" for location, and a watch of the library that heard its first position. */
+async function watching(env, shared, latitude) {
+  const { context, page } = await openWatch(env, shared);
+  await allowOnce(page);
+  await context.setGeolocation({ latitude, longitude: latitude, accuracy: 10 });
+  await page.evaluate(() => { window.watching = window.startWatch(); });
+  await until('the first position', async () => (await positions(page)).includes(`${latitude},${latitude}`), { timeout: 5000 });
+  return { context, page };
+}
+
 const state = (page) => page.evaluate(async () => (await window.jit.query({ name: 'geolocation' })).state);
 const positions = (page) => page.evaluate(() => window.positions.slice());
 
@@ -72,11 +82,7 @@ export const tests = [
     name: 'back from the back/forward cache, a live location watch is the page\'s use again: a revocation after it stops the watch',
     timeout: 60000,
     async fn(env, shared) {
-      const { context, page } = await openWatch(env, shared);
-      await allowOnce(page);
-      await context.setGeolocation({ latitude: 1, longitude: 1, accuracy: 10 });
-      await page.evaluate(() => { window.watching = window.startWatch(); });
-      await until('the first position', async () => (await positions(page)).includes('1,1'), { timeout: 5000 });
+      const { context, page } = await watching(env, shared, 1);
 
       await awayAndBack(page, env);
       assertEqual(await state(page), 'granted', 'location after the page came back (the one-time grant holds within the site)');
@@ -92,11 +98,7 @@ export const tests = [
     name: 'a revocation by another page of the site while this one was in the back/forward cache stops its watch when it comes back',
     timeout: 60000,
     async fn(env, shared) {
-      const { context, page } = await openWatch(env, shared);
-      await allowOnce(page);
-      await context.setGeolocation({ latitude: 4, longitude: 4, accuracy: 10 });
-      await page.evaluate(() => { window.watching = window.startWatch(); });
-      await until('the first position', async () => (await positions(page)).includes('4,4'), { timeout: 5000 });
+      const { context, page } = await watching(env, shared, 4);
 
       await awayAndBack(page, env, '?revoke');
       assertEqual(await state(page), 'prompt', 'location after the other page revoked it');
