@@ -10,7 +10,6 @@ import { JitPermissionStatus } from '../runtime/status.js';
 
 /** @typedef {import('../runtime/runtime.js').Hooks} Hooks */
 /** @typedef {import('../runtime/runtime.js').PageRuntime} PageRuntime */
-/** @typedef {import('../runtime/runtime.js').Status} Status */
 /** @typedef {import('../runtime/options.js').Options} Options */
 /** @typedef {import('../runtime/patch.js').Kind} Kind */
 
@@ -53,7 +52,6 @@ export function defineElements(runtime) {
   const rt = /** @type {import('../elements/shared.js').Runtime} */ (/** @type {unknown} */ (runtime));
   return import('../elements/elements.js').then((m) => m.defineElements(rt));
 }
-
 
 /** The runtime, once started: patched calls made before wait for it; a start that failed rejects them. */
 let started = deferred();
