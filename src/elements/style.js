@@ -142,41 +142,39 @@ export function clamp(s) {
   // Sizes, as CSS expressions of the site's values (a percentage stays one); `auto` and `none` are the bound.
   /** @param {string} v @param {number} lo @param {number} hi */
   const bounded = (v, lo, hi) => (/^(auto|none)$/.test(v) ? `${lo}px` : `clamp(${lo}px, ${v}, ${hi}px)`);
+  /** @param {string} v @param {number} hi */
+  const atMost = (v, hi) => (v === 'none' ? `${hi}px` : `min(${v}, ${hi}px)`);
+  // Padding on one axis counts only where that size is auto: the first side's, at most `most`, on both sides; else
+  // the button's own.
+  /** @param {string} first @param {string} second @param {boolean} sizeAuto @param {number} most @param {string} own */
+  const pad = (first, second, sizeAuto, most, own) => {
+    const v = Math.min(px(b.getPropertyValue(`padding-${first}`)), most);
+    for (const side of [first, second]) {
+      if (!sizeAuto || v <= 0) put(button, `padding-${side}`, own);
+      else if (v !== px(b.getPropertyValue(`padding-${side}`))) put(button, `padding-${side}`, `${v}px`);
+    }
+  };
   const w = Math.round(fit * 100) / 100;
   put(button, 'min-height', bounded(b.minHeight, em, 3 * em));
-  put(button, 'max-height', b.maxHeight === 'none' ? `${3 * em}px` : `min(${b.maxHeight}, ${3 * em}px)`);
+  put(button, 'max-height', atMost(b.maxHeight, 3 * em));
   put(button, 'min-width', bounded(b.minWidth, w - inner, 3 * w - inner));
-  // Vertical padding.
-  const top = Math.min(px(b.paddingTop), em);
-  if (heightAuto && top > 0) {
-    if (top !== px(b.paddingTop)) put(button, 'padding-top', `${top}px`);
-    if (top !== px(b.paddingBottom)) put(button, 'padding-bottom', `${top}px`);
-  } else {
-    put(button, 'padding-top', PAD_Y);
-    put(button, 'padding-bottom', PAD_Y);
-  }
+  pad('top', 'bottom', heightAuto, em, PAD_Y);
   const bg = rgba(b.backgroundColor);
   const distinct = sides.every((side) => px(b.getPropertyValue(`border-${side}-width`)) > 0 && b.getPropertyValue(`border-${side}-style`) !== 'none'
     && b.getPropertyValue(`border-${side}-style`) !== 'hidden' && contrast(rgba(b.getPropertyValue(`border-${side}-color`)), bg) >= 3);
-  const left = Math.min(px(b.paddingLeft), 5 * em);
   if (distinct) {
     if (px(b.paddingRight) !== px(b.paddingLeft)) put(button, 'padding-right', b.paddingLeft);
   } else {
-    put(button, 'max-width', b.maxWidth === 'none' ? `${3 * w - inner}px` : `min(${b.maxWidth}, ${3 * w - inner}px)`);
-    if (widthAuto && left > 0) {
-      if (left !== px(b.paddingLeft)) put(button, 'padding-left', `${left}px`);
-      if (left !== px(b.paddingRight)) put(button, 'padding-right', `${left}px`);
-    } else {
-      put(button, 'padding-left', PAD_X);
-      put(button, 'padding-right', PAD_X);
-    }
+    put(button, 'max-width', atMost(b.maxWidth, 3 * w - inner));
+    pad('left', 'right', widthAuto, 5 * em, PAD_X);
   }
   // Corners: a pill (four equal circles) stays; else each radius within 25% of the width, 50% of the height.
-  const corners = ['top-left', 'top-right', 'bottom-right', 'bottom-left'].map((c) => b.getPropertyValue(`border-${c}-radius`));
-  if (!corners.every((c) => c === corners[0] && !/ /.test(c.trim()))) {
-    for (const [i, c] of corners.entries()) {
-      const [h, v = h] = c.split(' ');
-      put(button, `border-${['top-left', 'top-right', 'bottom-right', 'bottom-left'][i]}-radius`, `min(25%, ${h}) min(50%, ${v})`);
+  const corners = ['top-left', 'top-right', 'bottom-right', 'bottom-left'].map((c) => `border-${c}-radius`);
+  const radii = corners.map((c) => b.getPropertyValue(c));
+  if (!radii.every((r) => r === radii[0] && !/ /.test(r.trim()))) {
+    for (const [i, r] of radii.entries()) {
+      const [h, v = h] = r.split(' ');
+      put(button, corners[i], `min(25%, ${h}) min(50%, ${v})`);
     }
   }
   for (const [n, prop, value] of want) n.style.setProperty(prop, value, 'important');
