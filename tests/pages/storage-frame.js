@@ -8,6 +8,10 @@
 const kase = new URLSearchParams(location.search).get('case');
 const KEY = `jit-permissions-${kase}`;
 const report = (data) => parent.postMessage({ from: 'storage-frame', case: kase, ...data }, '*');
+// Each stage reached, with the frame's clock (ms since its navigation started), so that a frame that never
+// reports says where it stopped.
+const stage = (name) => report({ step: 'stage', stage: name, at: Math.round(performance.now()) });
+stage('script');
 const describe = (e) => (e && e.name ? `${e.name}: ${e.message}` : String(e));
 
 try {
@@ -35,7 +39,9 @@ try {
   }
 
   const { install } = await import('/pkg/index.js');
+  stage('imported');
   const p = await install({ storageKey: KEY });
+  stage('installed');
   const states = {};
   for (const name of ['camera', 'microphone', 'geolocation', 'notifications']) {
     const s = await p.query({ name });
@@ -56,9 +62,11 @@ try {
     button = document.querySelector('div[data-jit-permissions="pre-prompt"]')?.shadowRoot?.querySelector('button[data-choice="dont-allow"]');
   }
   if (!button) throw new Error('no pre-prompt in the frame');
+  stage('pre-prompt shown');
   // The parent has the runner click "Don't allow" in this frame, as a person would.
   report({ step: 'prompt' });
   const decided = await pending;
+  stage('decided');
   await new Promise((r) => setTimeout(r, 200));
   let stored = null;
   try { stored = localStorage.getItem(KEY); } catch (e) { stored = `(unreadable: ${describe(e)})`; }
