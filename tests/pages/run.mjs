@@ -594,6 +594,9 @@ async function clickElement(request, ctx) {
     if (request.frame) {
       const frame = await driver.executeScript(FIND, null, request.frame);
       if (!frame) throw new Error(`click: no frame ${request.frame}`);
+      // Firefox's WebDriver checks that the element is in view inside its frame only, and clicks the top document
+      // if the frame itself is scrolled out of view (seen when another frame's dialog took focus): show it first.
+      await driver.executeScript('arguments[0].scrollIntoView({ block: "nearest" })', frame);
       await driver.switchTo().frame(frame).catch((e) => { throw new Error(`click: switching to ${request.frame}: ${e.name} ${e.message}`); });
     }
     if (!request.raw) await dialogsReady(driver);
