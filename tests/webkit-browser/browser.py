@@ -39,7 +39,8 @@ What it does
 
   Mock capture devices: WebKitSettings enable-media-stream and enable-mock-capture-devices (one mock camera, one
   mock microphone). Geolocation: the context's geolocation manager is answered by this browser, with a fixed
-  position (Berlin, 25 m accuracy) that the control can change, or an error the control sets.
+  position (Berlin, 25 m accuracy) that the control can change, or an error the control sets. A change reaches the
+  watches running at that moment too, as a moved device would.
 
 The control: a Unix socket at the path given with --control=PATH. A client sends JSON objects, one per line, and
 gets one JSON line back for each, after the browser applied it ({"ok": true, ...} or {"ok": false, "error": ...}):
@@ -84,6 +85,7 @@ class Control:
         self.position = {'latitude': 52.52, 'longitude': 13.405, 'accuracy': 25.0}
         self.position_error = None
         self.asked = []
+        self.geolocation = None  # the geolocation manager while WebKit has it running (between start and stop)
 
     def state(self, origin, name):
         return self.states.get((origin, name)) or self.states.get(('*', name))
@@ -115,6 +117,8 @@ class Control:
             else:
                 self.position_error = None
                 self.position = {k: float(msg[k]) for k in ('latitude', 'longitude', 'accuracy')}
+            if self.geolocation:
+                deliver_position(self.geolocation, self)
             return {}
         if op == 'get':
             return {
@@ -165,6 +169,7 @@ class Browser:
             enable_media_stream=True, enable_mock_capture_devices=True, enable_developer_extras=False)
         geolocation = self.context.get_geolocation_manager()
         geolocation.connect('start', self.on_geolocation_start)
+        geolocation.connect('stop', self.on_geolocation_stop)
         self.windows = set()
 
     # ---- automation and windows ----
@@ -252,15 +257,22 @@ class Browser:
         context.initialize_notification_permissions(allowed, denied)
 
     def on_geolocation_start(self, manager):
-        def deliver():
-            if self.control.position_error:
-                manager.failed(self.control.position_error)
-            else:
-                p = self.control.position
-                manager.update_position(WebKit2.GeolocationPosition.new(p['latitude'], p['longitude'], p['accuracy']))
-            return False
-        GLib.idle_add(deliver)
+        self.control.geolocation = manager
+        GLib.idle_add(deliver_position, manager, self.control)
         return True
+
+    def on_geolocation_stop(self, manager):
+        self.control.geolocation = None
+
+
+def deliver_position(manager, control):
+    """Hands the control's position (or error) to WebKit's geolocation manager. False: as an idle callback, once."""
+    if control.position_error:
+        manager.failed(control.position_error)
+    else:
+        p = control.position
+        manager.update_position(WebKit2.GeolocationPosition.new(p['latitude'], p['longitude'], p['accuracy']))
+    return False
 
 
 def serve_control(path, control):
