@@ -85,5 +85,5 @@ SAFARIDRIVER="$PWD/target/bin/safaridriver" WASM_BINDGEN_TEST_WEBDRIVER_JSON=tes
 step "page tests: the npm package in Chromium, Firefox and WebKit"
 (cd tests && xvfb-run -a node pages/run.mjs)
 
-step "end-to-end: the demo, accessibility, real hidden tabs, the Rust example, npm pack + Vite (Chromium)"
+step "end-to-end: the demo, accessibility, real hidden tabs, the Rust example, npm pack + Vite (Chromium; Firefox and WebKit through WebDriver)"
 (cd tests/e2e && node run.mjs)

@@ -253,6 +253,10 @@ export class Runtime extends RuntimeCore {
       if (!e.persisted) return;
       // Back from the back/forward cache: an arrival like any other, then a re-check.
       this._gone = false;
+      // In the task that restores the page WebKit answers permissions.query() wrongly (geolocation denied or prompt
+      // while granted, measured in WebKitGTK 2.50; right from the next task on): re-checks wait for that task.
+      this._rechecking = true;
+      setTimeout(() => { this._rechecking = false; this.recheck(); });
       const stored = this._read();
       if (stored && this._load(stored)) this.carryOut(this.drain());
       const mark = Number(/** @type {Partial<Storage>} */ (sessionStore() || {}).getItem?.(MARK));

@@ -13,7 +13,7 @@
 // Browsers: Chromium through Playwright. Playwright drives Firefox only through its own patched Firefox build,
 // which cannot be downloaded here (Debian's firefox-esr does not speak Playwright's protocol), so firefox.test.mjs
 // drives the demo in Firefox through WebDriver (geckodriver, selenium-webdriver) instead. WebKit is covered by
-// tests/pages/ through WebKitWebDriver.
+// tests/pages/ through WebKitWebDriver, and here by bfcache-webdriver.test.mjs (the project's WebKit test browser).
 //
 // Environment:
 //   E2E_ONLY=text     run only the tests whose "file › name" contains text (comma-separated for several)
@@ -39,7 +39,7 @@ const repoRoot = resolve(here, '..', '..');
 const VERBOSE = process.env.VERBOSE === '1';
 const SCALE = Number(process.env.E2E_TIMEOUT_SCALE || 1);
 const ONLY = (process.env.E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs', 'elements.test.mjs', 'bfcache.test.mjs'];
+const FILES = ['demo.test.mjs', 'navigation.test.mjs', 'a11y.test.mjs', 'devices.test.mjs', 'expiry.test.mjs', 'rust-example.test.mjs', 'package.test.mjs', 'react.test.mjs', 'firefox.test.mjs', 'elements.test.mjs', 'bfcache.test.mjs', 'bfcache-webdriver.test.mjs'];
 
 const shots = join(repoRoot, 'test-output', 'e2e');
 const pkgDir = resolve(process.env.E2E_PKG || join(repoRoot, 'pkg'));
