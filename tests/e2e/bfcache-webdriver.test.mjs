@@ -17,23 +17,15 @@
 // the case does not arise; the README says so.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Builder, By } from 'selenium-webdriver';
-import { assert, assertEqual, cleanups, until } from './lib.mjs';
+import { assert, assertEqual, cleanups, freePort, until } from './lib.mjs';
 import { choose } from './firefox.test.mjs';
 
 const BROWSER = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'webkit-browser', 'browser.py');
-
-function freePort() {
-  return new Promise((done, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => done(port)); });
-  });
-}
 
 /** WebKitWebDriver under xvfb-run, a session of the WebKit test browser, and its control socket. */
 async function startWebKit() {

@@ -9,19 +9,10 @@
 // Firefox then never answers getCurrentPosition (seen: no callback within a minute).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Builder, By, Key } from 'selenium-webdriver';
-import { assert, assertEqual, cleanups, until } from './lib.mjs';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
+import { assert, assertEqual, cleanups, freePort, until } from './lib.mjs';
 
 /** Starts geckodriver and a headless Firefox (`prefs` added to the set-up below); exported for elements.test.mjs. */
 export async function startFirefox(prefs = {}) {

@@ -2,6 +2,7 @@
 // the page (CDP), the library's shadow-DOM selectors, screenshots, small assertions.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -106,6 +107,15 @@ export async function setPermission(page, name, setting) {
     setting,
     origin: new URL(page.url()).origin,
     browserContextId: targetInfo.browserContextId,
+  });
+}
+
+/** A TCP port of 127.0.0.1 that is free now (for a WebDriver server). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
 }
 
