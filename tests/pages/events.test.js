@@ -19,7 +19,7 @@
 // microphone; WebKit camera and notifications.
 import {
   test, skip, assert, assertEqual, settle, note, engine, describe, load, freshStorage, finish, outside, sleep, waitFor,
-  askNotificationsNatively, recheckByVisibility, NATIVE_CHANGE_EVENTS,
+  askNotificationsNatively, recheckByVisibility, NATIVE_CHANGE_EVENTS, collectGarbage,
 } from './harness.js';
 
 const originalQuery = navigator.permissions.query;
@@ -125,10 +125,8 @@ async function cycle(CAP) {
       let control = null;
       (() => { const t = new EventTarget(); t.addEventListener('change', () => {}); control = new WeakRef(t); })();
       await sleep(0);
-      // The asynchronous form collects with no stack under it (the plain gc() lets Blink keep what a stale stack word
-      // points at, which would hide a status dropped too early).
-      await gc({ type: 'major', execution: 'async' });
-      await gc({ type: 'major', execution: 'async' });
+      await collectGarbage();
+      await collectGarbage();
       await sleep(0);
       note(`gc() ran; a control EventTarget was ${control.deref() ? 'NOT ' : ''}collected`);
     } else {

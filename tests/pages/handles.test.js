@@ -6,7 +6,7 @@
 // the control is old enough for everything made after it). What the library still holds is still alive. Where no
 // collection can be forced from the page (Firefox, WebKit here: no gc(), and WeakRefs not cleared under pressure
 // within the page's time), the test is a skip that says so; Chromium runs it with gc().
-import { test, assert, note, engine, finish, sleep, freshStorage, load, skipNow } from './harness.js';
+import { test, assert, note, engine, finish, sleep, freshStorage, load, skipNow, collectGarbage } from './harness.js';
 import { ownButton } from './elements-util.js';
 
 const CYCLES = 1000;
@@ -28,12 +28,7 @@ let next = 0;
 async function collect(control, ms = 20000) {
   const end = performance.now() + ms;
   while (control.deref() !== undefined && performance.now() < end) {
-    // Chromium: the asynchronous form, a full collection in a task of its own with no stack under it. The plain gc()
-    // runs inside this call, and Blink then scans the native stack conservatively: a stale word there kept a few
-    // random removed elements alive (3 of 1000 in 1 run of 24 under load; in another run 11 held after gc() were
-    // all freed by the asynchronous one).
-    if (typeof gc === 'function') await gc({ type: 'major', execution: 'async' });
-    else {
+    if (!(await collectGarbage())) {
       // Garbage that lives long enough to be tenured: only a full collection frees it, so the heap grows until one runs.
       for (let i = 0; i < 20; i++) kept[(next++) % kept.length] = new Array(50000).fill(i);
     }

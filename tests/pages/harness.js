@@ -136,6 +136,19 @@ export function note(text) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A full garbage collection where the engine exposes gc() (Chromium, started with --js-flags=--expose-gc); resolves
+ * whether there was one. The asynchronous form runs in a task of its own with no stack under it: the plain gc()
+ * collects inside the call, and Blink then scans the native stack conservatively, so a stale word there keeps a
+ * random object alive (3 of 1000 removed elements in 1 handles run of 24 under load; in another run 11 held after
+ * gc() were all freed by the asynchronous form).
+ */
+export async function collectGarbage() {
+  if (typeof gc !== 'function') return false;
+  await gc({ type: 'major', execution: 'async' });
+  return true;
+}
+
 /** Polls `cond` every 25 ms until it is truthy or `ms` pass; resolves with whether it became truthy. */
 export async function waitFor(cond, ms = 5000) {
   const end = performance.now() + ms;
