@@ -90,10 +90,12 @@ if (p) {
     assert(collected, 'gc() did not collect the control object: the test shows nothing');
     note(`${engine}: garbage collected by ${typeof gc === 'function' ? 'gc()' : 'allocation pressure'}`);
     await collect({ deref: () => 1 }, 300); // a few more rounds
-    const alive = Object.fromEntries(Object.entries(refs).map(([kind, list]) => [kind, list.filter((r) => r.deref() !== undefined).length]));
+    // Each kind's held objects, by the cycle that made them; the counts are their lengths.
+    const held = Object.entries(refs).map(([kind, list]) => [kind, list.flatMap((r, i) => (r.deref() === undefined ? [] : [i]))]);
+    const alive = Object.fromEntries(held.map(([kind, cycles]) => [kind, cycles.length]));
     note(`still alive after ${CYCLES} cycles: ${JSON.stringify(alive)}`);
-    const which = Object.entries(refs).map(([kind, list]) => [kind, list.flatMap((r, i) => (r.deref() === undefined ? [] : [i]))]).filter(([, l]) => l.length);
-    if (which.length) note(`held (cycle numbers): ${JSON.stringify(Object.fromEntries(which))}`);
+    const some = held.filter(([, cycles]) => cycles.length);
+    if (some.length) note(`held (cycle numbers): ${JSON.stringify(Object.fromEntries(some))}`);
     // The last one made of a kind may still be referenced by the browser (the last event's target, a pending task).
     // Firefox frees DOM nodes in its cycle collector, which runs on its own schedule: a collection seen through a
     // plain object (the control) says nothing about them, so without gc() the DOM kinds are noted, not judged.
